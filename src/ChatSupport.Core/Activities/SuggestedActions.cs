@@ -1,0 +1,46 @@
+using System.Text.Json;
+
+namespace ChatSupport.Activities;
+
+/// <summary>Buttons that disappear once used (LINE renders them as quick replies).</summary>
+public sealed class SuggestedActions
+{
+    public IList<string>? To { get; set; }
+    public IList<CardAction> Actions { get; set; } = [];
+}
+
+/// <summary>A clickable action (<c>imBack</c> posts <see cref="Value"/> as the user's text).</summary>
+public sealed class CardAction
+{
+    public string Type { get; set; } = ActionTypes.ImBack;
+    public string? Title { get; set; }
+    public string? Image { get; set; }
+    public string? Text { get; set; }
+    public string? DisplayText { get; set; }
+    public JsonElement? Value { get; set; }
+
+    public static CardAction ImBack(string title, string value) =>
+        new() { Type = ActionTypes.ImBack, Title = title, Value = JsonSerializer.SerializeToElement(value) };
+}
+
+/// <summary>An attachment: a card or a media file.</summary>
+public sealed class Attachment
+{
+    public string? ContentType { get; set; }
+    public string? ContentUrl { get; set; }
+    public JsonElement? Content { get; set; }
+    public string? Name { get; set; }
+    public string? ThumbnailUrl { get; set; }
+}
+
+/// <summary>Content of an <c>application/vnd.microsoft.card.hero</c> attachment.</summary>
+public sealed class HeroCard
+{
+    public const string ContentType = "application/vnd.microsoft.card.hero";
+    public string? Title { get; set; }
+    public string? Text { get; set; }
+    public IList<CardAction> Buttons { get; set; } = [];
+
+    public Attachment ToAttachment() =>
+        new() { ContentType = ContentType, Content = JsonSerializer.SerializeToElement(this, ActivityJson.Options) };
+}

@@ -1,0 +1,39 @@
+using System.Globalization;
+
+namespace ChatSupport.Dialogs.Prompts;
+
+/// <summary>The engine's own words, in Japanese first and English.</summary>
+public sealed record PromptTexts(
+    CultureInfo Culture,
+    string Done,
+    string[] DoneInputs,
+    string SelectedSoFar,
+    string NothingSelected,
+    string Skip,
+    string SameAsBefore,
+    string Retry)
+{
+    public static readonly PromptTexts Japanese = new(
+        CultureInfo.GetCultureInfo("ja-JP"),
+        Done: "回答終了",
+        DoneInputs: ["回答終了", "終了", "完了", "おわり", "終わり", "done", "ok"],
+        SelectedSoFar: "選択中：{0}\n他にもあれば選んでください。選び終わったら「回答終了」を押してください。",
+        NothingSelected: "まだ何も選ばれていません。当てはまるものを選んでください。",
+        Skip: "スキップ",
+        SameAsBefore: "前回と同じ",
+        Retry: "すみません、お答えを読み取れませんでした。もう一度お願いします。");
+
+    public static readonly PromptTexts English = new(
+        CultureInfo.GetCultureInfo("en-US"),
+        Done: "Done",
+        DoneInputs: ["done", "finish", "finished", "ok", "回答終了"],
+        SelectedSoFar: "Selected: {0}\nChoose any others that apply, then tap \"Done\".",
+        NothingSelected: "Nothing is selected yet. Please choose the ones that apply.",
+        Skip: "Skip",
+        SameAsBefore: "Same as last time",
+        Retry: "Sorry, I could not read that answer. Please try again.");
+
+    /// <summary>Texts for a locale such as "en-US" or "ja"; Japanese unless English is asked for.</summary>
+    public static PromptTexts For(string? locale) =>
+        locale is not null && locale.StartsWith("en", StringComparison.OrdinalIgnoreCase) ? English : Japanese;
+}

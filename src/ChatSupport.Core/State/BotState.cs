@@ -1,0 +1,99 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using ChatSupport.Bots;
+
+namespace ChatSupport.State;
+
+/// <summary>
+/// A state document (conversation or user) read once per turn, exposed as typed properties, and written back
+/// with the eTag it was read with, so two turns that raced cannot both win.
+/// </summary>
+public abstract class BotState(IStorage storage, string contextName)
+{
+    internal static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
+    {
+        DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull,
+    };
+
+    private readonly string _cacheKey = "ChatSupport.State." + contextName;
+
+    protected abstract string GetStorageKey(ITurnContext turnContext);
+
+    public IStatePropertyAccessor<T> CreateProperty<T>(string name) => new StatePropertyAccessor<T>(this, name);
+
+    public async Task LoadAsync(ITurnContext turnContext, bool force = false, CancellationToken cancellationToken = default)
+    {
+        if (!force && turnContext.TurnState.Get<CachedState>(_cacheKey) is not null) return;
+        var key = GetStorageKey(turnContext);
+        var items = await storage.ReadAsync([key], cancellationToken).ConfigureAwait(false);
+        var cached = items.TryGetValue(key, out var item)
+            ? new CachedState(JsonNode.Parse(item.Json)!.AsObject(), item.Json, item.ETag)
+            : new CachedState([], null, null);
+        turnContext.TurnState.Set(_cacheKey, cached);
+    }
+
+    /// <summary>Writes the document if it changed; throws <see cref="StorageConflictException"/> if another turn wrote it first.</summary>
+    public async Task SaveChangesAsync(ITurnContext turnContext, CancellationToken cancellationToken = default)
+    {
+        var cached = turnContext.TurnState.Get<CachedState>(_cacheKey);
+        if (cached is null) return;
+        foreach (var (name, value) in cached.Typed)
+            cached.Document[name] = value is null ? null : JsonSerializer.SerializeToNode(value, value.GetType(), Json);
+        var json = cached.Document.ToJsonString();
+        if (json == cached.OriginalJson) return;
+        var key = GetStorageKey(turnContext);
+        await storage.WriteAsync(new Dictionary<string, StoreItem> { [key] = new(json, cached.ETag) }, cancellationToken).ConfigureAwait(false);
+        turnContext.TurnState.Remove(_cacheKey);
+    }
+
+    /// <summary>Forgets this turn's changes and deletes the stored document.</summary>
+    public async Task DeleteAsync(ITurnContext turnContext, CancellationToken cancellationToken = default)
+    {
+        turnContext.TurnState.Remove(_cacheKey);
+        await storage.DeleteAsync([GetStorageKey(turnContext)], cancellationToken).ConfigureAwait(false);
+    }
+
+    internal async Task<T?> GetAsync<T>(ITurnContext turnContext, string name, Func<T>? defaultValue, CancellationToken ct)
+    {
+        await LoadAsync(turnContext, false, ct).ConfigureAwait(false);
+        var cached = turnContext.TurnState.Get<CachedState>(_cacheKey)!;
+        if (cached.Typed.TryGetValue(name, out var typed)) return (T?)typed;
+        T? value = cached.Document[name] is { } node ? node.Deserialize<T>(Json) : default;
+        if (value is null && defaultValue is not null) value = defaultValue();
+        if (value is not null) cached.Typed[name] = value;
+        return value;
+    }
+
+    internal async Task SetAsync<T>(ITurnContext turnContext, string name, T value, CancellationToken ct)
+    {
+        await LoadAsync(turnContext, false, ct).ConfigureAwait(false);
+        turnContext.TurnState.Get<CachedState>(_cacheKey)!.Typed[name] = value;
+    }
+
+    internal async Task DeletePropertyAsync(ITurnContext turnContext, string name, CancellationToken ct)
+    {
+        await LoadAsync(turnContext, false, ct).ConfigureAwait(false);
+        var cached = turnContext.TurnState.Get<CachedState>(_cacheKey)!;
+        cached.Typed.Remove(name);
+        cached.Document.Remove(name);
+    }
+
+    private sealed record CachedState(JsonObject Document, string? OriginalJson, string? ETag)
+    {
+        public Dictionary<string, object?> Typed { get; } = new(StringComparer.Ordinal);
+    }
+}
+
+/// <summary>State of one conversation: key <c>{channelId}/conversations/{conversationId}</c>.</summary>
+public sealed class ConversationState(IStorage storage) : BotState(storage, nameof(ConversationState))
+{
+    protected override string GetStorageKey(ITurnContext turnContext) =>
+        $"{turnContext.Activity.ChannelId}/conversations/{turnContext.Activity.Conversation?.Id ?? throw new InvalidOperationException("The activity has no conversation.")}";
+}
+
+/// <summary>State of one user across conversations: key <c>{channelId}/users/{userId}</c>.</summary>
+public sealed class UserState(IStorage storage) : BotState(storage, nameof(UserState))
+{
+    protected override string GetStorageKey(ITurnContext turnContext) =>
+        $"{turnContext.Activity.ChannelId}/users/{turnContext.Activity.From?.Id ?? throw new InvalidOperationException("The activity has no sender.")}";
+}
