@@ -29,6 +29,8 @@ internal sealed partial class Binder(SymbolTable symbols)
     private Bound Name(NameSyntax n)
     {
         if (n.Name == "today") return new Bound(ExprType.Date, s => s.Today);
+        if (n.Name == symbols.Forbidden)
+            throw new ExpressionException($"'{n.Name}' cannot use itself; use previous({n.Name}) for its value in the resident's earlier response.", n.Position);
         var symbol = symbols.Find(n.Name) ?? throw UnknownName(n.Name, n.Position);
         var name = symbol.Name;
         return new Bound(symbol.Type, s => s.GetValue(name));

@@ -39,5 +39,8 @@ public sealed class SymbolTable
     }
 
     public Symbol? Find(string name) => _symbols.GetValueOrDefault(name);
+
+    /// <summary>A name being defined: it may be read only through previous(), never directly (no cycles).</summary>
+    public string? Forbidden { get; set; }
     public IEnumerable<string> Names => _symbols.Keys;
 }

@@ -1,0 +1,142 @@
+using System.Text;
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using ChatSupport.Cli.Simulation;
+using ChatSupport.Questionnaires;
+using ChatSupport.Questionnaires.Loading;
+
+namespace ChatSupport.Cli;
+
+/// <summary><c>chatsupport validate | chat | simulate</c>.</summary>
+public static class Commands
+{
+    private const string Usage = """
+        Usage:
+          chatsupport validate [paths...]                                  check questionnaire files or folders (default: dialogs)
+          chatsupport chat <questionnaire> [--locale en]                   answer a questionnaire in the terminal
+          chatsupport simulate <questionnaire> --answers <file> [--locale en]
+                                                                           run a scripted conversation; print transcript and outcome as JSON
+        <questionnaire> is a file (dialogs/covid19-selfcheck.yaml) or an id found in ./dialogs.
+        """;
+
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
+    {
+        WriteIndented = true,
+        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+        DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull,
+    };
+
+    public static async Task<int> RunAsync(string[] args, TextReader input, TextWriter output, TextWriter error)
+    {
+        Console.OutputEncoding = Encoding.UTF8;
+        if (args.Length == 0 || args[0] is "-h" or "--help" or "help") { await output.WriteLineAsync(Usage); return args.Length == 0 ? 2 : 0; }
+        try
+        {
+            return args[0] switch
+            {
+                "validate" => await ValidateAsync(args[1..], output, error),
+                "chat" => await ChatAsync(args[1..], input, output),
+                "simulate" => await SimulateAsync(args[1..], output, error),
+                _ => await UsageErrorAsync(error, $"Unknown command '{args[0]}'."),
+            };
+        }
+        catch (QuestionnaireLoadException e)
+        {
+            foreach (var err in e.Errors) await error.WriteLineAsync(err.ToString());
+            return 1;
+        }
+        catch (ArgumentException e)
+        {
+            return await UsageErrorAsync(error, e.Message);
+        }
+    }
+
+    private static async Task<int> ValidateAsync(string[] args, TextWriter output, TextWriter error)
+    {
+        var paths = args.Length == 0 ? ["dialogs"] : args;
+        try
+        {
+            var catalog = QuestionnaireCatalog.Load(paths);
+            foreach (var q in catalog.All.OrderBy(q => q.Id, StringComparer.Ordinal))
+                await output.WriteLineAsync($"ok  {q.Id} (version {q.Version}, {q.Questions.Count} steps, locales {string.Join("/", q.Locales)})");
+            return 0;
+        }
+        catch (QuestionnaireLoadException e)
+        {
+            foreach (var err in e.Errors) await error.WriteLineAsync(err.ToString());
+            await error.WriteLineAsync($"{e.Errors.Count} error{(e.Errors.Count == 1 ? "" : "s")}.");
+            return 1;
+        }
+    }
+
+    private static async Task<int> ChatAsync(string[] args, TextReader input, TextWriter output)
+    {
+        var (questionnaire, options) = Parse(args, "--locale");
+        var (catalog, id) = LoadFor(questionnaire);
+        var conversation = new LocalConversation(catalog, id, options.GetValueOrDefault("--locale"));
+        var english = options.GetValueOrDefault("--locale")?.StartsWith("en", StringComparison.Ordinal) == true;
+        await output.WriteLineAsync(english
+            ? "(Type your answer, a button's number, or its label. Ctrl+D to quit.)"
+            : "（答えを入力するか、ボタンの番号・文字を入力してください。Ctrl+D で終了します）");
+        var replies = await conversation.JoinAsync();
+        while (true)
+        {
+            foreach (var reply in replies) await output.WriteLineAsync("bot> " + TranscriptPrinter.Render(reply).Replace("\n", "\n     ", StringComparison.Ordinal));
+            await output.WriteAsync("you> ");
+            var line = await input.ReadLineAsync();
+            if (line is null) break;
+            if (line.Trim().Length == 0) { replies = []; continue; }
+            replies = await conversation.SayAsync(TranscriptPrinter.ButtonValue(replies.LastOrDefault(), line) ?? line);
+        }
+        await output.WriteLineAsync();
+        return 0;
+    }
+
+    private static async Task<int> SimulateAsync(string[] args, TextWriter output, TextWriter error)
+    {
+        var (questionnaire, options) = Parse(args, "--locale", "--answers");
+        var answers = options.GetValueOrDefault("--answers") ?? throw new ArgumentException("simulate needs --answers <file>.");
+        var (catalog, id) = LoadFor(questionnaire);
+        var result = await ScriptRunner.RunAsync(catalog, id, SimulationScript.Load(answers), options.GetValueOrDefault("--locale"));
+        await output.WriteLineAsync(JsonSerializer.Serialize(result, Json));
+        foreach (var failure in result.Sessions.SelectMany(s => s.Failures)) await error.WriteLineAsync("expectation failed: " + failure);
+        return result.Passed ? 0 : 1;
+    }
+
+    /// <summary>A questionnaire file loads with the other files of its folder (so its follow-ups resolve); an id loads ./dialogs.</summary>
+    private static (QuestionnaireCatalog Catalog, string Id) LoadFor(string questionnaire)
+    {
+        if (File.Exists(questionnaire))
+        {
+            var folder = Path.GetDirectoryName(Path.GetFullPath(questionnaire))!;
+            return (QuestionnaireCatalog.Load(folder), Path.GetFileNameWithoutExtension(questionnaire));
+        }
+        var catalog = QuestionnaireCatalog.Load("dialogs");
+        return (catalog, catalog.Find(questionnaire)?.Id ?? throw new ArgumentException($"No questionnaire file or id '{questionnaire}'."));
+    }
+
+    private static (string Positional, Dictionary<string, string> Options) Parse(string[] args, params string[] known)
+    {
+        string? positional = null;
+        var options = new Dictionary<string, string>(StringComparer.Ordinal);
+        for (var i = 0; i < args.Length; i++)
+        {
+            if (args[i].StartsWith("--", StringComparison.Ordinal))
+            {
+                if (!known.Contains(args[i])) throw new ArgumentException($"Unknown option '{args[i]}'.");
+                if (i + 1 >= args.Length) throw new ArgumentException($"{args[i]} needs a value.");
+                options[args[i]] = args[++i];
+            }
+            else if (positional is null) positional = args[i];
+            else throw new ArgumentException($"Unexpected argument '{args[i]}'.");
+        }
+        return (positional ?? throw new ArgumentException("Name the questionnaire (a file such as dialogs/covid19-selfcheck.yaml, or its id)."), options);
+    }
+
+    private static async Task<int> UsageErrorAsync(TextWriter error, string message)
+    {
+        await error.WriteLineAsync(message);
+        await error.WriteLineAsync(Usage);
+        return 2;
+    }
+}

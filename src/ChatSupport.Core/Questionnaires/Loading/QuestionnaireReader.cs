@@ -1,0 +1,152 @@
+using System.Text.RegularExpressions;
+using ChatSupport.Expressions;
+using YamlDotNet.Core;
+using YamlDotNet.RepresentationModel;
+
+namespace ChatSupport.Questionnaires.Loading;
+
+/// <summary>Reads one questionnaire file into a <see cref="QuestionnaireDefinition"/>, collecting every error it finds.</summary>
+internal static partial class QuestionnaireReader
+{
+    private static readonly string[] TopFields =
+        ["id", "version", "title", "locales", "default_locale", "intro", "consent", "areas", "questions", "computed", "emergencies", "advice", "escalations", "follow_up", "closing"];
+
+    private static readonly string[] QuestionFields =
+        ["id", "type", "text", "options", "min", "max", "unit", "max_length", "min_days", "max_days", "required", "when", "profile", "render", "retry", "max_attempts"];
+
+    internal static readonly Dictionary<string, QuestionType> Types = new()
+    {
+        ["single"] = QuestionType.Single, ["multiple"] = QuestionType.Multiple, ["integer"] = QuestionType.Integer,
+        ["decimal"] = QuestionType.Decimal, ["yes_no"] = QuestionType.YesNo, ["text"] = QuestionType.Text,
+        ["date"] = QuestionType.Date, ["postal_code"] = QuestionType.PostalCode, ["message"] = QuestionType.Message,
+    };
+
+    [GeneratedRegex("^[a-z0-9]+(-[a-z0-9]+)*$")] private static partial Regex KebabCase();
+    [GeneratedRegex("^[a-z][a-z0-9_]*$")] private static partial Regex SnakeCase();
+
+    public static QuestionnaireDefinition? Read(string path, string displayPath, List<LoadError> errors, out LoadContext loadContext)
+    {
+        var context = loadContext = new LoadContext(displayPath);
+        YamlField root;
+        try
+        {
+            using var reader = new StreamReader(path, System.Text.Encoding.UTF8);
+            var stream = new YamlStream();
+            stream.Load(reader);
+            if (stream.Documents.Count == 0) { errors.Add(new LoadError(displayPath, 1, 1, "(file)", "the file is empty.")); return null; }
+            root = new YamlField(stream.Documents[0].RootNode, "", context);
+        }
+        catch (YamlException e)
+        {
+            errors.Add(new LoadError(displayPath, (int)e.Start.Line, (int)e.Start.Column, "(syntax)", "this is not valid YAML: " + (e.InnerException?.Message ?? e.Message)));
+            return null;
+        }
+        if (!root.IsMapping("a questionnaire")) { errors.AddRange(context.Errors); return null; }
+        root.AllowOnly(TopFields);
+
+        var id = root.String("id", true, "the questionnaire id in kebab-case, the same as the file name");
+        if (id is not null && !KebabCase().IsMatch(id)) root.Get("id")!.Error($"'{id}' is not allowed; use lower-case letters, digits and '-' (kebab-case), e.g. covid19-selfcheck.");
+        var version = root.String("version", true, "a version such as \"2020-03\" or \"1\"; change it whenever the questions change");
+        ReadLocales(root, context);
+        var title = root.Text("title", true);
+        var questions = root.Items("questions", true, "the list of questions").Select(q => ReadQuestion(q, context)).OfType<Question>().ToList();
+        CheckUnique(root, "questions", "question");
+        if (root.Get("questions") is { Node: YamlSequenceNode { Children.Count: 0 } } emptyQuestions) emptyQuestions.Error("add at least one question.");
+
+        var definition = new RuleReader(root, context, questions).Read(id ?? "", version ?? "", title, path);
+        errors.AddRange(context.Errors);
+        return context.Errors.Count == 0 ? definition : null;
+    }
+
+    private static void ReadLocales(YamlField root, LoadContext context)
+    {
+        var locales = root.Get("locales") is { } f
+            ? f.Node is YamlSequenceNode seq ? seq.Children.OfType<YamlScalarNode>().Select(s => s.Value ?? "").ToList() : null
+            : ["ja"];
+        if (locales is null) { root.Get("locales")!.Error("expected a list of locales, e.g. [ja, en]."); locales = ["ja"]; }
+        if (!locales.Contains("ja")) root.Get("locales")!.Error("'ja' is required: every questionnaire must be in Japanese.");
+        var defaultLocale = root.String("default_locale") ?? "ja";
+        if (!locales.Contains(defaultLocale)) root.Get("default_locale")!.Error($"'{defaultLocale}' is not in locales ({string.Join(", ", locales)}).");
+        context.Locales = locales;
+        context.DefaultLocale = defaultLocale;
+    }
+
+    private static Question? ReadQuestion(YamlField q, LoadContext context)
+    {
+        if (!q.IsMapping("a question")) return null;
+        q.AllowOnly(QuestionFields);
+        var id = q.String("id", true, "a question id in snake_case, e.g. fever");
+        if (id is not null && (!SnakeCase().IsMatch(id) || id is "today" or "area"))
+            q.Get("id")!.Error($"'{id}' is not allowed; use lower-case letters, digits and '_' starting with a letter (snake_case), not 'today' or 'area'.");
+        var typeName = q.OneOf("type", [.. Types.Keys], required: true);
+        var text = q.Text("text", true);
+        if (id is null || typeName is null || text is null) return null;
+        var type = Types[typeName];
+
+        var options = q.Items("options", type is QuestionType.Single or QuestionType.Multiple, "the options to choose from").Select(o => ReadOption(o, type)).OfType<QuestionOption>().ToList();
+        CheckUnique(q, "options", "option");
+        if (type is QuestionType.Single or QuestionType.Multiple && q.Get("options") is { } of && options.Count < 2)
+            of.Error("a choice question needs at least 2 options.");
+        NotFor(q, "options", type is not (QuestionType.Single or QuestionType.Multiple), "single and multiple");
+        NotFor(q, "min", type is not (QuestionType.Integer or QuestionType.Decimal), "integer and decimal");
+        NotFor(q, "max", type is not (QuestionType.Integer or QuestionType.Decimal), "integer and decimal");
+        NotFor(q, "unit", type is not (QuestionType.Integer or QuestionType.Decimal), "integer and decimal");
+        NotFor(q, "max_length", type != QuestionType.Text, "text");
+        NotFor(q, "min_days", type != QuestionType.Date, "date");
+        NotFor(q, "max_days", type != QuestionType.Date, "date");
+        NotFor(q, "render", type is not (QuestionType.Single or QuestionType.Multiple), "single and multiple");
+        foreach (var field in new[] { "required", "profile", "retry", "max_attempts" }) NotFor(q, field, type == QuestionType.Message, "questions that take an answer");
+
+        var min = q.Decimal("min");
+        var max = q.Decimal("max");
+        if (min > max) q.Get("min")!.Error($"min ({min}) is greater than max ({max}).");
+        if (type == QuestionType.Integer)
+            foreach (var (name, v) in new[] { ("min", min), ("max", max) })
+                if (v is { } x && x != decimal.Truncate(x)) q.Get(name)!.Error($"an integer question needs a whole number here, not {x}.");
+        var minDays = q.Int("min_days", -36500, 36500);
+        var maxDays = q.Int("max_days", -36500, 36500);
+        if (minDays > maxDays) q.Get("min_days")!.Error($"min_days ({minDays}) is greater than max_days ({maxDays}).");
+
+        return new Question(id, type, text)
+        {
+            Options = options,
+            Min = min,
+            Max = max,
+            Unit = q.Text("unit"),
+            MaxLength = type == QuestionType.Text ? q.Int("max_length", 1, 5000) ?? 500 : null,
+            MinDays = minDays,
+            MaxDays = maxDays,
+            Required = q.Bool("required", true),
+            Profile = q.Bool("profile", false),
+            Rendering = q.OneOf("render", ["auto", "buttons", "list"], "auto") == "list" ? ChoiceRendering.List : ChoiceRendering.Buttons,
+            Retry = q.Text("retry"),
+            MaxAttempts = q.Int("max_attempts", 1, 10) ?? 3,
+        };
+    }
+
+    private static QuestionOption? ReadOption(YamlField o, QuestionType type)
+    {
+        if (!o.IsMapping("an option")) return null;
+        o.AllowOnly("id", "label", "short", "number", "exclusive");
+        var id = o.String("id", true, "an option id in snake_case, e.g. none");
+        if (id is not null && !SnakeCase().IsMatch(id)) o.Get("id")!.Error($"'{id}' is not allowed; use snake_case (lower-case letters, digits, '_').");
+        var label = o.Text("label", true);
+        NotFor(o, "exclusive", type != QuestionType.Multiple, "options of multiple-choice questions");
+        if (id is null || label is null) return null;
+        return new QuestionOption(id, label) { Short = o.Text("short"), Number = o.Decimal("number"), Exclusive = o.Bool("exclusive", false) };
+    }
+
+    private static void NotFor(YamlField f, string field, bool notAllowed, string allowedFor)
+    {
+        if (notAllowed && f.Get(field) is { } g) g.Error($"'{field}' is only for {allowedFor} questions.");
+    }
+
+    internal static void CheckUnique(YamlField parent, string listKey, string what)
+    {
+        if (parent.Get(listKey) is not { Node: YamlSequenceNode }) return;
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var item in parent.Items(listKey))
+            if (item.Get("id") is { } idField && idField.Node is YamlScalarNode { Value: { } v } && !seen.Add(v))
+                idField.Error($"the {what} id '{v}' is used twice; ids must be unique.");
+    }
+}

@@ -1,0 +1,248 @@
+using ChatSupport.Advice;
+using ChatSupport.Expressions;
+using ChatSupport.FollowUps;
+using YamlDotNet.RepresentationModel;
+
+namespace ChatSupport.Questionnaires.Loading;
+
+/// <summary>
+/// The second half of reading a questionnaire: consent, areas, computed values and every rule, with their
+/// expressions compiled and type-checked against the questions; and the LINE limits of each question's buttons.
+/// </summary>
+internal sealed class RuleReader(YamlField root, LoadContext context, List<Question> questions)
+{
+    /// <summary>LINE: at most 13 quick reply items, each label at most 20 characters.</summary>
+    public const int MaxButtons = 13;
+    public const int MaxButtonLabel = 20;
+
+    private readonly Dictionary<string, Question> _byId = questions.GroupBy(q => q.Id).ToDictionary(g => g.Key, g => g.First());
+    private AreaTable? _areas;
+
+    public QuestionnaireDefinition Read(string id, string version, LocalizedText? title, string sourcePath)
+    {
+        _areas = ReadAreas(sourcePath);
+        var symbols = new SymbolTable();
+        foreach (var q in questions.Where(q => q.HasAnswer))
+            symbols.Add(new Symbol(q.Id, q.ValueType)
+            {
+                IsAnswer = true,
+                OptionNumbers = q.Options.Any(o => o.Number is not null) ? q.Options.Where(o => o.Number is not null).ToDictionary(o => o.Id, o => o.Number!.Value) : null,
+            });
+        foreach (var column in _areas?.Columns ?? []) symbols.Add(new Symbol("area." + column, ExprType.Text));
+
+        var computed = ReadComputed(symbols);
+        var finalQuestions = questions.Select((q, i) => WithWhen(q, i, symbols, computed)).ToList();
+        CheckLineLimits(finalQuestions);
+
+        return new QuestionnaireDefinition
+        {
+            Id = id,
+            Version = version,
+            Title = title ?? LocalizedText.Of(id, id),
+            DefaultLocale = context.DefaultLocale,
+            Locales = context.Locales,
+            Consent = ReadConsent(),
+            Intro = root.Text("intro"),
+            Questions = finalQuestions,
+            Computed = computed,
+            Emergencies = [.. root.Items("emergencies").Select(e => ReadEmergency(e, symbols)).OfType<EmergencyRule>()],
+            Advice = [.. root.Items("advice").Select(g => ReadAdviceGroup(g, symbols)).OfType<AdviceGroup>()],
+            Escalations = [.. root.Items("escalations").Select(e => ReadEscalation(e, symbols)).OfType<EscalationRule>()],
+            FollowUp = ReadFollowUp(symbols, id),
+            Areas = _areas,
+            Closing = root.Text("closing"),
+            SourcePath = sourcePath,
+            Symbols = symbols,
+        };
+    }
+
+    private AreaTable? ReadAreas(string sourcePath)
+    {
+        if (root.Get("areas") is not { } f || !f.IsMapping("an area table")) return null;
+        f.AllowOnly("table", "key");
+        var table = f.String("table", true, "the CSV file, relative to this questionnaire, e.g. areas/covid19-consultation.csv");
+        var key = f.String("key", true, "the id of the postal_code question that selects the row");
+        if (table is null || key is null) return null;
+        if (!_byId.TryGetValue(key, out var q) || q.Type != QuestionType.PostalCode)
+        {
+            f.Get("key")!.Error($"'{key}' is not a postal_code question of this questionnaire.");
+            return null;
+        }
+        var path = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(sourcePath))!, table);
+        try { return AreaTable.Load(path, key); }
+        catch (Exception e) when (e is IOException or FormatException or UnauthorizedAccessException)
+        {
+            f.Get("table")!.Error($"the table could not be read: {e.Message}");
+            return null;
+        }
+    }
+
+    private ConsentStep? ReadConsent()
+    {
+        if (root.Get("consent") is not { } f || !f.IsMapping("a consent step")) return null;
+        f.AllowOnly("version", "text", "accept", "decline", "declined");
+        var version = f.String("version", true, "the version of the consent text; residents are asked again when it changes");
+        var text = f.Text("text", true);
+        if (version is null || text is null) return null;
+        return new ConsentStep(version, text,
+            f.Text("accept") ?? LocalizedText.Of("同意する", "I agree"),
+            f.Text("decline") ?? LocalizedText.Of("同意しない", "I do not agree"),
+            f.Text("declined") ?? LocalizedText.Of(
+                "承知しました。回答は保存していません。いつでも「開始」と送っていただければ、改めてご案内します。",
+                "Understood. Nothing has been saved. Send \"start\" whenever you would like to begin."));
+    }
+
+    private List<ComputedValue> ReadComputed(SymbolTable symbols)
+    {
+        var result = new List<ComputedValue>();
+        QuestionnaireReader.CheckUnique(root, "computed", "computed value");
+        foreach (var c in root.Items("computed"))
+        {
+            if (!c.IsMapping("a computed value")) continue;
+            c.AllowOnly("id", "value");
+            var id = c.String("id", true, "the name of the value, in snake_case");
+            if (id is null) continue;
+            if (_byId.ContainsKey(id)) { c.Get("id")!.Error($"'{id}' is already a question id."); continue; }
+            if (c.Required("value", "an expression, e.g. age >= 65") is not { } valueField) continue;
+            // A value may read its own earlier value through previous(), but not itself directly.
+            var self = new Symbol(id, ExprType.Null);
+            symbols.Add(self);
+            var compiled = Compile(valueField, symbols, null, self: id);
+            if (compiled is null) continue;
+            symbols.Add(new Symbol(id, compiled.Type));
+            result.Add(new ComputedValue(id, compiled));
+        }
+        return result;
+    }
+
+    /// <summary>A question's condition reads the answers given before it, and computed values.</summary>
+    private Question WithWhen(Question q, int index, SymbolTable symbols, IEnumerable<ComputedValue> computed)
+    {
+        if (root.Items("questions").ElementAtOrDefault(index) is not { } f || f.Get("when") is not { } when) return q;
+        var earlier = new SymbolTable();
+        foreach (var before in questions.Take(index).Where(b => b.HasAnswer)) earlier.Add(symbols.Find(before.Id)!);
+        foreach (var c in computed) earlier.Add(symbols.Find(c.Id)!);
+        foreach (var area in symbols.Names.Where(n => n.StartsWith("area.", StringComparison.Ordinal))) earlier.Add(symbols.Find(area)!);
+        return q with { When = Compile(when, earlier, ExprType.Bool) };
+    }
+
+    private EmergencyRule? ReadEmergency(YamlField e, SymbolTable symbols)
+    {
+        if (!e.IsMapping("an emergency rule")) return null;
+        e.AllowOnly("category", "when", "message");
+        var category = e.String("category", true, "a category id kept with the response, e.g. emergency-spo2");
+        var when = e.Required("when", "the condition, e.g. spo2 <= 93") is { } w ? Compile(w, symbols, ExprType.Bool) : null;
+        var message = Template(e, "message", symbols, true);
+        return category is null || when is null || message is null ? null : new EmergencyRule(category, when, message);
+    }
+
+    private EscalationRule? ReadEscalation(YamlField e, SymbolTable symbols)
+    {
+        if (!e.IsMapping("an escalation rule")) return null;
+        e.AllowOnly("category", "when", "message");
+        var category = e.String("category", true, "a category id kept with the response, e.g. worsening");
+        var when = e.Required("when", "the condition") is { } w ? Compile(w, symbols, ExprType.Bool) : null;
+        return category is null || when is null ? null : new EscalationRule(category, when, Template(e, "message", symbols, false));
+    }
+
+    private AdviceGroup? ReadAdviceGroup(YamlField g, SymbolTable symbols)
+    {
+        if (!g.IsMapping("an advice group")) return null;
+        g.AllowOnly("group", "match", "rules");
+        var id = g.String("group", true, "the group's name, e.g. main");
+        var match = g.OneOf("match", ["first", "all"], "first") == "all" ? AdviceMatch.All : AdviceMatch.First;
+        var rules = new List<AdviceRule>();
+        foreach (var r in g.Items("rules", true, "the ordered advice rules"))
+        {
+            if (!r.IsMapping("an advice rule")) continue;
+            r.AllowOnly("category", "when", "message");
+            var category = r.String("category", true, "a category id kept with the response, e.g. consult");
+            var when = r.Get("when") is { } w ? Compile(w, symbols, ExprType.Bool) : null;
+            var message = Template(r, "message", symbols, true);
+            if (category is not null && message is not null && (when is not null || r.Get("when") is null))
+                rules.Add(new AdviceRule(category, when, message));
+        }
+        return id is null ? null : new AdviceGroup(id, match, rules);
+    }
+
+    private FollowUpPolicy? ReadFollowUp(SymbolTable symbols, string selfId)
+    {
+        if (root.Get("follow_up") is not { } f || !f.IsMapping("a follow-up policy")) return null;
+        f.AllowOnly("at", "stop_when", "rules");
+        TimeOnly? at = null;
+        if (f.String("at") is { } atText)
+        {
+            if (TimeOnly.TryParseExact(atText, "HH:mm", out var t)) at = t;
+            else f.Get("at")!.Error($"'{atText}' is not a time; write HH:mm, e.g. 10:00.");
+        }
+        var stop = f.Get("stop_when") is { } s ? Compile(s, symbols, ExprType.Bool) : null;
+        var rules = new List<FollowUpRule>();
+        foreach (var r in f.Items("rules", true, "the follow-up rules (first match wins)"))
+        {
+            if (!r.IsMapping("a follow-up rule")) continue;
+            r.AllowOnly("name", "when", "questionnaire", "every_days");
+            var name = r.String("name") ?? r.Path;
+            var when = r.Get("when") is { } w ? Compile(w, symbols, ExprType.Bool) : null;
+            var questionnaire = r.String("questionnaire") ?? selfId;
+            var every = r.Int("every_days", 1, 365);
+            if (every is null && r.Get("every_days") is null) r.Error("is missing 'every_days': how many days until the next follow-up (1 = daily).");
+            if (every is { } days) rules.Add(new FollowUpRule(name, when, questionnaire, days));
+            context.FollowUpTargets.Add((questionnaire, r.Get("questionnaire") ?? r));
+        }
+        return new FollowUpPolicy(rules, stop, at);
+    }
+
+    private MessageTemplate? Template(YamlField parent, string key, SymbolTable symbols, bool required)
+    {
+        var text = parent.Text(key, required);
+        if (text is null) return null;
+        var field = parent.Get(key)!;
+        return MessageTemplate.Compile(text, symbols, _byId, (locale, e) =>
+        {
+            var target = field.Get(locale) ?? field;
+            context.Error(target.PositionOf(e.Position), target.Path, e.Message);
+        });
+    }
+
+    private CompiledExpression? Compile(YamlField field, SymbolTable symbols, ExprType? expected, string? self = null)
+    {
+        if (field.Scalar() is not { } source) return null;
+        try
+        {
+            symbols.Forbidden = self;
+            return CompiledExpression.Compile(source, symbols, expected);
+        }
+        catch (ExpressionException e)
+        {
+            context.Error(field.PositionOf(e.Position), field.Path, $"{e.Message} (in: {source})");
+            return null;
+        }
+        finally
+        {
+            symbols.Forbidden = null;
+        }
+    }
+
+    private void CheckLineLimits(List<Question> qs)
+    {
+        var items = root.Items("questions").ToList();
+        for (var i = 0; i < qs.Count; i++)
+        {
+            var q = qs[i];
+            if (!q.IsChoice || i >= items.Count) continue;
+            var f = items[i];
+            var extra = (q.Type == QuestionType.Multiple ? 1 : 0) + (q.Required ? 0 : 1) + (q.Profile ? 1 : 0);
+            var problems = new List<string>();
+            if (q.Options.Count + extra > MaxButtons)
+                problems.Add($"it needs {q.Options.Count + extra} buttons ({q.Options.Count} options{(extra > 0 ? $" + {extra} for done/skip/same-as-before" : "")}), and LINE quick replies allow {MaxButtons}");
+            foreach (var locale in context.Locales)
+                foreach (var o in q.Options.Where(o => o.ButtonLabel(locale).Length > MaxButtonLabel))
+                    problems.Add($"the {locale} label of option '{o.Id}' has {o.ButtonLabel(locale).Length} characters, and button labels allow {MaxButtonLabel} (give a 'short' label)");
+            if (problems.Count == 0) continue;
+            if (f.Get("render")?.Scalar() == "buttons")
+                f.Get("render")!.Error($"these choices do not fit in buttons: {string.Join("; ", problems)}. Use render: list, or shorten them.");
+            else
+                qs[i] = q with { Rendering = ChoiceRendering.List };
+        }
+    }
+}

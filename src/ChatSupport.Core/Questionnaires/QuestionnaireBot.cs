@@ -1,0 +1,166 @@
+using System.Text.Json.Nodes;
+using ChatSupport.Activities;
+using ChatSupport.Bots;
+using ChatSupport.Dialogs;
+using ChatSupport.Dialogs.Prompts;
+using ChatSupport.Residents;
+using ChatSupport.State;
+
+namespace ChatSupport.Questionnaires;
+
+/// <summary>
+/// The resident-facing bot: greets new members, runs questionnaires on the dialog stack, answers global commands
+/// at any point, and saves conversation and user state at the end of every turn (eTag-checked).
+/// </summary>
+public sealed class QuestionnaireBot : IBot
+{
+    private const string DeleteDialogId = "delete-data";
+    private readonly QuestionnaireCatalog _catalog;
+    private readonly ConversationState _conversationState;
+    private readonly UserState _userState;
+    private readonly IResponseHistory _history;
+    private readonly IResponseEventSink? _events;
+    private readonly IStatePropertyAccessor<ResidentProfile> _profile;
+    private readonly IStatePropertyAccessor<JsonObject> _conversation;
+    private readonly DialogSet _dialogs;
+
+    public QuestionnaireBot(QuestionnaireCatalog catalog, ConversationState conversationState, UserState userState,
+        IResponseHistory history, QuestionnaireBotOptions options, IResponseEventSink? events = null)
+    {
+        _catalog = catalog;
+        _conversationState = conversationState;
+        _userState = userState;
+        _history = history;
+        _events = events;
+        Options = options;
+        _catalog.Get(options.DefaultQuestionnaire);
+        _profile = userState.CreateProperty<ResidentProfile>("profile");
+        _conversation = conversationState.CreateProperty<JsonObject>("conversation");
+        _dialogs = new DialogSet(conversationState.CreateProperty<JsonArray>("dialogStack"));
+        foreach (var definition in catalog.All) _dialogs.Add(new QuestionnaireDialog(definition, _profile, history));
+        _dialogs.Add(new ConfirmPrompt("confirm"));
+        _dialogs.Add(new WaterfallDialog(DeleteDialogId, [AskDeleteAsync, DeleteAsync]));
+    }
+
+    public QuestionnaireBotOptions Options { get; }
+
+    public async Task OnTurnAsync(ITurnContext turnContext, CancellationToken cancellationToken = default)
+    {
+        turnContext.TurnState.Set(new TurnClock(turnContext.Activity.Timestamp ?? DateTimeOffset.UtcNow, Options.TimeZone));
+        var dc = await _dialogs.CreateContextAsync(turnContext, cancellationToken).ConfigureAwait(false);
+        var activity = turnContext.Activity;
+
+        if (activity.Type == ActivityTypes.ConversationUpdate)
+        {
+            if (activity.MembersAdded?.Any(m => m.Id != activity.Recipient?.Id) == true && dc.ActiveDialog is null)
+                await BeginAsync(dc, Options.DefaultQuestionnaire, cancellationToken).ConfigureAwait(false);
+        }
+        else if (activity.Type == ActivityTypes.Message)
+        {
+            await OnMessageAsync(dc, cancellationToken).ConfigureAwait(false);
+        }
+
+        await _conversationState.SaveChangesAsync(turnContext, cancellationToken).ConfigureAwait(false);
+        await _userState.SaveChangesAsync(turnContext, cancellationToken).ConfigureAwait(false);
+        if (_events is not null && turnContext.Events() is { Count: > 0 } events)
+            await _events.WriteAsync(events, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task OnMessageAsync(DialogContext dc, CancellationToken ct)
+    {
+        var ctx = dc.Context;
+        var texts = EngineTexts.For(ctx.Activity.Locale);
+        var inDeletion = dc.ActiveDialog?.Id is DeleteDialogId or "confirm";
+        switch (inDeletion ? GlobalCommand.None : GlobalCommands.Recognize(ctx.Activity))
+        {
+            case GlobalCommand.Start:
+                await dc.CancelAllDialogsAsync(ct).ConfigureAwait(false);
+                await BeginAsync(dc, GlobalCommands.RequestedQuestionnaire(ctx.Activity) ?? Options.DefaultQuestionnaire, ct).ConfigureAwait(false);
+                return;
+            case GlobalCommand.Restart:
+                var current = await CurrentQuestionnaireAsync(ctx, ct).ConfigureAwait(false);
+                ctx.Events().Add(new IntentRaised(ctx.ResidentId(), ctx.Clock().Now, ResidentIntent.Restart));
+                await dc.CancelAllDialogsAsync(ct).ConfigureAwait(false);
+                await BeginAsync(dc, current ?? Options.DefaultQuestionnaire, ct).ConfigureAwait(false);
+                return;
+            case GlobalCommand.Help:
+                ctx.Events().Add(new IntentRaised(ctx.ResidentId(), ctx.Clock().Now, ResidentIntent.Help));
+                await ctx.SendActivityAsync(Activity.CreateMessageActivity(texts.Help), ct).ConfigureAwait(false);
+                await dc.RepromptDialogAsync(ct).ConfigureAwait(false);
+                return;
+            case GlobalCommand.StopFollowUps:
+                var profile = (await _profile.GetAsync(ctx, () => new ResidentProfile(), ct).ConfigureAwait(false))!;
+                profile.FollowUpsStopped = true;
+                profile.NextFollowUp = null;
+                ctx.Events().Add(new IntentRaised(ctx.ResidentId(), ctx.Clock().Now, ResidentIntent.StopFollowUps));
+                await ctx.SendActivityAsync(Activity.CreateMessageActivity(texts.FollowUpsStopped), ct).ConfigureAwait(false);
+                await dc.RepromptDialogAsync(ct).ConfigureAwait(false);
+                return;
+            case GlobalCommand.DeleteData:
+                await dc.CancelAllDialogsAsync(ct).ConfigureAwait(false);
+                await dc.BeginDialogAsync(DeleteDialogId, null, ct).ConfigureAwait(false);
+                return;
+        }
+
+        var result = await dc.ContinueDialogAsync(ct).ConfigureAwait(false);
+        if (result.Status == DialogTurnStatus.Empty)
+            await BeginAsync(dc, Options.DefaultQuestionnaire, ct).ConfigureAwait(false);
+    }
+
+    private async Task BeginAsync(DialogContext dc, string questionnaireId, CancellationToken ct)
+    {
+        if (_catalog.Find(questionnaireId) is null) questionnaireId = Options.DefaultQuestionnaire;
+        var profile = (await _profile.GetAsync(dc.Context, () => new ResidentProfile(), ct).ConfigureAwait(false))!;
+        if (profile.FollowUpsStopped && dc.Context.Activity.Type == ActivityTypes.Message) profile.FollowUpsStopped = false;
+        var conversation = (await _conversation.GetAsync(dc.Context, () => [], ct).ConfigureAwait(false))!;
+        conversation["questionnaire"] = questionnaireId;
+        await dc.BeginDialogAsync(questionnaireId, null, ct).ConfigureAwait(false);
+    }
+
+    private async Task<string?> CurrentQuestionnaireAsync(ITurnContext ctx, CancellationToken ct) =>
+        (await _conversation.GetAsync(ctx, () => [], ct).ConfigureAwait(false))!["questionnaire"]?.GetValue<string>();
+
+    private async Task<DialogTurnResult> AskDeleteAsync(WaterfallStepContext step, CancellationToken ct)
+    {
+        var locale = step.Context.Context.Activity.Locale;
+        var texts = EngineTexts.For(locale);
+        var prompt = Activity.CreateMessageActivity(texts.DeleteConfirm);
+        var choices = new List<Choice> { new("yes", texts.Yes), new("no", texts.No) };
+        ChoiceFactory.Render(prompt, choices, ListStyle.SuggestedAction);
+        return await step.BeginDialogAsync("confirm", new PromptOptions { Prompt = prompt, Choices = choices, MaxAttempts = 2, Locale = locale }, ct).ConfigureAwait(false);
+    }
+
+    private async Task<DialogTurnResult> DeleteAsync(WaterfallStepContext step, CancellationToken ct)
+    {
+        var ctx = step.Context.Context;
+        var texts = EngineTexts.For(ctx.Activity.Locale);
+        if (step.Result is not true)
+        {
+            await ctx.SendActivityAsync(Activity.CreateMessageActivity(texts.DeleteCancelled), ct).ConfigureAwait(false);
+            return await step.EndDialogAsync(null, ct).ConfigureAwait(false);
+        }
+        ctx.Events().Add(new IntentRaised(ctx.ResidentId(), ctx.Clock().Now, ResidentIntent.DeleteData));
+        await _history.DeleteAsync(ctx.ResidentId(), ct).ConfigureAwait(false);
+        await _userState.DeleteAsync(ctx, ct).ConfigureAwait(false);
+        await _conversation.DeleteAsync(ctx, ct).ConfigureAwait(false);
+        await ctx.SendActivityAsync(Activity.CreateMessageActivity(texts.Deleted), ct).ConfigureAwait(false);
+        return await step.EndDialogAsync(null, ct).ConfigureAwait(false);
+    }
+}
+
+/// <summary>Which questionnaire a new conversation starts, and the tenant's time zone for "today".</summary>
+public sealed class QuestionnaireBotOptions
+{
+    public const string SectionName = "Questionnaires";
+    public string DefaultQuestionnaire { get; set; } = "covid19-selfcheck";
+    private string _timeZoneId = "Asia/Tokyo";
+    private TimeZoneInfo? _timeZone;
+
+    public string TimeZoneId
+    {
+        get => _timeZoneId;
+        set { _timeZoneId = value; _timeZone = null; }
+    }
+
+    public TimeZoneInfo TimeZone => _timeZone ??= TurnClock.FindZone(TimeZoneId);
+}

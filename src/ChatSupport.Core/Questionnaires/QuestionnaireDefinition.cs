@@ -1,0 +1,64 @@
+using ChatSupport.Advice;
+using ChatSupport.Expressions;
+using ChatSupport.FollowUps;
+
+namespace ChatSupport.Questionnaires;
+
+/// <summary>A loaded, validated questionnaire (from <c>dialogs/{id}.yaml</c>); every expression in it is compiled.</summary>
+public sealed record QuestionnaireDefinition
+{
+    public required string Id { get; init; }
+    public required string Version { get; init; }
+    public required LocalizedText Title { get; init; }
+    public required string DefaultLocale { get; init; }
+    public required IReadOnlyList<string> Locales { get; init; }
+    public ConsentStep? Consent { get; init; }
+    public LocalizedText? Intro { get; init; }
+    public required IReadOnlyList<Question> Questions { get; init; }
+    public IReadOnlyList<ComputedValue> Computed { get; init; } = [];
+    public IReadOnlyList<AdviceGroup> Advice { get; init; } = [];
+    public IReadOnlyList<EmergencyRule> Emergencies { get; init; } = [];
+    public IReadOnlyList<EscalationRule> Escalations { get; init; } = [];
+    public FollowUpPolicy? FollowUp { get; init; }
+    public AreaTable? Areas { get; init; }
+    public LocalizedText? Closing { get; init; }
+    public string? SourcePath { get; init; }
+    /// <summary>The names expressions of this questionnaire may use, with their types.</summary>
+    public required SymbolTable Symbols { get; init; }
+
+    public Question? FindQuestion(string id) => Questions.FirstOrDefault(q => q.Id == id);
+
+    /// <summary>The locale to talk in: the resident's if this questionnaire has it ("en-US" → "en"), else the default.</summary>
+    public string ResolveLocale(string? requested)
+    {
+        if (requested is null) return DefaultLocale;
+        var language = requested.Split('-', '_')[0].ToLowerInvariant();
+        return Locales.Contains(language) ? language : DefaultLocale;
+    }
+}
+
+/// <summary>Shown before the first question; nothing is kept until the resident accepts this version.</summary>
+public sealed record ConsentStep(string Version, LocalizedText Text, LocalizedText Accept, LocalizedText Decline, LocalizedText Declined);
+
+public sealed record ComputedValue(string Id, CompiledExpression Expression);
+
+/// <summary>Checked after every answer: a match interrupts the questionnaire at once and marks the response for escalation.</summary>
+public sealed record EmergencyRule(string Category, CompiledExpression When, MessageTemplate Message);
+
+/// <summary>Checked when a response completes: a match marks it for staff attention (with an optional message).</summary>
+public sealed record EscalationRule(string Category, CompiledExpression When, MessageTemplate? Message);
+
+/// <summary>A text in each locale of the questionnaire.</summary>
+public sealed class LocalizedText(IReadOnlyDictionary<string, string> byLocale)
+{
+    public IReadOnlyDictionary<string, string> ByLocale { get; } = byLocale;
+
+    public string Get(string locale) =>
+        ByLocale.TryGetValue(locale, out var text) ? text
+        : ByLocale.TryGetValue("ja", out var ja) ? ja
+        : ByLocale.Values.First();
+
+    public static LocalizedText Of(string ja, string en) => new(new Dictionary<string, string> { ["ja"] = ja, ["en"] = en });
+
+    public override string ToString() => Get("ja");
+}

@@ -1,0 +1,103 @@
+using System.Text.Json.Nodes;
+using ChatSupport.Activities;
+using ChatSupport.Advice;
+using ChatSupport.Bots;
+using ChatSupport.Dialogs;
+using ChatSupport.FollowUps;
+using ChatSupport.Residents;
+
+namespace ChatSupport.Questionnaires;
+
+internal sealed partial class QuestionnaireFlow
+{
+    /// <summary>Ends the response: advice (when completed), escalations, the next follow-up, the history record.</summary>
+    private async Task<DialogTurnResult> FinishAsync(DialogContext dc, ResponseStatus status, CancellationToken ct)
+    {
+        var ctx = dc.Context;
+        var state = dc.ActiveDialog!.State;
+        var locale = Locale(state);
+        var scope = await ScopeAsync(ctx, state, ct).ConfigureAwait(false);
+        var advice = new List<string>();
+        var escalations = new List<string>();
+        var messages = new List<Activity>();
+
+        if (status == ResponseStatus.Emergency)
+        {
+            var category = state["emergency"]!.GetValue<string>();
+            advice.Add(category);
+            escalations.Add(category);
+        }
+        if (status == ResponseStatus.Completed)
+        {
+            foreach (var result in AdviceEvaluator.Evaluate(definition.Advice, scope))
+            {
+                advice.Add(result.Category);
+                messages.Add(Activity.CreateMessageActivity(result.Message.Render(locale, scope)));
+            }
+        }
+        if (status is ResponseStatus.Completed or ResponseStatus.Emergency)
+        {
+            foreach (var rule in definition.Escalations.Where(r => r.When.IsTrue(scope)))
+            {
+                escalations.Add(rule.Category);
+                if (rule.Message is { } m) messages.Add(Activity.CreateMessageActivity(m.Render(locale, scope)));
+            }
+        }
+        if (status == ResponseStatus.Completed && definition.Closing is { } closing)
+            messages.Add(Activity.CreateMessageActivity(closing.Get(locale)));
+        if (messages.Count > 0) await ctx.SendActivitiesAsync(messages, ct).ConfigureAwait(false);
+
+        FollowUpDecision? followUp = null;
+        var values = scope.Values();
+        if (status is ResponseStatus.Completed or ResponseStatus.Emergency)
+        {
+            followUp = FollowUpPlanner.Next(definition.FollowUp, scope);
+            var profile = (await profileAccessor.GetAsync(ctx, () => new ResidentProfile(), ct).ConfigureAwait(false))!;
+            if (definition.FollowUp is not null) profile.NextFollowUp = profile.FollowUpsStopped ? null : followUp;
+            await history.AppendAsync(ctx.ResidentId(), new HistoryRecord(definition.Id, scope.Today, ctx.Clock().Now, values), ct).ConfigureAwait(false);
+            ctx.TurnState.Remove(HistoryKey(ctx));
+        }
+        var outcome = Outcome(state, status, values, advice, escalations, followUp);
+        ctx.Events().Add(new ResponseCompleted(ctx.ResidentId(), ctx.Clock().Now, outcome));
+        return await dc.EndDialogAsync(outcome, ct).ConfigureAwait(false);
+    }
+
+    private QuestionnaireOutcome Outcome(JsonObject state, ResponseStatus status, IReadOnlyDictionary<string, object?> values,
+        IReadOnlyList<string> advice, IReadOnlyList<string> escalations, FollowUpDecision? followUp) =>
+        new(ResponseId(state), definition.Id, definition.Version, status, Locale(state), values, advice, escalations, followUp);
+
+    private async Task<ResponseScope> ScopeAsync(ITurnContext ctx, JsonObject state, CancellationToken ct) =>
+        new(definition, Answers(state), ctx.Clock().Today, await HistoryAsync(ctx, ct).ConfigureAwait(false));
+
+    /// <summary>The resident's earlier responses, read once per turn.</summary>
+    private async Task<IReadOnlyList<HistoryRecord>> HistoryAsync(ITurnContext ctx, CancellationToken ct)
+    {
+        var key = HistoryKey(ctx);
+        if (ctx.TurnState.Get<IReadOnlyList<HistoryRecord>>(key) is { } cached) return cached;
+        var records = await history.ReadAsync(ctx.ResidentId(), ct).ConfigureAwait(false);
+        ctx.TurnState.Set(key, records);
+        return records;
+    }
+
+    /// <summary>The latest earlier answer to a profile question, from any questionnaire that asks it.</summary>
+    private async Task<object?> PreviousAnswerAsync(ITurnContext ctx, Question q, CancellationToken ct)
+    {
+        foreach (var record in await HistoryAsync(ctx, ct).ConfigureAwait(false))
+            if (record.Values.GetValueOrDefault(q.Id) is { } v && IsValidFor(q, v)) return v;
+        return null;
+    }
+
+    /// <summary>An earlier answer is offered again only if it still fits the question (options and limits may have changed).</summary>
+    private static bool IsValidFor(Question q, object value) => value switch
+    {
+        string s when q.Type == QuestionType.Single => q.FindOption(s) is not null,
+        IReadOnlyList<string> l when q.Type == QuestionType.Multiple => l.All(x => q.FindOption(x) is not null),
+        decimal d when q.Type is QuestionType.Integer or QuestionType.Decimal => (q.Min is null || d >= q.Min) && (q.Max is null || d <= q.Max),
+        bool when q.Type == QuestionType.YesNo => true,
+        DateOnly when q.Type == QuestionType.Date => true,
+        string when q.Type is QuestionType.Text or QuestionType.PostalCode => true,
+        _ => false,
+    };
+
+    private static string HistoryKey(ITurnContext ctx) => "ChatSupport.History." + ctx.ResidentId();
+}

@@ -1,0 +1,157 @@
+using System.Text.Json.Nodes;
+using ChatSupport.Activities;
+using ChatSupport.Bots;
+using ChatSupport.Dialogs;
+using ChatSupport.Dialogs.Prompts;
+using ChatSupport.Residents;
+using ChatSupport.State;
+
+namespace ChatSupport.Questionnaires;
+
+/// <summary>
+/// The step runner inside <see cref="QuestionnaireDialog"/>. Its state (JSON) is the response in progress:
+/// id, locale, current step and the answers so far.
+/// </summary>
+internal sealed partial class QuestionnaireFlow(QuestionnaireDefinition definition, IStatePropertyAccessor<ResidentProfile> profileAccessor, IResponseHistory history)
+    : Dialog("flow")
+{
+    private const string ConsentStepMarker = "consent";
+
+    public override async Task<DialogTurnResult> BeginDialogAsync(DialogContext dc, object? options = null, CancellationToken cancellationToken = default)
+    {
+        var ctx = dc.Context;
+        var profile = (await profileAccessor.GetAsync(ctx, () => new ResidentProfile(), cancellationToken).ConfigureAwait(false))!;
+        var locale = definition.ResolveLocale(ctx.Activity.Locale ?? profile.Locale);
+        var state = dc.ActiveDialog!.State;
+        state["responseId"] = NewResponseId(ctx);
+        state["locale"] = locale;
+        state["answers"] = new JsonObject();
+        state["step"] = -1;
+
+        if (definition.Intro is { } intro) await ctx.SendActivityAsync(Activity.CreateMessageActivity(intro.Get(locale)), cancellationToken).ConfigureAwait(false);
+        if (definition.Consent is { } consent && profile.Consents.GetValueOrDefault(definition.Id) != consent.Version)
+        {
+            state["awaiting"] = ConsentStepMarker;
+            var prompt = Activity.CreateMessageActivity(consent.Text.Get(locale));
+            var choices = new List<Choice> { new("accept", consent.Accept.Get(locale)), new("decline", consent.Decline.Get(locale)) };
+            ChoiceFactory.Render(prompt, choices, ListStyle.SuggestedAction);
+            var retry = ActivityJson.Deserialize(ActivityJson.Serialize(prompt));
+            retry.Text = EngineTexts.For(locale).RetryChoice + "\n" + prompt.Text;
+            return await dc.BeginDialogAsync("consent", new PromptOptions { Prompt = prompt, RetryPrompt = retry, Choices = choices, MaxAttempts = 3, Locale = locale }, cancellationToken).ConfigureAwait(false);
+        }
+        Started(ctx, state);
+        return await AskFromAsync(dc, 0, cancellationToken).ConfigureAwait(false);
+    }
+
+    public override async Task<DialogTurnResult> ResumeDialogAsync(DialogContext dc, DialogReason reason, object? result = null, CancellationToken cancellationToken = default)
+    {
+        var state = dc.ActiveDialog!.State;
+        if (state["awaiting"]?.GetValue<string>() == ConsentStepMarker)
+        {
+            state.Remove("awaiting");
+            return await OnConsentAsync(dc, result is true, cancellationToken).ConfigureAwait(false);
+        }
+        var step = state["step"]!.GetValue<int>();
+        var question = definition.Questions[step];
+        var locale = Locale(state);
+        object? value;
+        var skipped = false;
+        switch (result)
+        {
+            case PromptShortcut { Name: QuestionRenderer.SkipShortcut }:
+                value = null;
+                skipped = true;
+                break;
+            case PromptShortcut { Name: QuestionRenderer.SameShortcut }:
+                value = await PreviousAnswerAsync(dc.Context, question, cancellationToken).ConfigureAwait(false);
+                break;
+            case TooManyAttempts when !question.Required:
+                value = null;
+                skipped = true;
+                break;
+            case TooManyAttempts:
+                await dc.Context.SendActivityAsync(Activity.CreateMessageActivity(EngineTexts.For(locale).Abandoned), cancellationToken).ConfigureAwait(false);
+                return await FinishAsync(dc, ResponseStatus.Abandoned, cancellationToken).ConfigureAwait(false);
+            default:
+                value = ToAnswer(question, result);
+                break;
+        }
+        var json = AnswerValues.ToJson(value);
+        Answers(state)[question.Id] = json;
+        dc.Context.Events().Add(new AnswerRecorded(dc.Context.ResidentId(), dc.Context.Clock().Now, ResponseId(state), question.Id, json?.DeepClone(), skipped));
+
+        var scope = await ScopeAsync(dc.Context, state, cancellationToken).ConfigureAwait(false);
+        foreach (var emergency in definition.Emergencies)
+        {
+            if (!emergency.When.IsTrue(scope)) continue;
+            await dc.Context.SendActivityAsync(Activity.CreateMessageActivity(emergency.Message.Render(locale, scope)), cancellationToken).ConfigureAwait(false);
+            state["emergency"] = emergency.Category;
+            return await FinishAsync(dc, ResponseStatus.Emergency, cancellationToken).ConfigureAwait(false);
+        }
+        return await AskFromAsync(dc, step + 1, cancellationToken).ConfigureAwait(false);
+    }
+
+    public override Task<DialogTurnResult> ContinueDialogAsync(DialogContext dc, CancellationToken cancellationToken = default) =>
+        Task.FromResult(EndOfTurn);
+
+    private async Task<DialogTurnResult> OnConsentAsync(DialogContext dc, bool accepted, CancellationToken ct)
+    {
+        var ctx = dc.Context;
+        var state = dc.ActiveDialog!.State;
+        var consent = definition.Consent!;
+        if (!accepted)
+        {
+            await ctx.SendActivityAsync(Activity.CreateMessageActivity(consent.Declined.Get(Locale(state))), ct).ConfigureAwait(false);
+            return await dc.EndDialogAsync(Outcome(state, ResponseStatus.Declined, new Dictionary<string, object?>(), [], [], null), ct).ConfigureAwait(false);
+        }
+        var profile = (await profileAccessor.GetAsync(ctx, () => new ResidentProfile(), ct).ConfigureAwait(false))!;
+        profile.Consents[definition.Id] = consent.Version;
+        profile.Locale ??= ctx.Activity.Locale;
+        ctx.Events().Add(new ConsentGiven(ctx.ResidentId(), ctx.Clock().Now, definition.Id, consent.Version));
+        Started(ctx, state);
+        return await AskFromAsync(dc, 0, ct).ConfigureAwait(false);
+    }
+
+    /// <summary>Asks the first question from <paramref name="from"/> whose condition holds; sends message steps on the way.</summary>
+    private async Task<DialogTurnResult> AskFromAsync(DialogContext dc, int from, CancellationToken ct)
+    {
+        var state = dc.ActiveDialog!.State;
+        var locale = Locale(state);
+        for (var i = from; i < definition.Questions.Count; i++)
+        {
+            var q = definition.Questions[i];
+            if (q.When is not null && !q.When.IsTrue(await ScopeAsync(dc.Context, state, ct).ConfigureAwait(false))) continue;
+            if (q.Type == QuestionType.Message)
+            {
+                await dc.Context.SendActivityAsync(Activity.CreateMessageActivity(q.Text.Get(locale)), ct).ConfigureAwait(false);
+                continue;
+            }
+            state["step"] = i;
+            string? previous = null;
+            if (q.Profile && await PreviousAnswerAsync(dc.Context, q, ct).ConfigureAwait(false) is { } p)
+                previous = MessageTemplate.Format(p, q, locale);
+            return await dc.BeginDialogAsync(QuestionRenderer.PromptId(q.Type), QuestionRenderer.Render(q, locale, previous), ct).ConfigureAwait(false);
+        }
+        return await FinishAsync(dc, ResponseStatus.Completed, ct).ConfigureAwait(false);
+    }
+
+    private static object? ToAnswer(Question q, object? result) => (q.Type, result) switch
+    {
+        (QuestionType.YesNo, bool b) => b,
+        (QuestionType.Integer or QuestionType.Decimal, decimal d) => d,
+        (QuestionType.Date, DateOnly d) => d,
+        (QuestionType.Multiple, IReadOnlyList<string> list) => list,
+        (_, string s) => s,
+        _ => throw new InvalidOperationException($"Question '{q.Id}' got an unexpected result {result?.GetType().Name ?? "null"}."),
+    };
+
+    private void Started(ITurnContext ctx, JsonObject state) =>
+        ctx.Events().Add(new ResponseStarted(ctx.ResidentId(), ctx.Clock().Now, ResponseId(state), definition.Id, definition.Version));
+
+    private static string NewResponseId(ITurnContext ctx) =>
+        $"{ctx.Activity.Conversation?.Id}-{ctx.Clock().Now.ToUnixTimeMilliseconds()}-{Random.Shared.Next():x8}";
+
+    private static string Locale(JsonObject state) => state["locale"]!.GetValue<string>();
+    private static string ResponseId(JsonObject state) => state["responseId"]!.GetValue<string>();
+    private static JsonObject Answers(JsonObject state) => state["answers"]!.AsObject();
+}
