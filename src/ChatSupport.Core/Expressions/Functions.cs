@@ -115,7 +115,7 @@ internal sealed partial class Binder
         var wantDate = c.Function == "first_reported";
         return new Bound(wantDate ? ExprType.Date : ExprType.Number, s =>
         {
-            if (cond.Eval(s) is not true) return null;
+            if (cond.Eval(s) is not true) return wantDate ? null : 0m;
             var first = s.Today;
             while (s.History.Any(r => r.Date == first.AddDays(-1) && cond.Eval(new RecordScope(r)) is true))
                 first = first.AddDays(-1);

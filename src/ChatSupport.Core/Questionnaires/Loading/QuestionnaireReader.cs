@@ -41,6 +41,13 @@ internal static partial class QuestionnaireReader
             errors.Add(new LoadError(displayPath, (int)e.Start.Line, (int)e.Start.Column, "(syntax)", "this is not valid YAML: " + (e.InnerException?.Message ?? e.Message)));
             return null;
         }
+        catch (InvalidOperationException)
+        {
+            // YamlDotNet's scanner gives up on some malformed input without a position: find where it stopped.
+            var mark = LastReadableMark(path);
+            errors.Add(new LoadError(displayPath, (int)mark.Line, (int)mark.Column, "(syntax)", "this is not valid YAML: the text after this point could not be read (check brackets, quotes and indentation)."));
+            return null;
+        }
         if (!root.IsMapping("a questionnaire")) { errors.AddRange(context.Errors); return null; }
         root.AllowOnly(TopFields);
 
@@ -56,6 +63,22 @@ internal static partial class QuestionnaireReader
         var definition = new RuleReader(root, context, questions).Read(id ?? "", version ?? "", title, path);
         errors.AddRange(context.Errors);
         return context.Errors.Count == 0 ? definition : null;
+    }
+
+    private static Mark LastReadableMark(string path)
+    {
+        using var reader = new StreamReader(path, System.Text.Encoding.UTF8);
+        var parser = new YamlDotNet.Core.Parser(reader);
+        var last = new Mark(0, 1, 1);
+        try
+        {
+            while (parser.MoveNext()) last = parser.Current!.End;
+        }
+        catch (Exception e) when (e is YamlException or InvalidOperationException)
+        {
+            // Stop at the last event read.
+        }
+        return last;
     }
 
     private static void ReadLocales(YamlField root, LoadContext context)
@@ -131,7 +154,7 @@ internal static partial class QuestionnaireReader
         var id = o.String("id", true, "an option id in snake_case, e.g. none");
         if (id is not null && !SnakeCase().IsMatch(id)) o.Get("id")!.Error($"'{id}' is not allowed; use snake_case (lower-case letters, digits, '_').");
         var label = o.Text("label", true);
-        NotFor(o, "exclusive", type != QuestionType.Multiple, "options of multiple-choice questions");
+        NotFor(o, "exclusive", type != QuestionType.Multiple, "options of multiple");
         if (id is null || label is null) return null;
         return new QuestionOption(id, label) { Short = o.Text("short"), Number = o.Decimal("number"), Exclusive = o.Bool("exclusive", false) };
     }

@@ -112,11 +112,19 @@ internal sealed class YamlField(YamlNode node, string path, LoadContext context)
         var i = 0;
         foreach (var child in seq.Children)
         {
-            var id = (child as YamlMappingNode)?.Children.TryGetValue(new YamlScalarNode("id"), out var idNode) == true
-                ? (idNode as YamlScalarNode)?.Value : null;
+            var id = NameOf(child as YamlMappingNode);
             yield return new YamlField(child, $"{f.Path}[{id ?? i.ToString(CultureInfo.InvariantCulture)}]", Context);
             i++;
         }
+    }
+
+    /// <summary>How a list item is named in error paths: its id, group, category or name, else its index.</summary>
+    private static string? NameOf(YamlMappingNode? item)
+    {
+        if (item is null) return null;
+        foreach (var key in (string[])["id", "group", "category", "name"])
+            if (item.Children.TryGetValue(new YamlScalarNode(key), out var v) && v is YamlScalarNode { Value: { Length: > 0 } name }) return name;
+        return null;
     }
 
     /// <summary>A user-facing text: a map of locale → text (ja required), or a plain string for a questionnaire with one locale.</summary>

@@ -1,0 +1,54 @@
+using ChatSupport.Questionnaires;
+using ChatSupport.Questionnaires.Loading;
+
+namespace ChatSupport.UnitTests.Questionnaires;
+
+/// <summary>
+/// Each file in BrokenQuestionnaires/ starts with <c># expect: LINE:COLUMN: FIELD: MESSAGE</c>: loading it must fail
+/// with an error at that place, naming that field, whose message starts with that text.
+/// </summary>
+public sealed class BrokenQuestionnaireTests
+{
+    private static readonly string Folder = Path.Combine(AppContext.BaseDirectory, "BrokenQuestionnaires");
+
+    public static TheoryData<string> Files() => [.. Directory.GetFiles(Folder, "*.yaml").Select(f => Path.GetFileName(f)).Order()];
+
+    [Theory]
+    [MemberData(nameof(Files))]
+    public void BrokenFile_FailsWithAnErrorNamingFileLineAndField(string file)
+    {
+        var path = Path.Combine(Folder, file);
+        var expect = File.ReadLines(path).First();
+        Assert.StartsWith("# expect: ", expect);
+        var parts = expect["# expect: ".Length..].Split(": ", 3);
+        var (place, field, message) = (parts[0], parts[1], parts[2]);
+
+        var e = Assert.Throws<QuestionnaireLoadException>(() => QuestionnaireCatalog.Load(path));
+        var match = e.Errors.FirstOrDefault(err => $"{err.Line}:{err.Column}" == place && err.Field == field);
+        Assert.True(match is not null, $"No error at {place} in {field}. Errors:\n{string.Join('\n', e.Errors)}");
+        Assert.StartsWith(message, match!.Message);
+        Assert.EndsWith(file, match.File);
+        Assert.StartsWith($"{match.File}:{place}: {field}: ", match.ToString());
+    }
+
+    [Fact]
+    public void Corpus_CoversEveryKindOfMistakeWeReport() => Assert.True(Files().Count >= 20);
+
+    [Fact]
+    public void AllErrorsOfAFile_AreReportedAtOnce()
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"many-errors-{Guid.NewGuid():N}", "many-errors.yaml");
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        File.WriteAllText(path, """
+            id: many-errors
+            version: "1"
+            title: テスト
+            questions:
+              - {id: a, type: singel, text: 一}
+              - {id: b, type: yes_no, text: 二, when: "zzz"}
+              - {id: c, type: integer, text: 三, max_length: 3}
+            """);
+        var e = Assert.Throws<QuestionnaireLoadException>(() => QuestionnaireCatalog.Load(path));
+        Assert.Equal(["questions[a].type", "questions[b].when", "questions[c].max_length"], e.Errors.Select(x => x.Field).Order());
+    }
+}
