@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using ChatSupport.Expressions;
 
@@ -27,7 +28,7 @@ public static class AnswerValues
         JsonArray a => (IReadOnlyList<string>)[.. a.Select(n => n!.GetValue<string>())],
         _ => type.Kind switch
         {
-            TypeKind.Number => node.GetValue<decimal>(),
+            TypeKind.Number => node.AsValue().TryGetValue<decimal>(out var d) ? d : node.Deserialize<decimal>(),
             TypeKind.Bool => node.GetValue<bool>(),
             TypeKind.Date => DateOnly.ParseExact(node.GetValue<string>(), "yyyy-MM-dd", CultureInfo.InvariantCulture),
             TypeKind.Set => (IReadOnlyList<string>)[node.GetValue<string>()],
