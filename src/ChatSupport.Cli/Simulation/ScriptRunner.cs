@@ -12,11 +12,11 @@ public static class ScriptRunner
         var conversation = new LocalConversation(catalog, script.Questionnaire ?? questionnaire, locale ?? script.Locale);
         var sessions = new List<SessionResult>();
         var first = true;
+        if (script.Sessions.FirstOrDefault()?.Date is { } firstDate) conversation.Now = TenInTheMorning(firstDate).AddSeconds(-1);
         foreach (var session in script.Sessions)
         {
             var date = session.Date ?? DateOnly.FromDateTime(DateTime.UtcNow);
-            // 10:00 in Tokyo on the session's date.
-            var start = new DateTimeOffset(date.ToDateTime(new TimeOnly(10, 0)), TimeSpan.FromHours(9));
+            var start = TenInTheMorning(date);
             if (start > conversation.Now) conversation.Now = start;
             var eventsBefore = conversation.Events.Count;
             var transcript = new List<TranscriptLine>();
@@ -38,6 +38,9 @@ public static class ScriptRunner
         }
         return new SimulationResult(sessions, sessions.All(s => s.Failures.Count == 0));
     }
+
+    /// <summary>Sessions start at 10:00 in Tokyo on their date.</summary>
+    private static DateTimeOffset TenInTheMorning(DateOnly date) => new(date.ToDateTime(new TimeOnly(10, 0)), TimeSpan.FromHours(9));
 
     private static TranscriptLine Bot(Activity a) =>
         new("bot", a.Text ?? "", TranscriptPrinter.Buttons(a) is { Count: > 0 } b ? b : null);

@@ -38,7 +38,8 @@ public sealed record QuestionnaireDefinition
 }
 
 /// <summary>Shown before the first question; nothing is kept until the resident accepts this version.</summary>
-public sealed record ConsentStep(string Version, LocalizedText Text, LocalizedText Accept, LocalizedText Decline, LocalizedText Declined);
+/// <remarks><see cref="Key"/> names the consent: questionnaires that share it (a self-check and its follow-up) ask once.</remarks>
+public sealed record ConsentStep(string Key, string Version, LocalizedText Text, LocalizedText Accept, LocalizedText Decline, LocalizedText Declined);
 
 public sealed record ComputedValue(string Id, CompiledExpression Expression);
 

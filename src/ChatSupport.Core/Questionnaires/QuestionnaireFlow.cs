@@ -29,7 +29,7 @@ internal sealed partial class QuestionnaireFlow(QuestionnaireDefinition definiti
         state["step"] = -1;
 
         if (definition.Intro is { } intro) await ctx.SendActivityAsync(Activity.CreateMessageActivity(intro.Get(locale)), cancellationToken).ConfigureAwait(false);
-        if (definition.Consent is { } consent && profile.Consents.GetValueOrDefault(definition.Id) != consent.Version)
+        if (definition.Consent is { } consent && profile.Consents.GetValueOrDefault(consent.Key) != consent.Version)
         {
             state["awaiting"] = ConsentStepMarker;
             var prompt = Activity.CreateMessageActivity(consent.Text.Get(locale));
@@ -102,12 +102,14 @@ internal sealed partial class QuestionnaireFlow(QuestionnaireDefinition definiti
         if (!accepted)
         {
             await ctx.SendActivityAsync(Activity.CreateMessageActivity(consent.Declined.Get(Locale(state))), ct).ConfigureAwait(false);
-            return await dc.EndDialogAsync(Outcome(state, ResponseStatus.Declined, new Dictionary<string, object?>(), [], [], null), ct).ConfigureAwait(false);
+            var declined = Outcome(state, ResponseStatus.Declined, new Dictionary<string, object?>(), [], [], null);
+            ctx.Events().Add(new ResponseCompleted(ctx.ResidentId(), ctx.Clock().Now, declined));
+            return await dc.EndDialogAsync(declined, ct).ConfigureAwait(false);
         }
         var profile = (await profileAccessor.GetAsync(ctx, () => new ResidentProfile(), ct).ConfigureAwait(false))!;
-        profile.Consents[definition.Id] = consent.Version;
+        profile.Consents[consent.Key] = consent.Version;
         profile.Locale ??= ctx.Activity.Locale;
-        ctx.Events().Add(new ConsentGiven(ctx.ResidentId(), ctx.Clock().Now, definition.Id, consent.Version));
+        ctx.Events().Add(new ConsentGiven(ctx.ResidentId(), ctx.Clock().Now, consent.Key, consent.Version));
         Started(ctx, state);
         return await AskFromAsync(dc, 0, ct).ConfigureAwait(false);
     }

@@ -10,7 +10,7 @@ namespace ChatSupport.Questionnaires;
 /// </summary>
 public abstract record ResponseEvent(string ResidentId, DateTimeOffset At);
 
-public sealed record ConsentGiven(string ResidentId, DateTimeOffset At, string QuestionnaireId, string ConsentVersion) : ResponseEvent(ResidentId, At);
+public sealed record ConsentGiven(string ResidentId, DateTimeOffset At, string ConsentId, string ConsentVersion) : ResponseEvent(ResidentId, At);
 
 public sealed record ResponseStarted(string ResidentId, DateTimeOffset At, string ResponseId, string QuestionnaireId, string Version) : ResponseEvent(ResidentId, At);
 

@@ -56,6 +56,13 @@ public sealed class InputTextTests
     [InlineData("たぶん", null)]
     public void YesNo_ReadsJapaneseAndEnglish(string input, bool? expected) => Assert.Equal(expected, InputText.YesNo(input));
 
+    [Theory]
+    [InlineData("データ削除", "データ削除")]
+    [InlineData("ＤＯＮＥ", "done")]
+    [InlineData(" テレワーク ", "テレワーク")]
+    [InlineData("ｾｷｴﾁｹｯﾄ", "セキエチケット")]
+    public void Normalize_KeepsJapaneseWordsIntact(string input, string expected) => Assert.Equal(expected, InputText.Normalize(input));
+
     [Fact]
     public void PerceivedLength_CountsAnEmojiAsOne() => Assert.Equal(3, InputText.PerceivedLength("あ👍🏽い"));
 }

@@ -15,7 +15,8 @@ public static class ChoiceFactory
                 break;
             case ListStyle.List:
                 prompt.Text = $"{prompt.Text}\n{NumberedList(choices)}";
-                if (extraButtons is not null) prompt.SuggestedActions = new SuggestedActions { Actions = [.. extraButtons] };
+                var extras = extraButtons?.ToList() ?? [];
+                if (extras.Count > 0) prompt.SuggestedActions = new SuggestedActions { Actions = extras };
                 break;
             case ListStyle.HeroCard:
                 prompt.Attachments = [new HeroCard { Text = prompt.Text, Buttons = buttons }.ToAttachment()];

@@ -9,9 +9,9 @@ namespace ChatSupport.Dialogs.Prompts;
 /// </summary>
 public static class InputText
 {
-    private static readonly char[] Dashes = ['‐', '‑', '‒', '–', '—', '―', '−', 'ー', 'ｰ', '－', '﹣', '⁃'];
+    private static readonly char[] Dashes = ['‐', '‑', '‒', '–', '—', '―', '−', '－', '﹣', '⁃'];
 
-    /// <summary>NFKC, dashes folded to '-', trimmed, lower case: the form inputs are compared in.</summary>
+    /// <summary>NFKC, dashes folded to '-' (not the katakana long mark of データ), trimmed, lower case: the form inputs are compared in.</summary>
     public static string Normalize(string? input)
     {
         if (string.IsNullOrWhiteSpace(input)) return "";
@@ -24,7 +24,8 @@ public static class InputText
     /// <summary>A Japanese postal code as 7 digits: accepts 2200012, 220-0012, ２２０－００１２, 〒220-0012.</summary>
     public static string? PostalCode(string? input)
     {
-        var s = Normalize(input).Replace("〒", "", StringComparison.Ordinal);
+        // Between digits, the katakana long mark ー is what a Japanese keyboard often gives for a hyphen.
+        var s = Normalize(input).Replace("〒", "", StringComparison.Ordinal).Replace('ー', '-');
         var digits = new StringBuilder(7);
         foreach (var c in s)
         {

@@ -41,7 +41,7 @@ internal sealed class RuleReader(YamlField root, LoadContext context, List<Quest
             Title = title ?? LocalizedText.Of(id, id),
             DefaultLocale = context.DefaultLocale,
             Locales = context.Locales,
-            Consent = ReadConsent(),
+            Consent = ReadConsent(id),
             Intro = root.Text("intro"),
             Questions = finalQuestions,
             Computed = computed,
@@ -77,14 +77,14 @@ internal sealed class RuleReader(YamlField root, LoadContext context, List<Quest
         }
     }
 
-    private ConsentStep? ReadConsent()
+    private ConsentStep? ReadConsent(string questionnaireId)
     {
         if (root.Get("consent") is not { } f || !f.IsMapping("a consent step")) return null;
-        f.AllowOnly("version", "text", "accept", "decline", "declined");
+        f.AllowOnly("id", "version", "text", "accept", "decline", "declined");
         var version = f.String("version", true, "the version of the consent text; residents are asked again when it changes");
         var text = f.Text("text", true);
         if (version is null || text is null) return null;
-        return new ConsentStep(version, text,
+        return new ConsentStep(f.String("id") ?? questionnaireId, version, text,
             f.Text("accept") ?? LocalizedText.Of("同意する", "I agree"),
             f.Text("decline") ?? LocalizedText.Of("同意しない", "I do not agree"),
             f.Text("declined") ?? LocalizedText.Of(
