@@ -39,6 +39,9 @@ public sealed class Activity
     [JsonExtensionData]
     public Dictionary<string, JsonElement>? Properties { get; set; }
 
+    /// <summary>A shallow copy: the copy's own fields can be set without touching this activity.</summary>
+    public Activity Copy() => (Activity)MemberwiseClone();
+
     public static Activity CreateMessageActivity(string? text = null) => new() { Type = ActivityTypes.Message, Text = text };
 
     /// <summary>A reply addressed back to the sender, as the Bot Connector expects (from and recipient swapped).</summary>

@@ -23,7 +23,7 @@ public static class QuestionRenderer
         _ => "text",
     };
 
-    public static PromptOptions Render(Question q, string locale, string? previousAnswer)
+    public static QuestionPromptOptions Render(Question q, string locale, string? previousAnswer)
     {
         var texts = EngineTexts.For(locale);
         var promptTexts = PromptTexts.For(locale);
@@ -52,10 +52,10 @@ public static class QuestionRenderer
         else if (q.Type == QuestionType.Date) ChoiceFactory.Render(prompt, [new Choice(texts.Today, texts.Today), new Choice(texts.Yesterday, texts.Yesterday)], ListStyle.SuggestedAction, extra);
         else if (extra.Count > 0) prompt.SuggestedActions = new SuggestedActions { Actions = extra };
 
-        var retry = ActivityJson.Deserialize(ActivityJson.Serialize(prompt));
+        var retry = prompt.Copy();
         retry.Text = (q.Retry?.Get(locale) ?? RetryText(q, texts, locale)) + "\n" + prompt.Text;
 
-        return new PromptOptions
+        return new QuestionPromptOptions(q.Id, locale, previousAnswer)
         {
             Prompt = prompt,
             RetryPrompt = retry,
@@ -103,4 +103,25 @@ public static class QuestionRenderer
         QuestionType.YesNo => texts.RetryYesNo,
         _ => string.Format(CultureInfo.InvariantCulture, texts.RetryText, q.MaxLength),
     };
+}
+
+/// <summary>Prompt options rendered from a question: what is needed to render them again.</summary>
+public sealed class QuestionPromptOptions(string questionId, string locale, string? previousAnswer) : PromptOptions
+{
+    public string QuestionId { get; } = questionId;
+    public string? PreviousAnswer { get; } = previousAnswer;
+    public string RenderedLocale { get; } = locale;
+}
+
+/// <summary>Stores a question's prompt as {question, locale, previous} and renders it again on load.</summary>
+internal sealed class QuestionPromptStore(QuestionnaireDefinition definition) : PromptOptionsStore
+{
+    public override JsonNode Save(PromptOptions options) => options is QuestionPromptOptions q
+        ? new JsonObject { ["question"] = q.QuestionId, ["locale"] = q.RenderedLocale, ["previous"] = q.PreviousAnswer }
+        : base.Save(options);
+
+    public override PromptOptions Load(JsonNode stored) =>
+        stored["question"]?.GetValue<string>() is { } id && definition.FindQuestion(id) is { } question
+            ? QuestionRenderer.Render(question, stored["locale"]!.GetValue<string>(), stored["previous"]?.GetValue<string>())
+            : base.Load(stored);
 }

@@ -16,15 +16,17 @@ public sealed class QuestionnaireDialog : ComponentDialog
         : base(definition.Id)
     {
         Definition = definition;
+        // Question prompts keep only a reference to their question in state, and are rendered again from it.
+        var store = new QuestionPromptStore(definition);
         AddDialog(new QuestionnaireFlow(definition, profile, history));
         AddDialog(new ConfirmPrompt("consent"));
-        AddDialog(new ChoicePrompt("single"));
-        AddDialog(new MultiChoicePrompt("multiple"));
-        AddDialog(new NumberPrompt("number"));
-        AddDialog(new ConfirmPrompt("yes_no"));
-        AddDialog(new TextPrompt("text"));
-        AddDialog(new DatePrompt("date"));
-        AddDialog(new PostalCodePrompt("postal_code"));
+        AddDialog(new ChoicePrompt("single") { OptionsStore = store });
+        AddDialog(new MultiChoicePrompt("multiple") { OptionsStore = store });
+        AddDialog(new NumberPrompt("number") { OptionsStore = store });
+        AddDialog(new ConfirmPrompt("yes_no") { OptionsStore = store });
+        AddDialog(new TextPrompt("text") { OptionsStore = store });
+        AddDialog(new DatePrompt("date") { OptionsStore = store });
+        AddDialog(new PostalCodePrompt("postal_code") { OptionsStore = store });
     }
 
     public QuestionnaireDefinition Definition { get; }

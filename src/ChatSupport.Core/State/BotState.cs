@@ -13,6 +13,8 @@ public abstract class BotState(IStorage storage, string contextName)
     internal static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
     {
         DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull,
+        // State is stored as UTF-8 text: Japanese stays readable and a third of the size of \u escapes.
+        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
     };
 
     private readonly string _cacheKey = "ChatSupport.State." + contextName;
@@ -38,8 +40,16 @@ public abstract class BotState(IStorage storage, string contextName)
         var cached = turnContext.TurnState.Get<CachedState>(_cacheKey);
         if (cached is null) return;
         foreach (var (name, value) in cached.Typed)
-            cached.Document[name] = value is null ? null : JsonSerializer.SerializeToNode(value, value.GetType(), Json);
-        var json = cached.Document.ToJsonString();
+        {
+            if (value is JsonNode node && node.Parent == cached.Document) continue;
+            cached.Document[name] = value switch
+            {
+                null => null,
+                JsonNode detached => detached,
+                _ => JsonSerializer.SerializeToNode(value, value.GetType(), Json),
+            };
+        }
+        var json = cached.Document.ToJsonString(Json);
         if (json == cached.OriginalJson) return;
         var key = GetStorageKey(turnContext);
         await storage.WriteAsync(new Dictionary<string, StoreItem> { [key] = new(json, cached.ETag) }, cancellationToken).ConfigureAwait(false);
@@ -58,7 +68,17 @@ public abstract class BotState(IStorage storage, string contextName)
         await LoadAsync(turnContext, false, ct).ConfigureAwait(false);
         var cached = turnContext.TurnState.Get<CachedState>(_cacheKey)!;
         if (cached.Typed.TryGetValue(name, out var typed)) return (T?)typed;
-        T? value = cached.Document[name] is { } node ? node.Deserialize<T>(Json) : default;
+        T? value;
+        if (cached.Document[name] is T live and JsonNode)
+        {
+            // A JSON property (the dialog stack) is used as it is, not copied: detach it until the save.
+            cached.Document.Remove(name);
+            value = live;
+        }
+        else
+        {
+            value = cached.Document[name] is { } node ? node.Deserialize<T>(Json) : default;
+        }
         if (value is null && defaultValue is not null) value = defaultValue();
         if (value is not null) cached.Typed[name] = value;
         return value;

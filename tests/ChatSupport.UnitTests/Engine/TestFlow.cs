@@ -71,13 +71,16 @@ internal sealed class TestFlow(IBot bot, MemoryStorage storage)
         return this;
     }
 
+    private static readonly System.Text.Json.JsonSerializerOptions Relaxed =
+        new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
     private async Task AssertStateRoundTripsAsync()
     {
         foreach (var key in new[] { "test/conversations/conv1", "test/users/user1" })
         {
             var items = await storage.ReadAsync([key]);
             if (!items.TryGetValue(key, out var item)) continue;
-            var reparsed = JsonNode.Parse(item.Json)!.ToJsonString();
+            var reparsed = JsonNode.Parse(item.Json)!.ToJsonString(Relaxed);
             Assert.Equal(item.Json, reparsed);
         }
     }

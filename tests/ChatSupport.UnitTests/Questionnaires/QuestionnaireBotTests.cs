@@ -106,6 +106,19 @@ public sealed class QuestionnaireBotTests
     }
 
     [Fact]
+    public async Task QuestionPromptState_IsAReferenceToTheQuestion_NotTheRenderedMessage()
+    {
+        var c = Start();
+        await c.JoinAsync();
+        await c.SayAsync("同意する");
+        var json = (await c.Storage.ReadAsync(["local/conversations/conversation-resident-1"]))["local/conversations/conversation-resident-1"].Json;
+        Assert.Contains("\"options\":{\"question\":\"fever\",\"locale\":\"ja\"", json);
+        Assert.DoesNotContain("37.5", json);
+        Assert.Contains("\"questionnaire\":\"covid19-selfcheck\"", json);
+        Assert.True(json.Length < 600, $"{json.Length} characters of state");
+    }
+
+    [Fact]
     public async Task ProfileQuestions_OfferTheLastAnswer_OnReReporting()
     {
         var c = Start();

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using System.Text.Json.Nodes;
 using ChatSupport.Activities;
 using ChatSupport.Bots;
@@ -11,6 +10,9 @@ namespace ChatSupport.Dialogs.Prompts;
 /// </summary>
 public abstract class Prompt<T>(string dialogId, PromptValidator<T>? validator = null) : Dialog(dialogId)
 {
+    /// <summary>How the options are kept in the prompt's state between turns (JSON by default).</summary>
+    public PromptOptionsStore OptionsStore { get; init; } = PromptOptionsStore.Json;
+
     private const string OptionsKey = "options";
     protected const string AttemptKey = "attemptCount";
 
@@ -18,7 +20,7 @@ public abstract class Prompt<T>(string dialogId, PromptValidator<T>? validator =
     {
         var opts = options as PromptOptions ?? throw new ArgumentException("A prompt needs PromptOptions.", nameof(options));
         var state = dc.ActiveDialog!.State;
-        state[OptionsKey] = JsonSerializer.SerializeToNode(opts, ActivityJson.Options);
+        state[OptionsKey] = OptionsStore.Save(opts);
         state[AttemptKey] = 0;
         await OnPromptAsync(dc.Context, state, opts, false, cancellationToken).ConfigureAwait(false);
         return EndOfTurn;
@@ -53,14 +55,13 @@ public abstract class Prompt<T>(string dialogId, PromptValidator<T>? validator =
     public override Task RepromptDialogAsync(ITurnContext turnContext, DialogInstance instance, CancellationToken cancellationToken = default) =>
         OnPromptAsync(turnContext, instance.State, ReadOptions(instance.State), false, cancellationToken);
 
-    protected static PromptOptions ReadOptions(JsonObject state) =>
-        state[OptionsKey]!.Deserialize<PromptOptions>(ActivityJson.Options)!;
+    protected PromptOptions ReadOptions(JsonObject state) => OptionsStore.Load(state[OptionsKey]!);
 
     /// <summary>Sends the prompt, or the retry prompt when <paramref name="isRetry"/>.</summary>
     protected virtual Task OnPromptAsync(ITurnContext turnContext, JsonObject state, PromptOptions options, bool isRetry, CancellationToken cancellationToken)
     {
         var activity = isRetry && options.RetryPrompt is not null ? options.RetryPrompt : options.Prompt;
-        return activity is null ? Task.CompletedTask : turnContext.SendActivityAsync(Clone(activity), cancellationToken);
+        return activity is null ? Task.CompletedTask : turnContext.SendActivityAsync(activity.Copy(), cancellationToken);
     }
 
     protected abstract Task<PromptRecognizerResult<T>> OnRecognizeAsync(ITurnContext turnContext, JsonObject state, PromptOptions options, CancellationToken cancellationToken);
@@ -68,8 +69,6 @@ public abstract class Prompt<T>(string dialogId, PromptValidator<T>? validator =
     /// <summary>A valid value is about to end the prompt; a prompt that gathers several inputs returns false to keep going.</summary>
     protected virtual Task<bool> OnAcceptingAsync(ITurnContext turnContext, JsonObject state, PromptOptions options, T value, CancellationToken cancellationToken) =>
         Task.FromResult(true);
-
-    protected static Activity Clone(Activity activity) => ActivityJson.Deserialize(ActivityJson.Serialize(activity));
 
     private static string? MatchShortcut(Activity activity, PromptOptions options)
     {

@@ -3,8 +3,8 @@ using ChatSupport.Activities;
 
 namespace ChatSupport.Dialogs.Prompts;
 
-/// <summary>What a prompt asks, how it asks again, and the choices it offers. Stored as JSON in the prompt's state.</summary>
-public sealed class PromptOptions
+/// <summary>What a prompt asks, how it asks again, and the choices it offers. Kept in the prompt's state (see <see cref="PromptOptionsStore"/>).</summary>
+public class PromptOptions
 {
     public Activity? Prompt { get; set; }
     public Activity? RetryPrompt { get; set; }
@@ -17,6 +17,21 @@ public sealed class PromptOptions
     /// <summary>Constraints the validator reads (min, max, integer, maxLength …).</summary>
     public JsonObject? Validations { get; set; }
     public string? Locale { get; set; }
+}
+
+/// <summary>
+/// Keeps a prompt's options in its state between turns. The default writes them as JSON; a dialog that can
+/// rebuild them (a questionnaire from its definition) stores a reference instead, which keeps state small.
+/// </summary>
+public class PromptOptionsStore
+{
+    public static readonly PromptOptionsStore Json = new();
+
+    public virtual JsonNode Save(PromptOptions options) =>
+        System.Text.Json.JsonSerializer.SerializeToNode(options, Activities.ActivityJson.Options)!;
+
+    public virtual PromptOptions Load(JsonNode stored) =>
+        System.Text.Json.JsonSerializer.Deserialize<PromptOptions>(stored, Activities.ActivityJson.Options)!;
 }
 
 /// <summary>A choice: its stored value, the label shown, other words that select it.</summary>

@@ -75,7 +75,7 @@ public sealed class ChoicePrompt(string dialogId, PromptValidator<string>? valid
     {
         var activity = isRetry && options.RetryPrompt is not null ? options.RetryPrompt : options.Prompt;
         if (activity is null) return Task.CompletedTask;
-        activity = Clone(activity);
+        activity = activity.Copy();
         if (activity.SuggestedActions is null && activity.Attachments is null && options.Choices is { Count: > 0 } choices)
             ChoiceFactory.Render(activity, choices, options.Style);
         return turnContext.SendActivityAsync(activity, cancellationToken);

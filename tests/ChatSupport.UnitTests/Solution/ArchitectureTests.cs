@@ -1,0 +1,53 @@
+using System.Reflection;
+using System.Text.Json;
+using ChatSupport.Questionnaires;
+using Microsoft.Extensions.Configuration;
+
+namespace ChatSupport.UnitTests.Solution;
+
+public sealed class ArchitectureTests
+{
+    private static IEnumerable<string> References(Assembly a) => a.GetReferencedAssemblies().Select(r => r.Name!);
+
+    [Fact]
+    public void Core_ReferencesNoWebDatabaseOrJobFramework()
+    {
+        var core = typeof(QuestionnaireBot).Assembly;
+        var forbidden = new[] { "Microsoft.AspNetCore", "Microsoft.EntityFrameworkCore", "Npgsql", "Hangfire", "ChatSupport." };
+        var bad = References(core).Where(r => forbidden.Any(f => r.StartsWith(f, StringComparison.Ordinal))).ToList();
+        Assert.True(bad.Count == 0, "Core references " + string.Join(", ", bad));
+        Assert.Contains("YamlDotNet", References(core));
+    }
+
+    [Fact]
+    public void Cli_ReferencesCoreAndNothingOfOurs()
+    {
+        var cli = typeof(ChatSupport.Cli.Commands).Assembly;
+        var ours = References(cli).Where(r => r.StartsWith("ChatSupport", StringComparison.Ordinal)).ToList();
+        Assert.Equal(["ChatSupport.Core"], ours);
+        Assert.DoesNotContain(References(cli), r => r.StartsWith("Microsoft.AspNetCore", StringComparison.Ordinal) || r.StartsWith("Microsoft.EntityFrameworkCore", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void TopLevel_IsExactlyTheAgreedLayout()
+    {
+        var entries = Directory.EnumerateFileSystemEntries(RepoPaths.Root).Select(p => Path.GetFileName(p)!)
+            .Where(n => n is not (".git" or ".gitignore" or ".editorconfig" or "Directory.Build.props" or "Directory.Packages.props" or "TestResults" or "BenchmarkDotNet.Artifacts" or "data"))
+            .Order(StringComparer.Ordinal);
+        Assert.Equal([".ci", "ChatSupport.sln", "README.md", "appsettings.sample.json", "dialogs", "infra", "src", "tests"], entries);
+    }
+
+    [Fact]
+    public void SampleSettings_BindAndValidate()
+    {
+        var configuration = new ConfigurationBuilder().AddJsonFile(Path.Combine(RepoPaths.Root, "appsettings.sample.json")).Build();
+        var options = configuration.GetSection(QuestionnaireBotOptions.SectionName).Get<QuestionnaireBotOptions>();
+        Assert.NotNull(options);
+        Assert.NotNull(Shipped.Catalog.Find(options!.DefaultQuestionnaire));
+        Assert.Equal(TimeSpan.FromHours(9), options.TimeZone.BaseUtcOffset);
+        Assert.Equal("dialogs", configuration["Questionnaires:Path"]);
+        // Every section in the sample is one that code reads: no stale settings.
+        using var doc = JsonDocument.Parse(File.ReadAllText(Path.Combine(RepoPaths.Root, "appsettings.sample.json")));
+        Assert.Equal(["Questionnaires"], doc.RootElement.EnumerateObject().Select(p => p.Name).Where(n => n != "Logging"));
+    }
+}
