@@ -6,7 +6,7 @@ public sealed record EngineTexts(
     string RetryChoice, string RetryNumber, string RetryNumberRange, string RetryDate, string RetryPostalCode,
     string RetryText, string RetryYesNo, string PreviousAnswer,
     string Help, string FollowUpsStopped, string DeleteConfirm, string Deleted, string DeleteCancelled,
-    string Abandoned, string Emergency, string NoQuestionnaire)
+    string Abandoned, string QuestionnaireUpdated)
 {
     public static readonly EngineTexts Japanese = new(
         Yes: "はい", No: "いいえ", Today: "今日", Yesterday: "昨日",
@@ -24,8 +24,7 @@ public sealed record EngineTexts(
         Deleted: "あなたの回答と登録情報を削除しました。ご利用ありがとうございました。",
         DeleteCancelled: "削除を取りやめました。",
         Abandoned: "お答えを読み取れなかったため、質問を中断しました。「やり直し」と送ると最初から始められます。",
-        Emergency: "至急の対応が必要な可能性があります。",
-        NoQuestionnaire: "「開始」と送ると質問を始めます。");
+        QuestionnaireUpdated: "質問の内容が新しくなりました。お手数ですが、はじめからお答えください。");
 
     public static readonly EngineTexts English = new(
         Yes: "Yes", No: "No", Today: "Today", Yesterday: "Yesterday",
@@ -43,8 +42,7 @@ public sealed record EngineTexts(
         Deleted: "Your answers and registration have been erased. Thank you for using this service.",
         DeleteCancelled: "Nothing was deleted.",
         Abandoned: "I could not read your answer, so I stopped the questions. Send \"restart\" to begin again.",
-        Emergency: "You may need urgent care.",
-        NoQuestionnaire: "Send \"start\" to begin the questions.");
+        QuestionnaireUpdated: "The questions have been updated. Sorry, please answer again from the beginning.");
 
     public static EngineTexts For(string? locale) =>
         locale is not null && locale.StartsWith("en", StringComparison.OrdinalIgnoreCase) ? English : Japanese;

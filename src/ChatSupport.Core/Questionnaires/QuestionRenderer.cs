@@ -120,8 +120,10 @@ internal sealed class QuestionPromptStore(QuestionnaireDefinition definition) : 
         ? new JsonObject { ["question"] = q.QuestionId, ["locale"] = q.RenderedLocale, ["previous"] = q.PreviousAnswer }
         : base.Save(options);
 
-    public override PromptOptions Load(JsonNode stored) =>
-        stored["question"]?.GetValue<string>() is { } id && definition.FindQuestion(id) is { } question
-            ? QuestionRenderer.Render(question, stored["locale"]!.GetValue<string>(), stored["previous"]?.GetValue<string>())
-            : base.Load(stored);
+    public override PromptOptions Load(JsonNode stored)
+    {
+        if (stored["question"]?.GetValue<string>() is not { } id) return base.Load(stored);
+        var question = definition.FindQuestion(id) ?? throw new QuestionnaireChangedException(id);
+        return QuestionRenderer.Render(question, stored["locale"]!.GetValue<string>(), stored["previous"]?.GetValue<string>());
+    }
 }

@@ -32,4 +32,28 @@ public sealed class QuestionnaireDialog : ComponentDialog
     public QuestionnaireDefinition Definition { get; }
 
     public override string? GetVersion() => Definition.Version;
+
+    /// <summary>
+    /// A conversation started on an earlier version of the questionnaire starts again on this one (consent given is
+    /// kept), so that editing a questionnaire never breaks a conversation in progress.
+    /// </summary>
+    public override async Task<DialogTurnResult> ContinueDialogAsync(DialogContext outer, CancellationToken cancellationToken = default)
+    {
+        if (outer.ActiveDialog!.Version == Definition.Version)
+        {
+            try
+            {
+                return await base.ContinueDialogAsync(outer, cancellationToken).ConfigureAwait(false);
+            }
+            catch (QuestionnaireChangedException)
+            {
+                // The file was edited without a new version in a way this conversation cannot follow.
+            }
+        }
+        await outer.Context.SendActivityAsync(Activities.Activity.CreateMessageActivity(EngineTexts.For(outer.Context.Activity.Locale).QuestionnaireUpdated), cancellationToken).ConfigureAwait(false);
+        return await outer.ReplaceDialogAsync(Id, null, cancellationToken).ConfigureAwait(false);
+    }
 }
+
+/// <summary>The questionnaire changed under a conversation in a way it cannot continue from (a question removed or retyped).</summary>
+public sealed class QuestionnaireChangedException(string what) : Exception($"The questionnaire changed under the conversation ({what}).");

@@ -26,7 +26,7 @@ internal sealed partial class QuestionnaireFlow(QuestionnaireDefinition definiti
         state["responseId"] = NewResponseId(ctx);
         state["locale"] = locale;
         state["answers"] = new JsonObject();
-        state["step"] = -1;
+        state["question"] = null;
 
         if (definition.Intro is { } intro) await ctx.SendActivityAsync(Activity.CreateMessageActivity(intro.Get(locale)), cancellationToken).ConfigureAwait(false);
         if (definition.Consent is { } consent && profile.Consents.GetValueOrDefault(consent.Key) != consent.Version)
@@ -51,9 +51,12 @@ internal sealed partial class QuestionnaireFlow(QuestionnaireDefinition definiti
             state.Remove("awaiting");
             return await OnConsentAsync(dc, result is true, cancellationToken).ConfigureAwait(false);
         }
-        var step = state["step"]!.GetValue<int>();
-        var question = definition.Questions[step];
         var locale = Locale(state);
+        // Found by id, not by position: a file edited under the same version still files the answer correctly.
+        var questionId = state["question"]?.GetValue<string>();
+        var step = definition.Questions.ToList().FindIndex(q => q.Id == questionId);
+        if (step < 0) throw new QuestionnaireChangedException(definition.Id);
+        var question = definition.Questions[step];
         object? value;
         var skipped = false;
         switch (result)
@@ -128,7 +131,7 @@ internal sealed partial class QuestionnaireFlow(QuestionnaireDefinition definiti
                 await dc.Context.SendActivityAsync(Activity.CreateMessageActivity(q.Text.Get(locale)), ct).ConfigureAwait(false);
                 continue;
             }
-            state["step"] = i;
+            state["question"] = q.Id;
             string? previous = null;
             if (q.Profile && await PreviousAnswerAsync(dc.Context, q, ct).ConfigureAwait(false) is { } p)
                 previous = MessageTemplate.Format(p, q, locale);
@@ -144,7 +147,8 @@ internal sealed partial class QuestionnaireFlow(QuestionnaireDefinition definiti
         (QuestionType.Date, DateOnly d) => d,
         (QuestionType.Multiple, IReadOnlyList<string> list) => list,
         (_, string s) => s,
-        _ => throw new InvalidOperationException($"Question '{q.Id}' got an unexpected result {result?.GetType().Name ?? "null"}."),
+        // The question's type changed under the same version while its prompt was open.
+        _ => throw new QuestionnaireChangedException(q.Id),
     };
 
     private void Started(ITurnContext ctx, JsonObject state) =>

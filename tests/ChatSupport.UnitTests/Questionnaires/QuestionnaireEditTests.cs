@@ -1,0 +1,92 @@
+using ChatSupport.Activities;
+using ChatSupport.Bots;
+using ChatSupport.Questionnaires;
+using ChatSupport.Residents;
+using ChatSupport.State;
+
+namespace ChatSupport.UnitTests.Questionnaires;
+
+/// <summary>Editing a questionnaire file never breaks a conversation in progress.</summary>
+public sealed class QuestionnaireEditTests
+{
+    private const string V1 = """
+        id: edited
+        version: "1"
+        title: t
+        consent: {version: "1", text: 同意しますか}
+        questions:
+          - {id: first, type: yes_no, text: 一つ目}
+          - {id: second, type: integer, text: 二つ目}
+        """;
+
+    private static QuestionnaireCatalog Load(string yaml)
+    {
+        var dir = Path.Combine(Path.GetTempPath(), "chatsupport-tests", Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(dir);
+        File.WriteAllText(Path.Combine(dir, "edited.yaml"), yaml);
+        return QuestionnaireCatalog.Load(dir);
+    }
+
+    private static async Task<IReadOnlyList<Activity>> Say(MemoryStorage storage, QuestionnaireCatalog catalog, string text)
+    {
+        var bot = new QuestionnaireBot(catalog, new ConversationState(storage), new UserState(storage), new InMemoryResponseHistory(),
+            new QuestionnaireBotOptions { DefaultQuestionnaire = "edited" });
+        var activity = new Activity
+        {
+            Type = ActivityTypes.Message, Text = text, ChannelId = "t", Timestamp = DateTimeOffset.UtcNow,
+            From = new ChannelAccount("u"), Recipient = new ChannelAccount("b"), Conversation = new ConversationAccount("c"),
+        };
+        return await new BufferedAdapter().ProcessActivityAsync(activity, bot);
+    }
+
+    [Fact]
+    public async Task NewVersion_RestartsTheQuestionnaire_WithoutAskingConsentAgain()
+    {
+        var storage = new MemoryStorage();
+        var v1 = Load(V1);
+        await Say(storage, v1, "開始");
+        await Say(storage, v1, "同意する");
+        Assert.Equal("二つ目", (await Say(storage, v1, "はい")).Single().Text);
+
+        var v2 = Load(V1.Replace("version: \"1\"\n", "version: \"2\"\n", StringComparison.Ordinal).Replace("一つ目", "新しい一つ目", StringComparison.Ordinal));
+        var replies = await Say(storage, v2, "42");
+        Assert.Equal(["質問の内容が新しくなりました。お手数ですが、はじめからお答えください。", "新しい一つ目"], replies.Select(r => r.Text));
+    }
+
+    [Fact]
+    public async Task EditWithoutANewVersion_DoesNotFileAnAnswerUnderTheWrongQuestion()
+    {
+        var storage = new MemoryStorage();
+        var v1 = Load(V1);
+        await Say(storage, v1, "開始");
+        await Say(storage, v1, "同意する");
+        await Say(storage, v1, "はい");
+
+        var reordered = Load(V1.Replace("""
+              - {id: first, type: yes_no, text: 一つ目}
+              - {id: second, type: integer, text: 二つ目}
+            """, """
+              - {id: second, type: integer, text: 二つ目}
+              - {id: first, type: yes_no, text: 一つ目}
+            """, StringComparison.Ordinal));
+        // The open question is found by its id, so it is still the one asked, wherever it moved.
+        Assert.Equal("数字で入力してください。\n二つ目", (await Say(storage, reordered, "はい")).Single().Text);
+        Assert.Equal("一つ目", (await Say(storage, reordered, "42")).Single().Text);
+    }
+
+    [Fact]
+    public async Task EditThatRemovesTheOpenQuestion_RestartsPolitely()
+    {
+        var storage = new MemoryStorage();
+        var v1 = Load(V1);
+        await Say(storage, v1, "開始");
+        await Say(storage, v1, "同意する");
+        await Say(storage, v1, "はい");
+
+        var edited = V1.Replace("{id: second, type: integer, text: 二つ目}", "{id: third, type: text, text: 三つ目}", StringComparison.Ordinal);
+        Assert.NotEqual(V1, edited);
+        var removed = Load(edited);
+        var replies = await Say(storage, removed, "42");
+        Assert.Equal(["質問の内容が新しくなりました。お手数ですが、はじめからお答えください。", "一つ目"], replies.Select(r => r.Text));
+    }
+}
