@@ -53,6 +53,8 @@ public static class Commands
 
     private static async Task<int> ValidateAsync(string[] args, TextWriter output, TextWriter error)
     {
+        if (args.FirstOrDefault(a => a.StartsWith("--", StringComparison.Ordinal)) is { } option)
+            throw new ArgumentException($"Unknown option '{option}'.");
         var paths = args.Length == 0 ? ["dialogs"] : args;
         try
         {
@@ -111,6 +113,8 @@ public static class Commands
             var folder = Path.GetDirectoryName(Path.GetFullPath(questionnaire))!;
             return (QuestionnaireCatalog.Load(folder), Path.GetFileNameWithoutExtension(questionnaire));
         }
+        if (!Directory.Exists("dialogs"))
+            throw new ArgumentException($"No questionnaire file '{questionnaire}', and no ./dialogs folder to look its id up in.");
         var catalog = QuestionnaireCatalog.Load("dialogs");
         return (catalog, catalog.Find(questionnaire)?.Id ?? throw new ArgumentException($"No questionnaire file or id '{questionnaire}'."));
     }

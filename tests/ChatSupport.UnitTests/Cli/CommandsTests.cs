@@ -9,23 +9,14 @@ public sealed class CommandsTests
     {
         var output = new StringWriter();
         var error = new StringWriter();
-        var previous = Directory.GetCurrentDirectory();
-        Directory.SetCurrentDirectory(RepoPaths.Root);
-        try
-        {
-            var code = await Commands.RunAsync(args, new StringReader(input), output, error);
-            return (code, output.ToString(), error.ToString());
-        }
-        finally
-        {
-            Directory.SetCurrentDirectory(previous);
-        }
+        var code = await Commands.RunAsync(args, new StringReader(input), output, error);
+        return (code, output.ToString(), error.ToString());
     }
 
     [Fact]
     public async Task Validate_ShippedDialogs_Passes()
     {
-        var (code, output, _) = await Run("", "validate", "dialogs");
+        var (code, output, _) = await Run("", "validate", RepoPaths.Dialogs);
         Assert.Equal(0, code);
         Assert.Contains("ok  covid19-selfcheck", output);
         Assert.Contains("ok  covid19-followup", output);
@@ -46,19 +37,37 @@ public sealed class CommandsTests
     [Fact]
     public async Task Chat_ShowsNumberedChoices_AndAcceptsTheNumber()
     {
-        var (code, output, _) = await Run("1\n3\n", "chat", "dialogs/covid19-selfcheck.yaml");
+        var (code, output, _) = await Run("1\n3\n", "chat", SelfCheck);
         Assert.Equal(0, code);
         Assert.Contains("[1] 同意する", output);
         Assert.Contains("[6] 4日以上前から", output);
         Assert.Contains("強いだるさ", output); // "3" chose 1日前から, so the next question came
     }
 
+    private static readonly string SelfCheck = Path.Combine(RepoPaths.Dialogs, "covid19-selfcheck.yaml");
+
+    /// <summary>The real binary in a child process, from the repository root: an id is looked up in ./dialogs.</summary>
     [Fact]
-    public async Task Chat_InEnglish()
+    public async Task ChatsupportBinary_ChatsInEnglish_ByQuestionnaireId()
     {
-        var (code, output, _) = await Run("I agree\n", "chat", "covid19-selfcheck", "--locale", "en");
-        Assert.Equal(0, code);
+        var start = new System.Diagnostics.ProcessStartInfo("dotnet", [Path.Combine(AppContext.BaseDirectory, "chatsupport.dll"), "chat", "covid19-selfcheck", "--locale", "en"])
+        {
+            WorkingDirectory = RepoPaths.Root,
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            StandardOutputEncoding = System.Text.Encoding.UTF8,
+        };
+        using var process = System.Diagnostics.Process.Start(start)!;
+        await process.StandardInput.WriteLineAsync("I agree");
+        await process.StandardInput.WriteLineAsync("2");
+        process.StandardInput.Close();
+        var output = await process.StandardOutput.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        Assert.Equal(0, process.ExitCode);
         Assert.Contains("Do you have a fever of 37.5°C or higher?", output);
+        Assert.Contains("[2] Since today", output);
+        Assert.Contains("Do you feel very tired, or short of breath?", output);
     }
 
     [Fact]
@@ -66,7 +75,7 @@ public sealed class CommandsTests
     {
         var script = Path.Combine(Path.GetTempPath(), $"answers-{Guid.NewGuid():N}.yaml");
         await File.WriteAllTextAsync(script, "[同意する, 2日前から, 無し, \"70\", 男性, 無職, 下記いずれも該当なし, ２２０－００１２, いずれも行っていない]");
-        var (code, output, _) = await Run("", "simulate", "dialogs/covid19-selfcheck.yaml", "--answers", script);
+        var (code, output, _) = await Run("", "simulate", SelfCheck, "--answers", script);
         Assert.Equal(0, code);
         using var json = JsonDocument.Parse(output);
         var session = json.RootElement.GetProperty("sessions")[0];
@@ -83,7 +92,7 @@ public sealed class CommandsTests
     {
         var script = Path.Combine(Path.GetTempPath(), $"answers-{Guid.NewGuid():N}.yaml");
         await File.WriteAllTextAsync(script, "say: [同意しない]\nexpect: {status: completed}\n");
-        var (code, _, error) = await Run("", "simulate", "covid19-selfcheck", "--answers", script);
+        var (code, _, error) = await Run("", "simulate", SelfCheck, "--answers", script);
         Assert.Equal(1, code);
         Assert.Contains("status: expected completed, got declined", error);
     }
@@ -92,6 +101,8 @@ public sealed class CommandsTests
     [InlineData("frobnicate")]
     [InlineData("simulate", "covid19-selfcheck")]
     [InlineData("chat", "no-such-questionnaire")]
+    [InlineData("chat")]
+    [InlineData("validate", "--strict")]
     public async Task BadArguments_ExitWithTwoAndUsage(params string[] args)
     {
         var (code, _, error) = await Run("", args);
