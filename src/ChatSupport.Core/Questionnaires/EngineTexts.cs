@@ -44,6 +44,5 @@ public sealed record EngineTexts(
         Abandoned: "I could not read your answer, so I stopped the questions. Send \"restart\" to begin again.",
         QuestionnaireUpdated: "The questions have been updated. Sorry, please answer again from the beginning.");
 
-    public static EngineTexts For(string? locale) =>
-        locale is not null && locale.StartsWith("en", StringComparison.OrdinalIgnoreCase) ? English : Japanese;
+    public static EngineTexts For(string? locale) => Dialogs.Prompts.PromptTexts.IsEnglish(locale) ? English : Japanese;
 }

@@ -34,6 +34,9 @@ public sealed record PromptTexts(
         Retry: "Sorry, I could not read that answer. Please try again.");
 
     /// <summary>Texts for a locale such as "en-US" or "ja"; Japanese unless English is asked for.</summary>
-    public static PromptTexts For(string? locale) =>
-        locale is not null && locale.StartsWith("en", StringComparison.OrdinalIgnoreCase) ? English : Japanese;
+    public static PromptTexts For(string? locale) => IsEnglish(locale) ? English : Japanese;
+
+    /// <summary>The engine speaks Japanese, and English to residents whose channel asks for it ("en", "en-US").</summary>
+    public static bool IsEnglish(string? locale) =>
+        locale is not null && locale.StartsWith("en", StringComparison.OrdinalIgnoreCase);
 }
