@@ -3,14 +3,15 @@ namespace ChatSupport.Questionnaires;
 /// <summary>What the engine itself says (questionnaires bring their own texts), in natural Japanese and English.</summary>
 public sealed record EngineTexts(
     string Yes, string No, string Today, string Yesterday,
-    string RetryChoice, string RetryNumber, string RetryNumberRange, string RetryDate, string RetryPostalCode,
+    string RetryChoice, string RetryList, string RetryNumber, string RetryNumberRange, string RetryDate, string RetryPostalCode,
     string RetryText, string RetryYesNo, string PreviousAnswer,
     string Help, string FollowUpsStopped, string DeleteConfirm, string Deleted, string DeleteCancelled,
     string Abandoned, string QuestionnaireUpdated)
 {
     public static readonly EngineTexts Japanese = new(
         Yes: "はい", No: "いいえ", Today: "今日", Yesterday: "昨日",
-        RetryChoice: "選択肢のボタンを押すか、番号を入力してください。",
+        RetryChoice: "選択肢のボタンを押してください。",
+        RetryList: "当てはまるものの番号を入力してください。",
         RetryNumber: "数字で入力してください。",
         RetryNumberRange: "{0}から{1}までの数字で入力してください。",
         RetryDate: "日付を「11/20」「11月20日」「昨日」のように入力してください。",
@@ -28,7 +29,8 @@ public sealed record EngineTexts(
 
     public static readonly EngineTexts English = new(
         Yes: "Yes", No: "No", Today: "Today", Yesterday: "Yesterday",
-        RetryChoice: "Please tap one of the buttons or type its number.",
+        RetryChoice: "Please tap one of the buttons.",
+        RetryList: "Please type the number of your answer.",
         RetryNumber: "Please answer with a number.",
         RetryNumberRange: "Please answer with a number from {0} to {1}.",
         RetryDate: "Please type a date such as \"11/20\", \"2026-11-20\" or \"yesterday\".",

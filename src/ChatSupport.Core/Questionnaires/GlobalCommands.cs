@@ -9,7 +9,7 @@ public enum GlobalCommand { None, Start, Restart, Help, StopFollowUps, DeleteDat
 /// <summary>Words that work at any point of a conversation, in Japanese and English.</summary>
 public static class GlobalCommands
 {
-    private static readonly Dictionary<string, GlobalCommand> Words = new(StringComparer.Ordinal)
+    private static readonly Dictionary<string, GlobalCommand> Written = new(StringComparer.Ordinal)
     {
         ["開始"] = GlobalCommand.Start, ["はじめる"] = GlobalCommand.Start, ["start"] = GlobalCommand.Start,
         ["やり直し"] = GlobalCommand.Restart, ["やりなおし"] = GlobalCommand.Restart, ["最初から"] = GlobalCommand.Restart, ["restart"] = GlobalCommand.Restart,
@@ -17,6 +17,13 @@ public static class GlobalCommands
         ["配信停止"] = GlobalCommand.StopFollowUps, ["停止"] = GlobalCommand.StopFollowUps, ["stop"] = GlobalCommand.StopFollowUps, ["stop follow-ups"] = GlobalCommand.StopFollowUps,
         ["データ削除"] = GlobalCommand.DeleteData, ["データを削除"] = GlobalCommand.DeleteData, ["delete my data"] = GlobalCommand.DeleteData,
     };
+
+    /// <summary>The command words as inputs are compared (see <see cref="InputText.Normalize"/>).</summary>
+    private static readonly Dictionary<string, GlobalCommand> Words =
+        Written.ToDictionary(w => InputText.Normalize(w.Key), w => w.Value, StringComparer.Ordinal);
+
+    /// <summary>Whether a word would be taken as a command (an option label must not be one).</summary>
+    public static bool IsCommandWord(string word) => Words.ContainsKey(InputText.Normalize(word));
 
     public static GlobalCommand Recognize(Activity activity)
     {

@@ -47,6 +47,8 @@ public sealed record QuestionOption(string Id, LocalizedText Label)
     public LocalizedText? Short { get; init; }
     /// <summary>A number for expressions (<c>number(fever)</c>), e.g. how many days ago a symptom began.</summary>
     public decimal? Number { get; init; }
+    /// <summary>Other words that choose this option when typed (なし, ない, none …), in any language.</summary>
+    public IReadOnlyList<string> Synonyms { get; init; } = [];
     /// <summary>Multiple choice: "none of these", cannot be combined with other options.</summary>
     public bool Exclusive { get; init; }
 

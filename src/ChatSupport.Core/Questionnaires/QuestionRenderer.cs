@@ -73,6 +73,7 @@ public static class QuestionRenderer
         QuestionType.Single or QuestionType.Multiple => [.. q.Options.Select(o => new Choice(o.Id, o.Label.Get(locale))
         {
             ButtonTitle = o.Short?.Get(locale),
+            Synonyms = [.. o.Synonyms],
             Exclusive = o.Exclusive,
         })],
         QuestionType.YesNo => [new Choice("yes", texts.Yes), new Choice("no", texts.No)],
@@ -94,7 +95,7 @@ public static class QuestionRenderer
 
     private static string RetryText(Question q, EngineTexts texts, string locale) => q.Type switch
     {
-        QuestionType.Single or QuestionType.Multiple => texts.RetryChoice,
+        QuestionType.Single or QuestionType.Multiple => q.Rendering == ChoiceRendering.List ? texts.RetryList : texts.RetryChoice,
         QuestionType.Integer or QuestionType.Decimal when q.Min is not null && q.Max is not null =>
             string.Format(CultureInfo.InvariantCulture, texts.RetryNumberRange, MessageTemplate.Format(q.Min, null, locale), MessageTemplate.Format(q.Max, null, locale)),
         QuestionType.Integer or QuestionType.Decimal => texts.RetryNumber,

@@ -118,15 +118,17 @@ public sealed class DialogStackTests
             .StartTestAsync();
     }
 
-    private static string Component(DialogSet dialogs)
+    private static string Component(DialogSet dialogs) => Component(dialogs, ListStyle.SuggestedAction);
+
+    private static string Component(DialogSet dialogs, ListStyle style)
     {
-        dialogs.Add(new GreetingComponent());
+        dialogs.Add(new GreetingComponent(style));
         return "greeting";
     }
 
     private sealed class GreetingComponent : ComponentDialog
     {
-        public GreetingComponent() : base("greeting")
+        public GreetingComponent(ListStyle style) : base("greeting")
         {
             AddDialog(new WaterfallDialog("inner",
             [
@@ -134,6 +136,7 @@ public sealed class DialogStackTests
                 {
                     Prompt = Activity.CreateMessageActivity("好きな季節は？"),
                     Choices = [new Choice("spring", "春") { Synonyms = ["はる"] }, new Choice("summer", "夏"), new Choice("autumn", "秋")],
+                    Style = style,
                 }, ct),
                 (step, ct) => step.EndDialogAsync(step.Result, ct),
             ]));
@@ -144,9 +147,9 @@ public sealed class DialogStackTests
     [Theory]
     [InlineData("春", "spring")]
     [InlineData("はる", "spring")]
-    [InlineData("2", "summer")]
-    [InlineData("３", "autumn")]
-    public async Task ComponentDialog_KeepsItsInnerStackInState_AndChoicePromptRecognisesLabelSynonymNumber(string input, string expected)
+    [InlineData("ハル", "spring")]
+    [InlineData("夏。", "summer")]
+    public async Task ComponentDialog_KeepsItsInnerStackInState_AndChoicePromptRecognisesLabelAndSynonym(string input, string expected)
     {
         var storage = new MemoryStorage();
         await new TestFlow(new FreshBotPerTurn(storage, Component), storage)
@@ -159,6 +162,30 @@ public sealed class DialogStackTests
             .StartTestAsync();
         var stored = (await storage.ReadAsync(["test/conversations/conv1"]))["test/conversations/conv1"].Json;
         Assert.Equal("""{"stack":[]}""", stored);
+    }
+
+    [Theory]
+    [InlineData("2", "summer")]
+    [InlineData("３", "autumn")]
+    [InlineData("1番", "spring")]
+    public async Task ChoicePrompt_TakesANumber_WhenChoicesAreANumberedList(string input, string expected)
+    {
+        var storage = new MemoryStorage();
+        await new TestFlow(new FreshBotPerTurn(storage, d => Component(d, ListStyle.List)), storage)
+            .Send("hi").AssertReply("好きな季節は？\n1. 春\n2. 夏\n3. 秋")
+            .Send(input).AssertReply($"done:{expected}")
+            .StartTestAsync();
+    }
+
+    [Fact]
+    public async Task ChoicePrompt_DoesNotTakeANumber_WhenChoicesAreButtons()
+    {
+        var storage = new MemoryStorage();
+        await new TestFlow(new FreshBotPerTurn(storage, Component), storage)
+            .Send("hi").AssertReply("好きな季節は？")
+            .Send("2").AssertReply("好きな季節は？")
+            .Send("夏").AssertReply("done:summer")
+            .StartTestAsync();
     }
 
     private static string Loop(DialogSet dialogs)
@@ -198,6 +225,7 @@ public sealed class DialogStackTests
                 {
                     Prompt = Activity.CreateMessageActivity("選んでください"),
                     Choices = [new Choice("a", "A"), new Choice("b", "B"), new Choice("none", "なし") { Exclusive = true }],
+                    Style = ListStyle.List,
                     Locale = "ja",
                 }, ct),
                 (step, ct) => step.EndDialogAsync(string.Join("+", (IReadOnlyList<string>)step.Result!), ct),
@@ -214,6 +242,7 @@ public sealed class DialogStackTests
             .Send("A").AssertReplyContains("選択中：A")
             .Send("なし").AssertReply("done:none")
             .Send("again").AssertReply("選んでください")
+            .Send("3、1").AssertReply("選んでください")    // "none" with another: asked again
             .Send("1、2").AssertReply("done:a+b")
             .StartTestAsync();
     }

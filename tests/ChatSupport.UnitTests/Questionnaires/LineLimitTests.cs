@@ -53,7 +53,8 @@ public sealed class LineLimitTests
         Assert.Equal(ListStyle.List, prompt.Style);
         Assert.Contains("\n14. 選択肢14", prompt.Prompt!.Text);
         Assert.Null(prompt.Prompt.SuggestedActions);
-        Assert.Equal(13, ChoiceRecognizer.Recognize("13", prompt.Choices!) + 1);
+        Assert.Equal(12, ChoiceRecognizer.Recognize("13", prompt.Choices!, byNumber: true));
+        Assert.Null(ChoiceRecognizer.Recognize("13", prompt.Choices!, byNumber: false));
     }
 
     [Fact]

@@ -30,10 +30,13 @@ public static class ChoiceFactory
         string.Join('\n', choices.Select((c, i) => $"{i + 1}. {c.Title}"));
 }
 
-/// <summary>Finds which choice an input names: its label, value, a synonym, its button label, or its number.</summary>
+/// <summary>
+/// Finds which choice an input names: its label, value, a synonym, its button label, or (only when the choices were
+/// shown as a numbered list) its number. Buttons are not numbered on LINE, so there "4" is not the fourth button.
+/// </summary>
 public static class ChoiceRecognizer
 {
-    public static int? Recognize(string? input, IList<Choice> choices)
+    public static int? Recognize(string? input, IList<Choice> choices, bool byNumber = false)
     {
         var s = InputText.Normalize(input);
         if (s.Length == 0) return null;
@@ -45,22 +48,32 @@ public static class ChoiceRecognizer
                 || (c.Synonyms?.Any(x => InputText.Normalize(x) == s) ?? false))
                 return i;
         }
+        if (!byNumber) return null;
         var number = s.TrimEnd('.', ')', '番');
         return int.TryParse(number, out var n) && n >= 1 && n <= choices.Count ? n - 1 : null;
     }
 
-    /// <summary>Several choices in one message: "1,3,5", "1 3", "手洗い、換気". Null when any part is not a choice.</summary>
-    public static IReadOnlyList<int>? RecognizeMany(string? input, IList<Choice> choices)
+    private static readonly char[][] Separators = [[',', '、', '，', ';', '/'], [' ']];
+
+    /// <summary>
+    /// Several choices in one message: "1,3,5" (numbered list), "手洗い、換気", "Handwashing, Airing rooms".
+    /// Commas and the like split first, spaces only if that fails (labels may contain spaces). Null when any part is not a choice.
+    /// </summary>
+    public static IReadOnlyList<int>? RecognizeMany(string? input, IList<Choice> choices, bool byNumber = false)
     {
-        if (Recognize(input, choices) is { } single) return [single];
-        var parts = InputText.Normalize(input).Split([',', '、', ' ', '，', '/', '・'], StringSplitOptions.RemoveEmptyEntries);
-        if (parts.Length < 2) return null;
-        var found = new List<int>();
-        foreach (var p in parts)
+        if (Recognize(input, choices, byNumber) is { } single) return [single];
+        foreach (var separators in Separators)
         {
-            if (Recognize(p, choices) is not { } i) return null;
-            if (!found.Contains(i)) found.Add(i);
+            var parts = InputText.Normalize(input).Split(separators, StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+            if (parts.Length < 2) continue;
+            var found = new List<int>();
+            foreach (var p in parts)
+            {
+                if (Recognize(p, choices, byNumber) is not { } i) { found.Clear(); break; }
+                if (!found.Contains(i)) found.Add(i);
+            }
+            if (found.Count > 0) return found;
         }
-        return found;
+        return null;
     }
 }

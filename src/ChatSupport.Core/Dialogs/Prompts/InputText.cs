@@ -11,13 +11,23 @@ public static class InputText
 {
     private static readonly char[] Dashes = ['‐', '‑', '‒', '–', '—', '―', '−', '－', '﹣', '⁃'];
 
-    /// <summary>NFKC, dashes folded to '-' (not the katakana long mark of データ), trimmed, lower case: the form inputs are compared in.</summary>
+    private static readonly char[] TrailingPunctuation = ['.', '!', '?', '。', '、', ',', '〜', '~'];
+
+    /// <summary>
+    /// The form inputs are compared in: NFKC (full-width to ASCII), katakana as hiragana (ハイ = はい), dashes as '-'
+    /// (not the long mark of データ), lower case, trimmed of spaces and trailing punctuation ("はい！", "Yes.").
+    /// </summary>
     public static string Normalize(string? input)
     {
         if (string.IsNullOrWhiteSpace(input)) return "";
-        var s = input.Normalize(NormalizationForm.FormKC).Trim();
+        var s = input.Normalize(NormalizationForm.FormKC).Trim().TrimEnd(TrailingPunctuation).TrimEnd();
         var sb = new StringBuilder(s.Length);
-        foreach (var c in s) sb.Append(Array.IndexOf(Dashes, c) >= 0 ? '-' : char.ToLowerInvariant(c));
+        foreach (var c in s)
+        {
+            if (Array.IndexOf(Dashes, c) >= 0) sb.Append('-');
+            else if (c is >= 'ァ' and <= 'ヶ') sb.Append((char)(c - 0x60));
+            else sb.Append(char.ToLowerInvariant(c));
+        }
         return sb.ToString();
     }
 
@@ -25,7 +35,7 @@ public static class InputText
     public static string? PostalCode(string? input)
     {
         // Between digits, the katakana long mark ー is what a Japanese keyboard often gives for a hyphen.
-        var s = Normalize(input).Replace("〒", "", StringComparison.Ordinal).Replace('ー', '-');
+        var s = Normalize(input).Replace("〒", "", StringComparison.Ordinal).Replace('ー', '-').Replace(" ", "", StringComparison.Ordinal);
         var digits = new StringBuilder(7);
         foreach (var c in s)
         {
@@ -35,12 +45,18 @@ public static class InputText
         return digits.Length == 7 && (s.Count(c => c == '-') == 0 || s.IndexOf('-') == 3) ? digits.ToString() : null;
     }
 
-    private static readonly string[] Units = ["歳", "才", "さい", "℃", "°c", "度", "%", "日", "回", "kg", "cm", "mmhg", "人", "時間", "分"];
+    private static readonly string[] Units = ["歳", "才", "さい", "℃", "°c", "度", "%", "日", "回", "kg", "cm", "mmhg", "人", "時間", "分", "yearsold", "years", "year", "days", "day"];
 
     /// <summary>A number, allowing full-width digits, thousands separators, a sign and a unit after it ("７０歳", "36.8℃").</summary>
     public static decimal? Number(string? input, string? unit = null)
     {
-        var s = Normalize(input).Replace(",", "", StringComparison.Ordinal).Replace(" ", "", StringComparison.Ordinal);
+        var s = Normalize(input).Replace(" ", "", StringComparison.Ordinal);
+        // A comma only as a thousands separator (1,200); "36,8" is not read as 368.
+        if (s.Contains(',', StringComparison.Ordinal))
+        {
+            if (!System.Text.RegularExpressions.Regex.IsMatch(s, @"^-?\d{1,3}(,\d{3})+(\.\d+)?\D*$")) return null;
+            s = s.Replace(",", "", StringComparison.Ordinal);
+        }
         if (unit is not null && s.EndsWith(Normalize(unit), StringComparison.Ordinal)) s = s[..^Normalize(unit).Length];
         foreach (var u in Units)
             if (s.EndsWith(u, StringComparison.Ordinal)) { s = s[..^u.Length]; break; }
@@ -61,7 +77,7 @@ public static class InputText
             return today.AddDays(-ago);
         if (s.EndsWith("daysago", StringComparison.Ordinal) && int.TryParse(s[..^7], out ago) && ago is >= 0 and < 3650)
             return today.AddDays(-ago);
-        s = s.Replace("年", "/", StringComparison.Ordinal).Replace("月", "/", StringComparison.Ordinal)
+        s = EraToYear(s).Replace("年", "/", StringComparison.Ordinal).Replace("月", "/", StringComparison.Ordinal)
              .Replace("日", "", StringComparison.Ordinal).Replace('-', '/').Replace('.', '/');
         var parts = s.Split('/', StringSplitOptions.RemoveEmptyEntries);
         if (parts.Length is < 2 or > 3 || !parts.All(p => p.All(char.IsAsciiDigit))) return null;
@@ -74,8 +90,26 @@ public static class InputText
         return n.Length == 2 && date > today.AddDays(31) ? date.AddYears(-1) : date;
     }
 
-    private static readonly string[] Yes = ["はい", "はい。", "yes", "y", "ある", "あり", "有り", "有", "うん", "そうです", "ok"];
-    private static readonly string[] No = ["いいえ", "いいえ。", "no", "n", "ない", "なし", "無し", "無", "いや", "ありません"];
+    private static readonly (string Name, int Offset)[] Eras = [("令和", 2018), ("平成", 1988), ("昭和", 1925), ("r", 2018), ("h", 1988), ("s", 1925)];
+
+    /// <summary>令和8年 → 2026年, 平成元年 → 1989年.</summary>
+    private static string EraToYear(string s)
+    {
+        foreach (var (name, offset) in Eras)
+        {
+            if (!s.StartsWith(name, StringComparison.Ordinal)) continue;
+            var rest = s[name.Length..].Replace("元", "1", StringComparison.Ordinal);
+            var digits = new string([.. rest.TakeWhile(char.IsAsciiDigit)]);
+            if (digits.Length == 0) return s;
+            var separator = rest[digits.Length..];
+            if (!(separator.StartsWith('年') || separator.StartsWith('/') || separator.StartsWith('.'))) return s;
+            return (offset + int.Parse(digits, CultureInfo.InvariantCulture)).ToString(CultureInfo.InvariantCulture) + "/" + separator[1..];
+        }
+        return s;
+    }
+
+    private static readonly string[] Yes = ["はい", "yes", "y", "ある", "あり", "有り", "有る", "有", "うん", "そうです", "ok"];
+    private static readonly string[] No = ["いいえ", "no", "n", "ない", "無い", "なし", "無し", "無", "いや", "ありません", "いえ"];
 
     public static bool? YesNo(string? input)
     {

@@ -21,14 +21,17 @@ public sealed class MultiChoicePrompt(string dialogId, PromptValidator<IReadOnly
         var selected = Selected(state);
         var input = turnContext.Activity.InputText();
         var texts = PromptTexts.For(options.Locale);
-        if (texts.DoneInputs.Contains(InputText.Normalize(input)))
+        if (texts.DoneInputs.Any(d => InputText.Normalize(d) == InputText.Normalize(input)))
         {
             state[FinishKey] = true;
             return Task.FromResult(selected.Count > 0
                 ? PromptRecognizerResult<IReadOnlyList<string>>.Ok(selected)
                 : PromptRecognizerResult<IReadOnlyList<string>>.Fail());
         }
-        if (ChoiceRecognizer.RecognizeMany(input, choices) is not { } picked)
+        if (ChoiceRecognizer.RecognizeMany(input, choices, options.Style == ListStyle.List) is not { } picked)
+            return Task.FromResult(PromptRecognizerResult<IReadOnlyList<string>>.Fail());
+        // "None of these" together with another option in one message is a contradiction: ask again.
+        if (picked.Count > 1 && picked.Any(i => choices[i].Exclusive))
             return Task.FromResult(PromptRecognizerResult<IReadOnlyList<string>>.Fail());
 
         var finish = picked.Count > 1;

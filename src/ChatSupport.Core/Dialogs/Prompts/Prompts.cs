@@ -38,7 +38,7 @@ public sealed class ConfirmPrompt(string dialogId, PromptValidator<bool>? valida
     {
         var input = turnContext.Activity.InputText();
         // With two choices, the first means yes ("同意する" / "同意しない").
-        if (options.Choices is { Count: 2 } choices && ChoiceRecognizer.Recognize(input, choices) is { } i)
+        if (options.Choices is { Count: 2 } choices && ChoiceRecognizer.Recognize(input, choices, options.Style == ListStyle.List) is { } i)
             return Task.FromResult(PromptRecognizerResult<bool>.Ok(i == 0));
         return Task.FromResult(InputText.YesNo(input) is { } b ? PromptRecognizerResult<bool>.Ok(b) : PromptRecognizerResult<bool>.Fail());
     }
@@ -84,7 +84,7 @@ public sealed class ChoicePrompt(string dialogId, PromptValidator<string>? valid
     protected override Task<PromptRecognizerResult<string>> OnRecognizeAsync(ITurnContext turnContext, JsonObject state, PromptOptions options, CancellationToken cancellationToken)
     {
         var choices = options.Choices ?? [];
-        return Task.FromResult(ChoiceRecognizer.Recognize(turnContext.Activity.InputText(), choices) is { } i
+        return Task.FromResult(ChoiceRecognizer.Recognize(turnContext.Activity.InputText(), choices, options.Style == ListStyle.List) is { } i
             ? PromptRecognizerResult<string>.Ok(choices[i].Value)
             : PromptRecognizerResult<string>.Fail());
     }

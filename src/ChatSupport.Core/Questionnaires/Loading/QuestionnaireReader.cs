@@ -150,13 +150,19 @@ internal static partial class QuestionnaireReader
     private static QuestionOption? ReadOption(YamlField o, QuestionType type)
     {
         if (!o.IsMapping("an option")) return null;
-        o.AllowOnly("id", "label", "short", "number", "exclusive");
+        o.AllowOnly("id", "label", "short", "synonyms", "number", "exclusive");
         var id = o.String("id", true, "an option id in snake_case, e.g. none");
         if (id is not null && !SnakeCase().IsMatch(id)) o.Get("id")!.Error($"'{id}' is not allowed; use snake_case (lower-case letters, digits, '_').");
         var label = o.Text("label", true);
         NotFor(o, "exclusive", type != QuestionType.Multiple, "options of multiple");
         if (id is null || label is null) return null;
-        return new QuestionOption(id, label) { Short = o.Text("short"), Number = o.Decimal("number"), Exclusive = o.Bool("exclusive", false) };
+        return new QuestionOption(id, label)
+        {
+            Short = o.Text("short"),
+            Synonyms = o.Strings("synonyms"),
+            Number = o.Decimal("number"),
+            Exclusive = o.Bool("exclusive", false),
+        };
     }
 
     private static void NotFor(YamlField f, string field, bool notAllowed, string allowedFor)

@@ -100,6 +100,16 @@ internal sealed class YamlField(YamlNode node, string path, LoadContext context)
         return defaultValue;
     }
 
+    /// <summary>A list of words, e.g. synonyms: <c>[なし, ない, none]</c>.</summary>
+    public IReadOnlyList<string> Strings(string key)
+    {
+        if (Get(key) is not { } f) return [];
+        if (f.Node is YamlSequenceNode seq && seq.Children.All(c => c is YamlScalarNode { Value.Length: > 0 }))
+            return [.. seq.Children.Cast<YamlScalarNode>().Select(c => c.Value!)];
+        f.Error("expected a list of words, e.g. [なし, ない, none].");
+        return [];
+    }
+
     public IEnumerable<YamlField> Items(string key, bool required = false, string what = "a list")
     {
         var f = required ? Required(key, what) : Get(key);
