@@ -45,7 +45,7 @@ public static class Commands
             foreach (var err in e.Errors) await error.WriteLineAsync(err.ToString());
             return 1;
         }
-        catch (ArgumentException e)
+        catch (UsageException e)
         {
             return await UsageErrorAsync(error, e.Message);
         }
@@ -54,7 +54,7 @@ public static class Commands
     private static async Task<int> ValidateAsync(string[] args, TextWriter output, TextWriter error)
     {
         if (args.FirstOrDefault(a => a.StartsWith("--", StringComparison.Ordinal)) is { } option)
-            throw new ArgumentException($"Unknown option '{option}'.");
+            throw new UsageException($"Unknown option '{option}'.");
         var paths = args.Length == 0 ? ["dialogs"] : args;
         try
         {
@@ -97,7 +97,7 @@ public static class Commands
     private static async Task<int> SimulateAsync(string[] args, TextWriter output, TextWriter error)
     {
         var (questionnaire, options) = Parse(args, "--locale", "--answers");
-        var answers = options.GetValueOrDefault("--answers") ?? throw new ArgumentException("simulate needs --answers <file>.");
+        var answers = options.GetValueOrDefault("--answers") ?? throw new UsageException("simulate needs --answers <file>.");
         var (catalog, id) = LoadFor(questionnaire);
         var result = await ScriptRunner.RunAsync(catalog, id, SimulationScript.Load(answers), options.GetValueOrDefault("--locale"));
         await output.WriteLineAsync(JsonSerializer.Serialize(result, Json));
@@ -114,9 +114,9 @@ public static class Commands
             return (QuestionnaireCatalog.Load(folder), Path.GetFileNameWithoutExtension(questionnaire));
         }
         if (!Directory.Exists("dialogs"))
-            throw new ArgumentException($"No questionnaire file '{questionnaire}', and no ./dialogs folder to look its id up in.");
+            throw new UsageException($"No questionnaire file '{questionnaire}', and no ./dialogs folder to look its id up in.");
         var catalog = QuestionnaireCatalog.Load("dialogs");
-        return (catalog, catalog.Find(questionnaire)?.Id ?? throw new ArgumentException($"No questionnaire file or id '{questionnaire}'."));
+        return (catalog, catalog.Find(questionnaire)?.Id ?? throw new UsageException($"No questionnaire file or id '{questionnaire}'."));
     }
 
     private static (string Positional, Dictionary<string, string> Options) Parse(string[] args, params string[] known)
@@ -127,14 +127,14 @@ public static class Commands
         {
             if (args[i].StartsWith("--", StringComparison.Ordinal))
             {
-                if (!known.Contains(args[i])) throw new ArgumentException($"Unknown option '{args[i]}'.");
-                if (i + 1 >= args.Length) throw new ArgumentException($"{args[i]} needs a value.");
+                if (!known.Contains(args[i])) throw new UsageException($"Unknown option '{args[i]}'.");
+                if (i + 1 >= args.Length) throw new UsageException($"{args[i]} needs a value.");
                 options[args[i]] = args[++i];
             }
             else if (positional is null) positional = args[i];
-            else throw new ArgumentException($"Unexpected argument '{args[i]}'.");
+            else throw new UsageException($"Unexpected argument '{args[i]}'.");
         }
-        return (positional ?? throw new ArgumentException("Name the questionnaire (a file such as dialogs/covid19-selfcheck.yaml, or its id)."), options);
+        return (positional ?? throw new UsageException("Name the questionnaire (a file such as dialogs/covid19-selfcheck.yaml, or its id)."), options);
     }
 
     private static async Task<int> UsageErrorAsync(TextWriter error, string message)
@@ -144,3 +144,6 @@ public static class Commands
         return 2;
     }
 }
+
+/// <summary>The command line was not understood: exit code 2 and the usage text.</summary>
+public sealed class UsageException(string message) : Exception(message);

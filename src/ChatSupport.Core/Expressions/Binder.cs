@@ -94,8 +94,8 @@ internal sealed partial class Binder(SymbolTable symbols)
                 Require(left, TypeKind.Number, b.Left.Position, $"'{b.Operator}'");
                 Require(right, TypeKind.Number, b.Right.Position, $"'{b.Operator}'");
                 return b.Operator == "*"
-                    ? new Bound(ExprType.Number, s => left.Eval(s) is decimal x && right.Eval(s) is decimal y ? x * y : null)
-                    : new Bound(ExprType.Number, s => left.Eval(s) is decimal x && right.Eval(s) is decimal y && y != 0 ? x / y : null);
+                    ? new Bound(ExprType.Number, s => left.Eval(s) is decimal x && right.Eval(s) is decimal y ? Values.Checked(() => x * y) : null)
+                    : new Bound(ExprType.Number, s => left.Eval(s) is decimal x && right.Eval(s) is decimal y && y != 0 ? Values.Checked(() => x / y) : null);
         }
     }
 
@@ -129,13 +129,13 @@ internal sealed partial class Binder(SymbolTable symbols)
         if (left.Type.Kind == TypeKind.Date && right.Type.Kind == TypeKind.Number)
         {
             var sign = b.Operator == "+" ? 1 : -1;
-            return new Bound(ExprType.Date, s => left.Eval(s) is DateOnly d && right.Eval(s) is decimal n ? d.AddDays(sign * (int)n) : null);
+            return new Bound(ExprType.Date, s => left.Eval(s) is DateOnly d && right.Eval(s) is decimal n ? Values.AddDays(d, sign * n) : null);
         }
         Require(left, TypeKind.Number, b.Left.Position, $"'{b.Operator}'");
         Require(right, TypeKind.Number, b.Right.Position, $"'{b.Operator}'");
         return b.Operator == "+"
-            ? new Bound(ExprType.Number, s => left.Eval(s) is decimal x && right.Eval(s) is decimal y ? x + y : null)
-            : new Bound(ExprType.Number, s => left.Eval(s) is decimal x && right.Eval(s) is decimal y ? x - y : null);
+            ? new Bound(ExprType.Number, s => left.Eval(s) is decimal x && right.Eval(s) is decimal y ? Values.Checked(() => x + y) : null)
+            : new Bound(ExprType.Number, s => left.Eval(s) is decimal x && right.Eval(s) is decimal y ? Values.Checked(() => x - y) : null);
     }
 
     private static void Require(Bound b, TypeKind kind, int position, string what)

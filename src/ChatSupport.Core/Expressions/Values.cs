@@ -11,6 +11,21 @@ internal static class Values
         _ => a.Equals(b),
     };
 
+    /// <summary>Arithmetic on what residents typed can overflow (99999999999999 × 1000): the result is then unknown (null), never an error.</summary>
+    public static object? Checked(Func<decimal> operation)
+    {
+        try { return operation(); }
+        catch (OverflowException) { return null; }
+    }
+
+    /// <summary>A date moved by a number of days, or null when that is outside the calendar.</summary>
+    public static object? AddDays(DateOnly date, decimal days)
+    {
+        if (days != decimal.Truncate(days) || Math.Abs(days) > 3_000_000) return null;
+        var target = (long)date.DayNumber + (long)days;
+        return target < DateOnly.MinValue.DayNumber || target > DateOnly.MaxValue.DayNumber ? null : DateOnly.FromDayNumber((int)target);
+    }
+
     public static int? Compare(object? a, object? b) => (a, b) switch
     {
         (decimal x, decimal y) => x.CompareTo(y),

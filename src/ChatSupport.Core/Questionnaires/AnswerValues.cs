@@ -22,7 +22,20 @@ public static class AnswerValues
         _ => throw new ArgumentException($"Unsupported answer value {value.GetType().Name}.", nameof(value)),
     };
 
-    public static object? FromJson(JsonNode? node, ExprType type) => node switch
+    /// <summary>The answer as an expression value; null when the stored form no longer fits the question (the file changed).</summary>
+    public static object? FromJson(JsonNode? node, ExprType type)
+    {
+        try
+        {
+            return Read(node, type);
+        }
+        catch (Exception e) when (e is JsonException or InvalidOperationException or FormatException)
+        {
+            return null;
+        }
+    }
+
+    private static object? Read(JsonNode? node, ExprType type) => node switch
     {
         null => null,
         JsonArray a => (IReadOnlyList<string>)[.. a.Select(n => n!.GetValue<string>())],

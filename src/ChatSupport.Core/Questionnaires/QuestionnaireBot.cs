@@ -69,11 +69,25 @@ public sealed class QuestionnaireBot : IBot
     private async Task OnMessageAsync(DialogContext dc, CancellationToken ct)
     {
         var ctx = dc.Context;
-        var texts = EngineTexts.For(ctx.Activity.Locale);
+        var texts = EngineTexts.For(await LocaleAsync(ctx, ct).ConfigureAwait(false));
+        if (dc.State.Instances.Any(i => dc.FindDialog(i.Id) is null))
+        {
+            // The questionnaire this conversation was in is no longer published: start afresh instead of failing every turn.
+            await dc.CancelAllDialogsAsync(ct).ConfigureAwait(false);
+            await ctx.SendActivityAsync(Activity.CreateMessageActivity(texts.QuestionnaireUpdated), ct).ConfigureAwait(false);
+            await BeginAsync(dc, Options.DefaultQuestionnaire, ct).ConfigureAwait(false);
+            return;
+        }
         var inDeletion = dc.ActiveDialog?.Id is DeleteDialogId or "confirm";
         switch (inDeletion ? GlobalCommand.None : GlobalCommands.Recognize(ctx.Activity))
         {
             case GlobalCommand.Start:
+                var resumed = (await _profile.GetAsync(ctx, () => new ResidentProfile(), ct).ConfigureAwait(false))!;
+                if (resumed.FollowUpsStopped)
+                {
+                    resumed.FollowUpsStopped = false;
+                    ctx.Events().Add(new IntentRaised(ctx.ResidentId(), ctx.Clock().Now, ResidentIntent.ResumeFollowUps));
+                }
                 await dc.CancelAllDialogsAsync(ct).ConfigureAwait(false);
                 await BeginAsync(dc, GlobalCommands.RequestedQuestionnaire(ctx.Activity) ?? Options.DefaultQuestionnaire, ct).ConfigureAwait(false);
                 return;
@@ -97,7 +111,7 @@ public sealed class QuestionnaireBot : IBot
                 await dc.RepromptDialogAsync(ct).ConfigureAwait(false);
                 return;
             case GlobalCommand.DeleteData:
-                await dc.CancelAllDialogsAsync(ct).ConfigureAwait(false);
+                // On top of the questionnaire: if the resident says no, the question they were on is asked again.
                 await dc.BeginDialogAsync(DeleteDialogId, null, ct).ConfigureAwait(false);
                 return;
         }
@@ -110,8 +124,6 @@ public sealed class QuestionnaireBot : IBot
     private async Task BeginAsync(DialogContext dc, string questionnaireId, CancellationToken ct)
     {
         if (_catalog.Find(questionnaireId) is null) questionnaireId = Options.DefaultQuestionnaire;
-        var profile = (await _profile.GetAsync(dc.Context, () => new ResidentProfile(), ct).ConfigureAwait(false))!;
-        if (profile.FollowUpsStopped && dc.Context.Activity.Type == ActivityTypes.Message) profile.FollowUpsStopped = false;
         var conversation = (await _conversation.GetAsync(dc.Context, () => [], ct).ConfigureAwait(false))!;
         conversation["questionnaire"] = questionnaireId;
         await dc.BeginDialogAsync(questionnaireId, null, ct).ConfigureAwait(false);
@@ -120,9 +132,17 @@ public sealed class QuestionnaireBot : IBot
     private async Task<string?> CurrentQuestionnaireAsync(ITurnContext ctx, CancellationToken ct) =>
         (await _conversation.GetAsync(ctx, () => [], ct).ConfigureAwait(false))!["questionnaire"]?.GetValue<string>();
 
+    /// <summary>The language of this conversation: the resident's, if the current questionnaire has it.</summary>
+    private async Task<string> LocaleAsync(ITurnContext ctx, CancellationToken ct)
+    {
+        var questionnaire = _catalog.Find(await CurrentQuestionnaireAsync(ctx, ct).ConfigureAwait(false) ?? Options.DefaultQuestionnaire)
+            ?? _catalog.Get(Options.DefaultQuestionnaire);
+        return questionnaire.ResolveLocale(ctx.Activity.Locale);
+    }
+
     private async Task<DialogTurnResult> AskDeleteAsync(WaterfallStepContext step, CancellationToken ct)
     {
-        var locale = step.Context.Context.Activity.Locale;
+        var locale = await LocaleAsync(step.Context.Context, ct).ConfigureAwait(false);
         var texts = EngineTexts.For(locale);
         var prompt = Activity.CreateMessageActivity(texts.DeleteConfirm);
         var choices = new List<Choice> { new("yes", texts.Yes), new("no", texts.No) };
@@ -133,7 +153,7 @@ public sealed class QuestionnaireBot : IBot
     private async Task<DialogTurnResult> DeleteAsync(WaterfallStepContext step, CancellationToken ct)
     {
         var ctx = step.Context.Context;
-        var texts = EngineTexts.For(ctx.Activity.Locale);
+        var texts = EngineTexts.For(await LocaleAsync(ctx, ct).ConfigureAwait(false));
         if (step.Result is not true)
         {
             await ctx.SendActivityAsync(Activity.CreateMessageActivity(texts.DeleteCancelled), ct).ConfigureAwait(false);
@@ -144,7 +164,8 @@ public sealed class QuestionnaireBot : IBot
         await _userState.DeleteAsync(ctx, ct).ConfigureAwait(false);
         await _conversation.DeleteAsync(ctx, ct).ConfigureAwait(false);
         await ctx.SendActivityAsync(Activity.CreateMessageActivity(texts.Deleted), ct).ConfigureAwait(false);
-        return await step.EndDialogAsync(null, ct).ConfigureAwait(false);
+        // The response in progress goes too: nothing of it may be kept or continued.
+        return await step.Context.CancelAllDialogsAsync(ct).ConfigureAwait(false);
     }
 }
 

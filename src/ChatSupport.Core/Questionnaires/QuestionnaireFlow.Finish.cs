@@ -51,9 +51,11 @@ internal sealed partial class QuestionnaireFlow
         var values = scope.Values();
         if (status is ResponseStatus.Completed or ResponseStatus.Emergency)
         {
-            followUp = FollowUpPlanner.Next(definition.FollowUp, scope);
             var profile = (await profileAccessor.GetAsync(ctx, () => new ResidentProfile(), ct).ConfigureAwait(false))!;
-            if (definition.FollowUp is not null) profile.NextFollowUp = profile.FollowUpsStopped ? null : followUp;
+            followUp = profile.FollowUpsStopped
+                ? new FollowUpDecision(null, null, null, "stopped by the resident")
+                : FollowUpPlanner.Next(definition.FollowUp, scope);
+            if (definition.FollowUp is not null || profile.FollowUpsStopped) profile.NextFollowUp = followUp.Scheduled ? followUp : null;
             await history.AppendAsync(ctx.ResidentId(), new HistoryRecord(definition.Id, scope.Today, ctx.Clock().Now, values), ct).ConfigureAwait(false);
             ctx.TurnState.Remove(HistoryKey(ctx));
         }

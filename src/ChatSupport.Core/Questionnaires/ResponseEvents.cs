@@ -18,7 +18,7 @@ public sealed record AnswerRecorded(string ResidentId, DateTimeOffset At, string
 
 public sealed record ResponseCompleted(string ResidentId, DateTimeOffset At, QuestionnaireOutcome Outcome) : ResponseEvent(ResidentId, At);
 
-public enum ResidentIntent { Restart, Help, StopFollowUps, DeleteData }
+public enum ResidentIntent { Restart, Help, StopFollowUps, ResumeFollowUps, DeleteData }
 
 /// <summary>A global command the resident used; stop and delete take effect in storage through the host.</summary>
 public sealed record IntentRaised(string ResidentId, DateTimeOffset At, ResidentIntent Intent) : ResponseEvent(ResidentId, At);

@@ -89,6 +89,18 @@ public sealed class ExpressionTests
         Assert.Equal(position, e.Position);
     }
 
+    [Theory]
+    [InlineData("age * 1000")]
+    [InlineData("age + age")]
+    [InlineData("today - age")]
+    [InlineData("today + age")]
+    public void HugeNumbersTypedByResidents_GiveNull_NotAnError(string source) =>
+        Assert.Null(Eval(source, new() { ["age"] = 79228162514264337593543950335m }));
+
+    [Fact]
+    public void DateArithmetic_OutsideTheCalendar_GivesNull() =>
+        Assert.Null(Eval("today - age", new() { ["age"] = 3000000m }));
+
     [Fact]
     public void ExpectedType_IsChecked()
     {

@@ -43,6 +43,7 @@ public sealed class BrokenQuestionnaireTests
             id: many-errors
             version: "1"
             title: テスト
+            consent: {version: "1", text: 同意しますか}
             questions:
               - {id: a, type: singel, text: 一}
               - {id: b, type: yes_no, text: 二, when: "zzz"}

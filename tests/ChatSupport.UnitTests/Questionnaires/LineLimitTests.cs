@@ -47,7 +47,7 @@ public sealed class LineLimitTests
     public void ChoicesThatDoNotFit_GetANumberedList_WhenNoRenderingIsDeclared()
     {
         var options = string.Join(", ", Enumerable.Range(1, 14).Select(i => $"{{id: o{i}, label: 選択肢{i}}}"));
-        var q = LoadInline($"id: inline\nversion: \"1\"\ntitle: t\nquestions:\n  - {{id: q, type: single, text: どれ, options: [{options}]}}\n").Questions[0];
+        var q = LoadInline($"id: inline\nversion: \"1\"\ntitle: t\nconsent: {{version: \"1\", text: 同意しますか}}\nquestions:\n  - {{id: q, type: single, text: どれ, options: [{options}]}}\n").Questions[0];
         Assert.Equal(ChoiceRendering.List, q.Rendering);
         var prompt = QuestionRenderer.Render(q, "ja", null);
         Assert.Equal(ListStyle.List, prompt.Style);

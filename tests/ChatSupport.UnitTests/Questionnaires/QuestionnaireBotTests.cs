@@ -74,11 +74,56 @@ public sealed class QuestionnaireBotTests
         var c = Start();
         await c.JoinAsync();
         await c.SayAsync("同意する");
+        await c.SayAsync("今日から");
         await c.SayAsync("データ削除");
         var replies = await c.SayAsync("いいえ");
-        Assert.Equal("削除を取りやめました。", replies.Single().Text);
+        Assert.Equal("削除を取りやめました。", replies[0].Text);
+        Assert.StartsWith("強いだるさ", replies[1].Text); // the response in progress goes on where it was
+        Assert.Contains(c.Events, e => e is AnswerRecorded { QuestionId: "fever" });
         Assert.DoesNotContain(c.Events, e => e is IntentRaised { Intent: ResidentIntent.DeleteData });
         Assert.NotEmpty(await c.Storage.ReadAsync(["local/users/resident-1"]));
+    }
+
+    [Fact]
+    public async Task StoppedFollowUps_StayStopped_UntilTheResidentSaysStart()
+    {
+        var c = Start();
+        await c.JoinAsync();
+        foreach (var say in new[] { "同意する", "今日から", "配信停止", "無し", "40", "男性", "学生", "下記いずれも該当なし", "2200012", "いずれも行っていない" })
+            await c.SayAsync(say);
+        var completed = c.Events.OfType<ResponseCompleted>().Single().Outcome;
+        Assert.Null(completed.FollowUp!.Due);
+        Assert.Equal("stopped by the resident", completed.FollowUp.Reason);
+
+        await c.SayAsync("ありがとう"); // any other message starts a questionnaire but does not resume follow-ups
+        Assert.DoesNotContain(c.Events, e => e is IntentRaised { Intent: ResidentIntent.ResumeFollowUps });
+        await c.SayAsync("開始");
+        Assert.Contains(c.Events, e => e is IntentRaised { Intent: ResidentIntent.ResumeFollowUps });
+    }
+
+    [Fact]
+    public async Task AConversationInAQuestionnaireThatIsNoLongerPublished_StartsAfresh()
+    {
+        var c = Start("elderly-watch");
+        await c.JoinAsync();
+        await c.SayAsync("同意する");
+        var json = (await c.Storage.ReadAsync(["local/conversations/conversation-resident-1"]))["local/conversations/conversation-resident-1"].Json;
+        await c.Storage.WriteAsync(new Dictionary<string, ChatSupport.State.StoreItem>
+        {
+            ["local/conversations/conversation-resident-1"] = new(json.Replace("\"id\":\"elderly-watch\"", "\"id\":\"withdrawn-survey\"", StringComparison.Ordinal), "*"),
+        });
+        var replies = await c.SayAsync("良い");
+        Assert.Equal("質問の内容が新しくなりました。お手数ですが、はじめからお答えください。", replies[0].Text);
+        Assert.Equal("今日の体調はいかがですか？", replies[^1].Text);
+    }
+
+    [Fact]
+    public async Task EngineTexts_FollowTheQuestionnairesLanguage()
+    {
+        var c = Start("elderly-watch", "fr-FR");
+        await c.JoinAsync();
+        var help = await c.SayAsync("help");
+        Assert.StartsWith("質問にはボタンを押すか", help[0].Text);
     }
 
     [Fact]

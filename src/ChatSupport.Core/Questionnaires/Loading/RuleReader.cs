@@ -79,7 +79,8 @@ internal sealed class RuleReader(YamlField root, LoadContext context, List<Quest
 
     private ConsentStep? ReadConsent(string questionnaireId)
     {
-        if (root.Get("consent") is not { } f || !f.IsMapping("a consent step")) return null;
+        if (root.Required("consent", "a consent step (version, text): residents must accept it before any answer is kept") is not { } f
+            || !f.IsMapping("a consent step")) return null;
         f.AllowOnly("id", "version", "text", "accept", "decline", "declined");
         var version = f.String("version", true, "the version of the consent text; residents are asked again when it changes");
         var text = f.Text("text", true);
