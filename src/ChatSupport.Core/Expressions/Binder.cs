@@ -7,6 +7,9 @@ internal sealed partial class Binder(SymbolTable symbols)
 {
     private bool _inHistory;
 
+    /// <summary>Names the expression reads now (not through previous()), for dependency checks.</summary>
+    public HashSet<string> References { get; } = new(StringComparer.Ordinal);
+
     public Bound Bind(Syntax syntax) => syntax switch
     {
         LiteralSyntax l => Literal(l.Value),
@@ -33,6 +36,7 @@ internal sealed partial class Binder(SymbolTable symbols)
             throw new ExpressionException($"'{n.Name}' cannot use itself; use previous({n.Name}) for its value in the resident's earlier response.", n.Position);
         var symbol = symbols.Find(n.Name) ?? throw UnknownName(n.Name, n.Position);
         var name = symbol.Name;
+        References.Add(name);
         return new Bound(symbol.Type, s => s.GetValue(name));
     }
 

@@ -8,12 +8,16 @@ public sealed class CompiledExpression
 {
     private readonly Func<IEvaluationScope, object?> _eval;
 
-    private CompiledExpression(string source, ExprType type, Func<IEvaluationScope, object?> eval)
+    private CompiledExpression(string source, ExprType type, Func<IEvaluationScope, object?> eval, IReadOnlySet<string> references)
     {
         Source = source;
         Type = type;
         _eval = eval;
+        References = references;
     }
+
+    /// <summary>The names this expression reads from the current response (previous() reads history and is not counted).</summary>
+    public IReadOnlySet<string> References { get; }
 
     public string Source { get; }
     public ExprType Type { get; }
@@ -21,10 +25,11 @@ public sealed class CompiledExpression
     /// <summary>Parses and type-checks; throws <see cref="ExpressionException"/> with the position of the first error.</summary>
     public static CompiledExpression Compile(string source, SymbolTable symbols, ExprType? expected = null)
     {
-        var bound = new Binder(symbols).Bind(Parser.Parse(source));
+        var binder = new Binder(symbols);
+        var bound = binder.Bind(Parser.Parse(source));
         if (expected is not null && bound.Type.Kind != TypeKind.Null && !bound.Type.Equals(expected))
             throw new ExpressionException($"This expression gives a {bound.Type}, but a {expected} is needed here.", 0);
-        return new CompiledExpression(source, bound.Type, bound.Eval);
+        return new CompiledExpression(source, bound.Type, bound.Eval, binder.References);
     }
 
     public object? Evaluate(IEvaluationScope scope) => _eval(scope);

@@ -34,7 +34,10 @@ public sealed class AreaTable
     /// <summary>Reads a UTF-8 CSV whose first column is <c>key</c>; lines starting with '#' are comments.</summary>
     public static AreaTable Load(string path, string keyQuestion)
     {
-        var lines = File.ReadAllLines(path, Encoding.UTF8)
+        string[] all;
+        try { all = File.ReadAllLines(path, new UTF8Encoding(false, true)); }
+        catch (DecoderFallbackException) { throw new FormatException($"{path}: the table is not UTF-8. Save it as UTF-8 (Excel: \"CSV UTF-8\"); Shift_JIS is not read."); }
+        var lines = all
             .Select((text, index) => (text, line: index + 1))
             .Where(l => l.text.Trim().Length > 0 && !l.text.TrimStart().StartsWith('#'))
             .ToList();

@@ -29,10 +29,11 @@ public sealed class QuestionnaireCatalog
             targets.AddRange(context.FollowUpTargets);
             if (definition is null) continue;
             var expected = Path.GetFileNameWithoutExtension(file);
+            var (line, column) = ((int)context.IdMark.Line, (int)context.IdMark.Column);
             if (definition.Id != expected)
-                errors.Add(new LoadError(display, 1, 1, "id", $"the id '{definition.Id}' must be the file name '{expected}'."));
+                errors.Add(new LoadError(display, line, column, "id", $"the id '{definition.Id}' must be the file name '{expected}'."));
             else if (!byId.TryAdd(definition.Id, definition))
-                errors.Add(new LoadError(display, 1, 1, "id", $"another file already defines '{definition.Id}'."));
+                errors.Add(new LoadError(display, line, column, "id", $"another file already defines '{definition.Id}'."));
         }
         foreach (var (questionnaire, field) in targets)
             if (!byId.ContainsKey(questionnaire) && !errors.Any(e => Path.GetFileNameWithoutExtension(e.File) == questionnaire))

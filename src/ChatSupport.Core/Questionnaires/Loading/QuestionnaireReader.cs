@@ -21,16 +21,20 @@ internal static partial class QuestionnaireReader
         ["date"] = QuestionType.Date, ["postal_code"] = QuestionType.PostalCode, ["message"] = QuestionType.Message,
     };
 
-    [GeneratedRegex("^[a-z0-9]+(-[a-z0-9]+)*$")] private static partial Regex KebabCase();
+    /// <summary>UTF-8 that fails on invalid bytes instead of showing residents mojibake.</summary>
+    internal static readonly System.Text.Encoding StrictUtf8 = new System.Text.UTF8Encoding(false, true);
+
+    [GeneratedRegex("^[a-z0-9]+(-[a-z0-9]+)*$")] internal static partial Regex KebabCase();
+    [GeneratedRegex("^[a-z]{2}$")] private static partial Regex Locale();
     [GeneratedRegex("^[a-z][a-z0-9_]*$")] private static partial Regex SnakeCase();
 
     public static QuestionnaireDefinition? Read(string path, string displayPath, List<LoadError> errors, out LoadContext loadContext)
     {
-        var context = loadContext = new LoadContext(displayPath);
+        var context = loadContext = new LoadContext(displayPath) { Path = path };
         YamlField root;
         try
         {
-            using var reader = new StreamReader(path, System.Text.Encoding.UTF8);
+            using var reader = new StreamReader(path, StrictUtf8);
             var stream = new YamlStream();
             stream.Load(reader);
             if (stream.Documents.Count == 0) { errors.Add(new LoadError(displayPath, 1, 1, "(file)", "the file is empty.")); return null; }
@@ -39,6 +43,11 @@ internal static partial class QuestionnaireReader
         catch (YamlException e)
         {
             errors.Add(new LoadError(displayPath, (int)e.Start.Line, (int)e.Start.Column, "(syntax)", "this is not valid YAML: " + (e.InnerException?.Message ?? e.Message)));
+            return null;
+        }
+        catch (System.Text.DecoderFallbackException)
+        {
+            errors.Add(new LoadError(displayPath, 1, 1, "(file)", "the file is not UTF-8. Save it as UTF-8 (in Excel or Notepad: \"UTF-8\"; Shift_JIS is not read)."));
             return null;
         }
         catch (InvalidOperationException)
@@ -52,6 +61,7 @@ internal static partial class QuestionnaireReader
         root.AllowOnly(TopFields);
 
         var id = root.String("id", true, "the questionnaire id in kebab-case, the same as the file name");
+        if (root.Get("id") is { } idField) context.IdMark = idField.Node.Start;
         if (id is not null && !KebabCase().IsMatch(id)) root.Get("id")!.Error($"'{id}' is not allowed; use lower-case letters, digits and '-' (kebab-case), e.g. covid19-selfcheck.");
         var version = root.String("version", true, "a version such as \"2020-03\" or \"1\"; change it whenever the questions change");
         ReadLocales(root, context);
@@ -88,6 +98,8 @@ internal static partial class QuestionnaireReader
             : ["ja"];
         if (locales is null) { root.Get("locales")!.Error("expected a list of locales, e.g. [ja, en]."); locales = ["ja"]; }
         if (!locales.Contains("ja")) root.Get("locales")!.Error("'ja' is required: every questionnaire must be in Japanese.");
+        foreach (var bad in locales.Where(l => !Locale().IsMatch(l)))
+            root.Get("locales")!.Error($"'{bad}' is not a locale; write two lower-case letters, e.g. ja, en.");
         var defaultLocale = root.String("default_locale") ?? "ja";
         if (!locales.Contains(defaultLocale)) root.Get("default_locale")!.Error($"'{defaultLocale}' is not in locales ({string.Join(", ", locales)}).");
         context.Locales = locales;

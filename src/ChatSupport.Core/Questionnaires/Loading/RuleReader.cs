@@ -85,9 +85,20 @@ internal sealed class RuleReader(YamlField root, LoadContext context, List<Quest
         var version = f.String("version", true, "the version of the consent text; residents are asked again when it changes");
         var text = f.Text("text", true);
         if (version is null || text is null) return null;
-        return new ConsentStep(f.String("id") ?? questionnaireId, version, text,
-            f.Text("accept") ?? LocalizedText.Of("同意する", "I agree"),
-            f.Text("decline") ?? LocalizedText.Of("同意しない", "I do not agree"),
+        var accept = f.Text("accept") ?? LocalizedText.Of("同意する", "I agree");
+        var decline = f.Text("decline") ?? LocalizedText.Of("同意しない", "I do not agree");
+        foreach (var locale in context.Locales)
+        {
+            foreach (var (key, label) in new[] { ("accept", accept.Get(locale)), ("decline", decline.Get(locale)) })
+            {
+                var at = f.Get(key) ?? f;
+                if (label.Length > MaxButtonLabel) at.Error($"the {locale} button label '{label}' has {label.Length} characters; LINE allows {MaxButtonLabel}.");
+                if (ButtonWords.IsReserved(label)) at.Error($"'{label}' is a word residents use as a command; a button cannot be it.");
+            }
+            if (Dialogs.Prompts.InputText.Normalize(accept.Get(locale)) == Dialogs.Prompts.InputText.Normalize(decline.Get(locale)))
+                f.Error($"the {locale} accept and decline buttons read the same ('{accept.Get(locale)}').");
+        }
+        return new ConsentStep(f.String("id") ?? questionnaireId, version, text, accept, decline,
             f.Text("declined") ?? LocalizedText.Of(
                 "承知しました。回答は保存していません。いつでも「開始」と送っていただければ、改めてご案内します。",
                 "Understood. Nothing has been saved. Send \"start\" whenever you would like to begin."));
@@ -117,21 +128,53 @@ internal sealed class RuleReader(YamlField root, LoadContext context, List<Quest
     }
 
     /// <summary>A question's condition reads the answers given before it, and computed values.</summary>
-    private Question WithWhen(Question q, int index, SymbolTable symbols, IEnumerable<ComputedValue> computed)
+    private Question WithWhen(Question q, int index, SymbolTable symbols, IReadOnlyList<ComputedValue> computed)
     {
         if (root.Items("questions").ElementAtOrDefault(index) is not { } f || f.Get("when") is not { } when) return q;
         var earlier = new SymbolTable();
         foreach (var before in questions.Take(index).Where(b => b.HasAnswer)) earlier.Add(symbols.Find(before.Id)!);
         foreach (var c in computed) earlier.Add(symbols.Find(c.Id)!);
         foreach (var area in symbols.Names.Where(n => n.StartsWith("area.", StringComparison.Ordinal))) earlier.Add(symbols.Find(area)!);
-        return q with { When = Compile(when, earlier, ExprType.Bool) };
+        var compiled = Compile(when, earlier, ExprType.Bool);
+        // A computed value used here must not rest on an answer given later: it would always be unknown at this point.
+        var asked = questions.Take(index).Select(b => b.Id).ToHashSet();
+        foreach (var c in computed.Where(c => compiled?.References.Contains(c.Id) == true))
+            foreach (var later in QuestionsBehind(c, computed).Where(id => !asked.Contains(id)))
+                when.Error($"'{c.Id}' uses the answer to '{later}', which is asked after this question, so this condition could never use it. Move the question, or compute what is needed from earlier answers.");
+        return q with { When = compiled };
+    }
+
+    /// <summary>The questions a computed value reads, directly or through other computed values.</summary>
+    private HashSet<string> QuestionsBehind(ComputedValue value, IReadOnlyList<ComputedValue> computed)
+    {
+        var result = new HashSet<string>(StringComparer.Ordinal);
+        var pending = new Stack<ComputedValue>([value]);
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        while (pending.TryPop(out var c))
+        {
+            if (!seen.Add(c.Id)) continue;
+            foreach (var name in c.Expression.References)
+            {
+                if (_byId.ContainsKey(name)) result.Add(name);
+                else if (computed.FirstOrDefault(x => x.Id == name) is { } inner) pending.Push(inner);
+            }
+        }
+        return result;
+    }
+
+    private static string? Category(YamlField rule, string what)
+    {
+        var category = rule.String("category", true, what);
+        if (category is not null && !QuestionnaireReader.KebabCase().IsMatch(category))
+            rule.Get("category")!.Error($"'{category}' is not allowed; write lower-case letters, digits and '-', e.g. consult or emergency-spo2 (reports use it as a key).");
+        return category;
     }
 
     private EmergencyRule? ReadEmergency(YamlField e, SymbolTable symbols)
     {
         if (!e.IsMapping("an emergency rule")) return null;
         e.AllowOnly("category", "when", "message");
-        var category = e.String("category", true, "a category id kept with the response, e.g. emergency-spo2");
+        var category = Category(e, "a category id kept with the response, e.g. emergency-spo2");
         var when = e.Required("when", "the condition, e.g. spo2 <= 93") is { } w ? Compile(w, symbols, ExprType.Bool) : null;
         var message = Template(e, "message", symbols, true);
         return category is null || when is null || message is null ? null : new EmergencyRule(category, when, message);
@@ -141,7 +184,7 @@ internal sealed class RuleReader(YamlField root, LoadContext context, List<Quest
     {
         if (!e.IsMapping("an escalation rule")) return null;
         e.AllowOnly("category", "when", "message");
-        var category = e.String("category", true, "a category id kept with the response, e.g. worsening");
+        var category = Category(e, "a category id kept with the response, e.g. worsening");
         var when = e.Required("when", "the condition") is { } w ? Compile(w, symbols, ExprType.Bool) : null;
         return category is null || when is null ? null : new EscalationRule(category, when, Template(e, "message", symbols, false));
     }
@@ -157,7 +200,7 @@ internal sealed class RuleReader(YamlField root, LoadContext context, List<Quest
         {
             if (!r.IsMapping("an advice rule")) continue;
             r.AllowOnly("category", "when", "message");
-            var category = r.String("category", true, "a category id kept with the response, e.g. consult");
+            var category = Category(r, "a category id kept with the response, e.g. consult");
             var when = r.Get("when") is { } w ? Compile(w, symbols, ExprType.Bool) : null;
             var message = Template(r, "message", symbols, true);
             if (category is not null && message is not null && (when is not null || r.Get("when") is null))
@@ -224,6 +267,27 @@ internal sealed class RuleReader(YamlField root, LoadContext context, List<Quest
         }
     }
 
+    /// <summary>Every word that selects an option must select only it, and must not be a command (停止, ヘルプ, スキップ …).</summary>
+    private void CheckOptionWords(Question q, YamlField f)
+    {
+        var owner = new Dictionary<string, string>(StringComparer.Ordinal);
+        var items = f.Items("options").ToList();
+        foreach (var (o, i) in q.Options.Select((o, i) => (o, i)))
+        {
+            var at = i < items.Count ? items[i] : f;
+            var words = context.Locales.Select(l => o.Label.Get(l)).Concat(context.Locales.Select(l => o.ButtonLabel(l))).Concat(o.Synonyms).Append(o.Id);
+            foreach (var word in words.Distinct())
+            {
+                var key = Dialogs.Prompts.InputText.Normalize(word);
+                if (ButtonWords.IsReserved(word))
+                    at.Error($"'{word}' is a word residents use as a command or button ({ButtonWords.Describe(word)}); an option cannot be it.");
+                else if (owner.TryGetValue(key, out var other) && other != o.Id)
+                    at.Error($"'{word}' would choose both '{other}' and '{o.Id}'; labels, short labels and synonyms must differ.");
+                else owner[key] = o.Id;
+            }
+        }
+    }
+
     private void CheckLineLimits(List<Question> qs)
     {
         var items = root.Items("questions").ToList();
@@ -232,6 +296,7 @@ internal sealed class RuleReader(YamlField root, LoadContext context, List<Quest
             var q = qs[i];
             if (!q.IsChoice || i >= items.Count) continue;
             var f = items[i];
+            CheckOptionWords(q, f);
             var extra = (q.Type == QuestionType.Multiple ? 1 : 0) + (q.Required ? 0 : 1) + (q.Profile ? 1 : 0);
             var problems = new List<string>();
             if (q.Options.Count + extra > MaxButtons)

@@ -154,7 +154,8 @@ internal sealed class YamlField(YamlNode node, string path, LoadContext context)
                 Error($"give this text for each locale of the questionnaire ({string.Join(", ", Context.Locales)}), e.g. 'ja: …' and 'en: …' on their own lines.");
                 return null;
             }
-            texts[Context.DefaultLocale] = s.Value ?? "";
+            if (string.IsNullOrWhiteSpace(s.Value)) { Error("the text is empty."); return null; }
+            texts[Context.DefaultLocale] = s.Value;
         }
         else if (Node is YamlMappingNode m)
         {
@@ -167,7 +168,7 @@ internal sealed class YamlField(YamlNode node, string path, LoadContext context)
                     continue;
                 }
                 if (v is YamlScalarNode text && !string.IsNullOrWhiteSpace(text.Value)) texts[locale] = text.Value!;
-                else Context.Error(v.Start, Join(locale), "expected a text.");
+                else Context.Error(v.Start, Join(locale), v is YamlScalarNode ? "the text is empty." : "expected a text.");
             }
             foreach (var missing in Context.Locales.Where(l => !texts.ContainsKey(l)))
                 Error($"the text for locale '{missing}' is missing (every locale listed in 'locales' needs one).");
@@ -184,8 +185,16 @@ internal sealed class YamlField(YamlNode node, string path, LoadContext context)
     public Mark PositionOf(int offset)
     {
         var start = Node.Start;
-        if (Node is YamlScalarNode { Style: ScalarStyle.Literal or ScalarStyle.Folded })
-            return new Mark(start.Index, start.Line + 1, start.Column);
+        if (Node is YamlScalarNode { Style: ScalarStyle.Literal or ScalarStyle.Folded } block)
+        {
+            // "|-" texts start on the next line; count lines within the text and add the line's indentation.
+            var before = (block.Value ?? "")[..Math.Min(offset, block.Value?.Length ?? 0)];
+            var lineInText = before.Count(c => c == '\n');
+            var column = before.Length - (before.LastIndexOf('\n') + 1);
+            var fileLine = (int)start.Line + 1 + lineInText;
+            var indent = fileLine - 1 < Context.Lines.Length ? Context.Lines[fileLine - 1].TakeWhile(c => c == ' ').Count() : 0;
+            return new Mark(start.Index, fileLine, indent + column + 1);
+        }
         var quote = Node is YamlScalarNode { Style: ScalarStyle.SingleQuoted or ScalarStyle.DoubleQuoted } ? 1 : 0;
         return new Mark(start.Index + offset, start.Line, start.Column + quote + offset);
     }
@@ -208,6 +217,14 @@ internal sealed class LoadContext(string file)
 {
     public string File { get; } = file;
     public List<LoadError> Errors { get; } = [];
+    /// <summary>Where the questionnaire's id is written (for errors about the id found when all files are read).</summary>
+    public Mark IdMark { get; set; } = new(0, 1, 1);
+    private string[]? _lines;
+
+    /// <summary>The file's lines (read once, for positions inside block texts).</summary>
+    public string[] Lines => _lines ??= System.IO.File.Exists(Path) ? System.IO.File.ReadAllLines(Path) : [];
+
+    public string Path { get; set; } = "";
     public IReadOnlyList<string> Locales { get; set; } = ["ja"];
     public string DefaultLocale { get; set; } = "ja";
     /// <summary>Questionnaires named by follow-up rules, checked against the catalogue once every file is read.</summary>
