@@ -54,8 +54,9 @@ public static class ScriptRunner
             failures.Add($"advice: expected [{string.Join(", ", advice)}], got [{string.Join(", ", outcome?.AdviceCategories ?? [])}]");
         if (e.Escalations is { } esc && !esc.SequenceEqual(outcome?.Escalations ?? []))
             failures.Add($"escalations: expected [{string.Join(", ", esc)}], got [{string.Join(", ", outcome?.Escalations ?? [])}]");
-        if (e.FollowUpQuestionnaire is { } fq && fq != outcome?.FollowUp?.Questionnaire)
-            failures.Add($"follow_up_questionnaire: expected {fq}, got {outcome?.FollowUp?.Questionnaire ?? "none"}");
+        var scheduled = outcome?.FollowUp is { Scheduled: true } f ? f.Questionnaire : "none";
+        if (e.FollowUpQuestionnaire is { } fq && fq != scheduled)
+            failures.Add($"follow_up_questionnaire: expected {fq}, got {scheduled}");
         if (e.FollowUpDue is { } due && due != outcome?.FollowUp?.Due)
             failures.Add($"follow_up_due: expected {due:yyyy-MM-dd}, got {outcome?.FollowUp?.Due?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) ?? "none"}");
         var botText = string.Join("\n", transcript.Where(t => t.From == "bot").Select(t => t.Text));

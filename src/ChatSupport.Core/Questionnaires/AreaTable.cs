@@ -3,36 +3,42 @@ using System.Text;
 namespace ChatSupport.Questionnaires;
 
 /// <summary>
-/// A tenant table keyed by postal code (or its prefix), e.g. the consultation centre for each area:
-/// <c>dialogs/areas/*.csv</c>. The longest key that the postal code starts with wins; <c>*</c> is the default row.
+/// A tenant table keyed by postal code (or its prefix) or by area, e.g. the consultation centre for each area:
+/// <c>dialogs/areas/*.csv</c>. For a postal code the longest key it starts with wins; for an area chosen from a list
+/// the key is the option id; <c>*</c> is the default row.
 /// </summary>
 public sealed class AreaTable
 {
     private readonly Dictionary<string, IReadOnlyDictionary<string, string>> _rows;
 
-    private AreaTable(string path, string keyQuestion, IReadOnlyList<string> columns, Dictionary<string, IReadOnlyDictionary<string, string>> rows)
+    private AreaTable(string path, string keyQuestion, bool byPrefix, IReadOnlyList<string> columns, Dictionary<string, IReadOnlyDictionary<string, string>> rows)
     {
         Path = path;
+        ByPrefix = byPrefix;
         KeyQuestion = keyQuestion;
         Columns = columns;
         _rows = rows;
     }
 
     public string Path { get; }
-    /// <summary>The postal-code question whose answer selects the row.</summary>
+    /// <summary>The question whose answer selects the row: a postal code, or a single choice of area.</summary>
     public string KeyQuestion { get; }
+    /// <summary>Postal codes match by prefix; area option ids match exactly.</summary>
+    public bool ByPrefix { get; }
+    public IEnumerable<string> Keys => _rows.Keys;
     public IReadOnlyList<string> Columns { get; }
 
-    public IReadOnlyDictionary<string, string>? Lookup(string? postalCode)
+    public IReadOnlyDictionary<string, string>? Lookup(string? key)
     {
-        if (postalCode is not null)
-            for (var length = postalCode.Length; length > 0; length--)
-                if (_rows.TryGetValue(postalCode[..length], out var row)) return row;
+        if (key is not null && !ByPrefix && _rows.TryGetValue(key, out var exact)) return exact;
+        if (key is not null && ByPrefix)
+            for (var length = key.Length; length > 0; length--)
+                if (_rows.TryGetValue(key[..length], out var row)) return row;
         return _rows.GetValueOrDefault("*");
     }
 
     /// <summary>Reads a UTF-8 CSV whose first column is <c>key</c>; lines starting with '#' are comments.</summary>
-    public static AreaTable Load(string path, string keyQuestion)
+    public static AreaTable Load(string path, string keyQuestion, bool byPrefix = true)
     {
         string[] all;
         try { all = File.ReadAllLines(path, new UTF8Encoding(false, true)); }
@@ -53,7 +59,7 @@ public sealed class AreaTable
             if (!rows.TryAdd(cells[0], header.Zip(cells).Skip(1).ToDictionary(p => p.First, p => p.Second)))
                 throw new FormatException($"{path}:{line}: the key '{cells[0]}' appears twice.");
         }
-        return new AreaTable(path, keyQuestion, [.. header.Skip(1)], rows);
+        return new AreaTable(path, keyQuestion, byPrefix, [.. header.Skip(1)], rows);
     }
 
     private static List<string> SplitCsv(string line)

@@ -23,12 +23,12 @@ public sealed class ResponseScope(QuestionnaireDefinition definition, JsonObject
         if (definition.Computed.FirstOrDefault(c => c.Id == name) is { } computed)
             return _computed[name] = computed.Expression.Evaluate(this);
         if (name.StartsWith("area.", StringComparison.Ordinal) && definition.Areas is { } areas)
-            return areas.Lookup(PostalCode(areas.KeyQuestion))?.GetValueOrDefault(name[5..]);
+            return areas.Lookup(AreaKey(areas.KeyQuestion))?.GetValueOrDefault(name[5..]);
         return null;
     }
 
-    /// <summary>This response's postal code, else the one the resident gave last time.</summary>
-    private string? PostalCode(string key)
+    /// <summary>This response's postal code (or area), else the one the resident gave last time.</summary>
+    private string? AreaKey(string key)
     {
         if (GetValue(key) is string code) return code;
         foreach (var record in History)

@@ -61,15 +61,22 @@ internal sealed class RuleReader(YamlField root, LoadContext context, List<Quest
         if (root.Get("areas") is not { } f || !f.IsMapping("an area table")) return null;
         f.AllowOnly("table", "key");
         var table = f.String("table", true, "the CSV file, relative to this questionnaire, e.g. areas/covid19-consultation.csv");
-        var key = f.String("key", true, "the id of the postal_code question that selects the row");
+        var key = f.String("key", true, "the id of the postal_code question (or single-choice area question) that selects the row");
         if (table is null || key is null) return null;
-        if (!_byId.TryGetValue(key, out var q) || q.Type != QuestionType.PostalCode)
+        if (!_byId.TryGetValue(key, out var q) || q.Type is not (QuestionType.PostalCode or QuestionType.Single))
         {
-            f.Get("key")!.Error($"'{key}' is not a postal_code question of this questionnaire.");
+            f.Get("key")!.Error($"'{key}' is not a postal_code or single-choice question of this questionnaire.");
             return null;
         }
         var path = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(sourcePath))!, table);
-        try { return AreaTable.Load(path, key); }
+        try
+        {
+            var areas = AreaTable.Load(path, key, byPrefix: q.Type == QuestionType.PostalCode);
+            if (!areas.ByPrefix)
+                foreach (var missing in q.Options.Select(o => o.Id).Where(id => !areas.Keys.Contains(id)).Where(_ => !areas.Keys.Contains("*")))
+                    f.Get("table")!.Error($"the table has no row for option '{missing}' of '{key}', and no default row (*).");
+            return areas;
+        }
         catch (Exception e) when (e is IOException or FormatException or UnauthorizedAccessException)
         {
             f.Get("table")!.Error($"the table could not be read: {e.Message}");
