@@ -42,7 +42,7 @@ internal static partial class QuestionnaireReader
         }
         catch (YamlException e)
         {
-            errors.Add(new LoadError(displayPath, (int)e.Start.Line, (int)e.Start.Column, "(syntax)", "this is not valid YAML: " + (e.InnerException?.Message ?? e.Message)));
+            errors.Add(SyntaxError(path, displayPath, e));
             return null;
         }
         catch (System.Text.DecoderFallbackException)
@@ -73,6 +73,23 @@ internal static partial class QuestionnaireReader
         var definition = new RuleReader(root, context, questions).Read(id ?? "", version ?? "", title, path);
         errors.AddRange(context.Errors);
         return context.Errors.Count == 0 ? definition : null;
+    }
+
+    private static LoadError SyntaxError(string path, string displayPath, YamlException e)
+    {
+        var message = e.InnerException?.Message ?? e.Message;
+        if (message.Contains("tab character", StringComparison.Ordinal))
+            return new LoadError(displayPath, (int)e.End.Line, (int)e.End.Column, "(syntax)", "this is not valid YAML: a tab is used for indentation; indent with spaces.");
+        if (e is AnchorNotFoundException && Regex.Match(message, "anchor '([^']+)'") is { Success: true } m)
+        {
+            var alias = "*" + m.Groups[1].Value;
+            var lines = File.ReadAllLines(path);
+            var line = Array.FindIndex(lines, l => !l.TrimStart().StartsWith('#') && l.Contains(alias, StringComparison.Ordinal));
+            if (line >= 0)
+                return new LoadError(displayPath, line + 1, lines[line].IndexOf(alias, StringComparison.Ordinal) + 1, "(syntax)",
+                    $"this is not valid YAML: '{alias}' repeats a part marked '&{m.Groups[1].Value}', but no such mark comes before it.");
+        }
+        return new LoadError(displayPath, (int)e.Start.Line, (int)e.Start.Column, "(syntax)", "this is not valid YAML: " + message);
     }
 
     private static Mark LastReadableMark(string path)
