@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Serialization;
 
 namespace ChatSupport.Activities;
 
@@ -17,7 +18,12 @@ public sealed class CardAction
     public string? Image { get; set; }
     public string? Text { get; set; }
     public string? DisplayText { get; set; }
+    public string? ImageAltText { get; set; }
     public JsonElement? Value { get; set; }
+    public JsonElement? ChannelData { get; set; }
+
+    [JsonExtensionData]
+    public Dictionary<string, JsonElement>? Properties { get; set; }
 
     public static CardAction ImBack(string title, string value) =>
         new() { Type = ActionTypes.ImBack, Title = title, Value = JsonSerializer.SerializeToElement(value) };
@@ -31,6 +37,9 @@ public sealed class Attachment
     public JsonElement? Content { get; set; }
     public string? Name { get; set; }
     public string? ThumbnailUrl { get; set; }
+
+    [JsonExtensionData]
+    public Dictionary<string, JsonElement>? Properties { get; set; }
 }
 
 /// <summary>Content of an <c>application/vnd.microsoft.card.hero</c> attachment.</summary>

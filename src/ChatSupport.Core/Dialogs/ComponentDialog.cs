@@ -71,6 +71,7 @@ public abstract class ComponentDialog(string id) : Dialog(id)
         return new DialogState(stack);
     }
 
+    /// <summary>The component ends when its inner stack does, whether it completed or was cancelled from inside.</summary>
     private static async Task<DialogTurnResult> EndIfCompleteAsync(DialogContext outer, DialogTurnResult turn, CancellationToken ct) =>
-        turn.Status == DialogTurnStatus.Complete ? await outer.EndDialogAsync(turn.Result, ct).ConfigureAwait(false) : turn;
+        turn.Status == DialogTurnStatus.Waiting ? turn : await outer.EndDialogAsync(turn.Result, ct).ConfigureAwait(false);
 }

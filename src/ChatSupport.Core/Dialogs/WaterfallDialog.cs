@@ -1,3 +1,4 @@
+using System.Text.Json;
 using System.Text.Json.Nodes;
 
 namespace ChatSupport.Dialogs;
@@ -11,11 +12,16 @@ public sealed class WaterfallDialog(string id, IEnumerable<WaterfallStep> steps)
     {
         dc.ActiveDialog!.State["stepIndex"] = -1;
         dc.ActiveDialog.State["values"] = new JsonObject();
+        // Options are kept as JSON, so every step (in any later turn) can read them.
+        if (options is not null) dc.ActiveDialog.State["options"] = options as JsonNode ?? JsonSerializer.SerializeToNode(options);
         return RunStepAsync(dc, 0, DialogReason.BeginCalled, options, cancellationToken);
     }
 
+    /// <summary>A message moves to the next step (with its text as the result); other activities (typing, events) do not.</summary>
     public override Task<DialogTurnResult> ContinueDialogAsync(DialogContext dc, CancellationToken cancellationToken = default) =>
-        ResumeDialogAsync(dc, DialogReason.ContinueCalled, dc.Context.Activity.Text, cancellationToken);
+        dc.Context.Activity.Type == Activities.ActivityTypes.Message
+            ? ResumeDialogAsync(dc, DialogReason.ContinueCalled, dc.Context.Activity.Text, cancellationToken)
+            : Task.FromResult(EndOfTurn);
 
     public override Task<DialogTurnResult> ResumeDialogAsync(DialogContext dc, DialogReason reason, object? result = null, CancellationToken cancellationToken = default)
     {
@@ -28,7 +34,7 @@ public sealed class WaterfallDialog(string id, IEnumerable<WaterfallStep> steps)
         if (index >= _steps.Count) return dc.EndDialogAsync(result, ct);
         var state = dc.ActiveDialog!.State;
         state["stepIndex"] = index;
-        var step = new WaterfallStepContext(this, dc, index, reason, result, state["values"]!.AsObject());
+        var step = new WaterfallStepContext(this, dc, index, reason, result, state["values"]!.AsObject(), state["options"]);
         return _steps[index](step, ct);
     }
 }
@@ -36,8 +42,10 @@ public sealed class WaterfallDialog(string id, IEnumerable<WaterfallStep> steps)
 public delegate Task<DialogTurnResult> WaterfallStep(WaterfallStepContext stepContext, CancellationToken cancellationToken);
 
 /// <summary>What a waterfall step gets: the previous step's result and the waterfall's values.</summary>
-public sealed class WaterfallStepContext(WaterfallDialog waterfall, DialogContext dc, int index, DialogReason reason, object? result, JsonObject values)
+public sealed class WaterfallStepContext(WaterfallDialog waterfall, DialogContext dc, int index, DialogReason reason, object? result, JsonObject values, JsonNode? options)
 {
+    /// <summary>The options the waterfall was begun with, as JSON.</summary>
+    public JsonNode? Options { get; } = options;
     public DialogContext Context { get; } = dc;
     public int Index { get; } = index;
     public DialogReason Reason { get; } = reason;

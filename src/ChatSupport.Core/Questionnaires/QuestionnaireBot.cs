@@ -69,17 +69,20 @@ public sealed class QuestionnaireBot : IBot
     private async Task OnMessageAsync(DialogContext dc, CancellationToken ct)
     {
         var ctx = dc.Context;
-        var texts = EngineTexts.For(await LocaleAsync(ctx, ct).ConfigureAwait(false));
-        if (dc.State.Instances.Any(i => dc.FindDialog(i.Id) is null))
+        // The engine's own words are needed only when it speaks for itself (not on the path of an ordinary answer).
+        async Task<EngineTexts> TextsAsync() => EngineTexts.For(await LocaleAsync(ctx, ct).ConfigureAwait(false));
+        if (dc.State.Instances.Any(i => dc.FindDialog(i.Id) is not { } d || (d is QuestionnaireDialog q && !q.CanContinue(i))))
         {
-            // The questionnaire this conversation was in is no longer published: start afresh instead of failing every turn.
+            // The questionnaire was edited or withdrawn under this conversation: say so and start it afresh
+            // (consent is kept), instead of misfiling answers or failing every turn.
+            var current = await CurrentQuestionnaireAsync(ctx, ct).ConfigureAwait(false);
             await dc.CancelAllDialogsAsync(ct).ConfigureAwait(false);
-            await ctx.SendActivityAsync(Activity.CreateMessageActivity(texts.QuestionnaireUpdated), ct).ConfigureAwait(false);
-            await BeginAsync(dc, Options.DefaultQuestionnaire, ct).ConfigureAwait(false);
+            await ctx.SendActivityAsync(Activity.CreateMessageActivity((await TextsAsync().ConfigureAwait(false)).QuestionnaireUpdated), ct).ConfigureAwait(false);
+            await BeginAsync(dc, current ?? Options.DefaultQuestionnaire, ct).ConfigureAwait(false);
             return;
         }
         var inDeletion = dc.ActiveDialog?.Id is DeleteDialogId or "confirm";
-        switch (inDeletion ? GlobalCommand.None : GlobalCommands.Recognize(ctx.Activity))
+        switch (GlobalCommands.Recognize(ctx.Activity))
         {
             case GlobalCommand.Start:
                 var resumed = (await _profile.GetAsync(ctx, () => new ResidentProfile(), ct).ConfigureAwait(false))!;
@@ -99,15 +102,19 @@ public sealed class QuestionnaireBot : IBot
                 return;
             case GlobalCommand.Help:
                 ctx.Events().Add(new IntentRaised(ctx.ResidentId(), ctx.Clock().Now, ResidentIntent.Help));
-                await ctx.SendActivityAsync(Activity.CreateMessageActivity(texts.Help), ct).ConfigureAwait(false);
-                await dc.RepromptDialogAsync(ct).ConfigureAwait(false);
+                await ctx.SendActivityAsync(Activity.CreateMessageActivity((await TextsAsync().ConfigureAwait(false)).Help), ct).ConfigureAwait(false);
+                if (dc.ActiveDialog is null) await BeginAsync(dc, Options.DefaultQuestionnaire, ct).ConfigureAwait(false);
+                else await dc.RepromptDialogAsync(ct).ConfigureAwait(false);
                 return;
             case GlobalCommand.StopFollowUps:
                 var profile = (await _profile.GetAsync(ctx, () => new ResidentProfile(), ct).ConfigureAwait(false))!;
                 profile.FollowUpsStopped = true;
                 profile.NextFollowUp = null;
                 ctx.Events().Add(new IntentRaised(ctx.ResidentId(), ctx.Clock().Now, ResidentIntent.StopFollowUps));
-                await ctx.SendActivityAsync(Activity.CreateMessageActivity(texts.FollowUpsStopped), ct).ConfigureAwait(false);
+                await ctx.SendActivityAsync(Activity.CreateMessageActivity((await TextsAsync().ConfigureAwait(false)).FollowUpsStopped), ct).ConfigureAwait(false);
+                await dc.RepromptDialogAsync(ct).ConfigureAwait(false);
+                return;
+            case GlobalCommand.DeleteData when inDeletion:
                 await dc.RepromptDialogAsync(ct).ConfigureAwait(false);
                 return;
             case GlobalCommand.DeleteData:
@@ -132,12 +139,13 @@ public sealed class QuestionnaireBot : IBot
     private async Task<string?> CurrentQuestionnaireAsync(ITurnContext ctx, CancellationToken ct) =>
         (await _conversation.GetAsync(ctx, () => [], ct).ConfigureAwait(false))!["questionnaire"]?.GetValue<string>();
 
-    /// <summary>The language of this conversation: the resident's, if the current questionnaire has it.</summary>
+    /// <summary>The language of this conversation: the resident's (from the channel, else as kept), if the current questionnaire has it.</summary>
     private async Task<string> LocaleAsync(ITurnContext ctx, CancellationToken ct)
     {
         var questionnaire = _catalog.Find(await CurrentQuestionnaireAsync(ctx, ct).ConfigureAwait(false) ?? Options.DefaultQuestionnaire)
             ?? _catalog.Get(Options.DefaultQuestionnaire);
-        return questionnaire.ResolveLocale(ctx.Activity.Locale);
+        var profile = await _profile.GetAsync(ctx, null, ct).ConfigureAwait(false);
+        return questionnaire.ResolveLocale(ctx.Activity.Locale ?? profile?.Locale);
     }
 
     private async Task<DialogTurnResult> AskDeleteAsync(WaterfallStepContext step, CancellationToken ct)

@@ -36,12 +36,18 @@ public sealed class QuestionnaireCatalog
                 errors.Add(new LoadError(display, line, column, "id", $"another file already defines '{definition.Id}'."));
         }
         foreach (var (questionnaire, field) in targets)
-            if (!byId.ContainsKey(questionnaire) && !errors.Any(e => Path.GetFileNameWithoutExtension(e.File) == questionnaire))
+            if (!byId.ContainsKey(questionnaire) && !errors.Any(e => Path.GetFileNameWithoutExtension(e.File) == questionnaire)
+                && !SiblingExists(field.Context.Path, questionnaire))
                 errors.Add(new LoadError(field.Context.File, (int)field.Node.Start.Line, (int)field.Node.Start.Column, field.Path,
                     $"no questionnaire '{questionnaire}' was loaded with this one; known: {string.Join(", ", byId.Keys)}."));
         if (errors.Count > 0) throw new QuestionnaireLoadException(errors);
         return new QuestionnaireCatalog(byId);
     }
+
+    /// <summary>A follow-up named by a file that was loaded alone may be a file beside it (validate one file of a folder).</summary>
+    private static bool SiblingExists(string referrer, string questionnaire) =>
+        Path.GetDirectoryName(referrer) is { } dir
+        && (File.Exists(Path.Combine(dir, questionnaire + ".yaml")) || File.Exists(Path.Combine(dir, questionnaire + ".yml")));
 
     private static IEnumerable<string> ExpandPaths(IEnumerable<string> paths, List<LoadError> errors)
     {

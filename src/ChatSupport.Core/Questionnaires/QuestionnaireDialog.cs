@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using ChatSupport.Dialogs;
 using ChatSupport.Dialogs.Prompts;
 using ChatSupport.Residents;
@@ -34,24 +35,23 @@ public sealed class QuestionnaireDialog : ComponentDialog
     public override string? GetVersion() => Definition.Version;
 
     /// <summary>
-    /// A conversation started on an earlier version of the questionnaire starts again on this one (consent given is
-    /// kept), so that editing a questionnaire never breaks a conversation in progress.
+    /// Whether a stored instance can go on with this definition: same version, and the open prompt's question still
+    /// there with the same type. If not, the bot restarts the questionnaire (keeping consent), so that editing a
+    /// questionnaire never breaks a conversation in progress.
     /// </summary>
-    public override async Task<DialogTurnResult> ContinueDialogAsync(DialogContext outer, CancellationToken cancellationToken = default)
+    public bool CanContinue(DialogInstance instance)
     {
-        if (outer.ActiveDialog!.Version == Definition.Version)
+        if (instance.Version != Definition.Version) return false;
+        if (instance.State["dialogs"] is not JsonArray inner) return true;
+        foreach (var entry in new DialogState(inner).Instances)
         {
-            try
-            {
-                return await base.ContinueDialogAsync(outer, cancellationToken).ConfigureAwait(false);
-            }
-            catch (QuestionnaireChangedException)
-            {
-                // The file was edited without a new version in a way this conversation cannot follow.
-            }
+            if (FindDialog(entry.Id) is null) return false;
+            var questionId = entry.State["options"]?["question"]?.GetValue<string>() ?? entry.State["question"]?.GetValue<string>();
+            if (questionId is null) continue;
+            if (Definition.FindQuestion(questionId) is not { } question) return false;
+            if (entry.Id != "flow" && QuestionRenderer.PromptId(question.Type) != entry.Id) return false;
         }
-        await outer.Context.SendActivityAsync(Activities.Activity.CreateMessageActivity(EngineTexts.For(outer.Context.Activity.Locale).QuestionnaireUpdated), cancellationToken).ConfigureAwait(false);
-        return await outer.ReplaceDialogAsync(Id, null, cancellationToken).ConfigureAwait(false);
+        return true;
     }
 }
 

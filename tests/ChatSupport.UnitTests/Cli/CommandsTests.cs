@@ -24,6 +24,14 @@ public sealed class CommandsTests
     }
 
     [Fact]
+    public async Task Validate_OneFileOfAFolder_FindsItsFollowUpBesideIt()
+    {
+        var (code, output, error) = await Run("", "validate", SelfCheck);
+        Assert.True(code == 0, error);
+        Assert.Contains("ok  covid19-selfcheck", output);
+    }
+
+    [Fact]
     public async Task Validate_BrokenFolder_ListsEveryErrorAndExitsWithOne()
     {
         var folder = Path.Combine(AppContext.BaseDirectory, "BrokenQuestionnaires");
@@ -73,8 +81,8 @@ public sealed class CommandsTests
     [Fact]
     public async Task Simulate_PrintsTranscriptAndOutcomeAsJson()
     {
-        var script = Path.Combine(Path.GetTempPath(), $"answers-{Guid.NewGuid():N}.yaml");
-        await File.WriteAllTextAsync(script, "[同意する, 2日前から, 無し, \"70\", 男性, 無職, 下記いずれも該当なし, ２２０－００１２, いずれも行っていない]");
+        using var temp = new TempDirectory();
+        var script = temp.File("answers.yaml", "[同意する, 2日前から, 無し, \"70\", 男性, 無職, 下記いずれも該当なし, ２２０－００１２, いずれも行っていない]");
         var (code, output, _) = await Run("", "simulate", SelfCheck, "--answers", script);
         Assert.Equal(0, code);
         using var json = JsonDocument.Parse(output);
@@ -90,8 +98,8 @@ public sealed class CommandsTests
     [Fact]
     public async Task Simulate_ExitsWithOne_WhenAnExpectationFails()
     {
-        var script = Path.Combine(Path.GetTempPath(), $"answers-{Guid.NewGuid():N}.yaml");
-        await File.WriteAllTextAsync(script, "say: [同意しない]\nexpect: {status: completed}\n");
+        using var temp = new TempDirectory();
+        var script = temp.File("answers.yaml", "say: [同意しない]\nexpect: {status: completed}\n");
         var (code, _, error) = await Run("", "simulate", SelfCheck, "--answers", script);
         Assert.Equal(1, code);
         Assert.Contains("status: expected completed, got declined", error);

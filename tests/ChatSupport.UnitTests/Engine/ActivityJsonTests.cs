@@ -48,6 +48,25 @@ public sealed class ActivityJsonTests
     }
 
     [Fact]
+    public void RoundTrip_KeepsFieldsOfNestedObjects_AndTheInstantOfAZuluTimestamp()
+    {
+        const string json = """
+            {"type":"message","timestamp":"2026-11-20T01:02:03.456Z",
+             "from":{"id":"u","role":"user","properties":{"x":1}},
+             "conversation":{"id":"c","role":"user","aadObjectId":"a"},
+             "suggestedActions":{"actions":[{"type":"imBack","title":"はい","value":"はい","channelData":{"k":"v"},"imageAltText":"yes"}]},
+             "attachments":[{"contentType":"image/png","contentUrl":"http://localhost/a.png","extra":true}]}
+            """;
+        var back = JsonNode.Parse(ActivityJson.Serialize(ActivityJson.Deserialize(json)))!;
+        var original = JsonNode.Parse(json)!;
+        Assert.Equal(DateTimeOffset.Parse((string)original["timestamp"]!, System.Globalization.CultureInfo.InvariantCulture),
+            DateTimeOffset.Parse((string)back["timestamp"]!, System.Globalization.CultureInfo.InvariantCulture));
+        original.AsObject().Remove("timestamp");
+        back.AsObject().Remove("timestamp");
+        Assert.True(JsonNode.DeepEquals(original, back), back.ToJsonString());
+    }
+
+    [Fact]
     public void Serialize_WritesCamelCaseAndLeavesOutNulls()
     {
         var reply = ActivityJson.Deserialize(Incoming).CreateReply("こんにちは");

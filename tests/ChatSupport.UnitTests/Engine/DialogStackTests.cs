@@ -63,7 +63,7 @@ public sealed class DialogStackTests
     public async Task Waterfall_CollectsValuesAcrossTurns_WhenBotIsRebuiltEveryTurn()
     {
         var storage = new MemoryStorage();
-        await new TestFlow(new FreshBotPerTurn(storage, ProfileWaterfall), storage)
+        await new TestFlow(new FreshBotPerTurn(storage, ProfileWaterfall))
             .Send("hi").AssertReply("お名前は？")
             .Send("花子").AssertReply("年齢は？")
             .Send("７０歳").AssertReply("done:花子/70")
@@ -74,7 +74,7 @@ public sealed class DialogStackTests
     public async Task Prompt_SendsRetryPrompt_WhenInputIsNotRecognised()
     {
         var storage = new MemoryStorage();
-        await new TestFlow(new FreshBotPerTurn(storage, ProfileWaterfall), storage)
+        await new TestFlow(new FreshBotPerTurn(storage, ProfileWaterfall))
             .Send("hi").AssertReply("お名前は？")
             .Send("太郎").AssertReply("年齢は？")
             .Send("たくさん").AssertReply("数字でお願いします。")
@@ -86,7 +86,7 @@ public sealed class DialogStackTests
     public async Task Validator_SendsItsOwnMessage_AndRetryIsNotAdded()
     {
         var storage = new MemoryStorage();
-        await new TestFlow(new FreshBotPerTurn(storage, ProfileWaterfall), storage)
+        await new TestFlow(new FreshBotPerTurn(storage, ProfileWaterfall))
             .Send("hi").AssertReply("お名前は？")
             .Send("次郎").AssertReply("年齢は？")
             .Send("12").AssertReply("18歳以上の方が対象です。")
@@ -98,7 +98,7 @@ public sealed class DialogStackTests
     public async Task Prompt_EndsWithTooManyAttempts_AfterMaxAttempts()
     {
         var storage = new MemoryStorage();
-        await new TestFlow(new FreshBotPerTurn(storage, ProfileWaterfall), storage)
+        await new TestFlow(new FreshBotPerTurn(storage, ProfileWaterfall))
             .Send("hi").AssertReply("お名前は？")
             .Send("三郎").AssertReply("年齢は？")
             .Send("x").AssertReply("数字でお願いします。")
@@ -111,7 +111,7 @@ public sealed class DialogStackTests
     public async Task CancelAllDialogs_EmptiesTheStack_AndTheNextMessageStartsOver()
     {
         var storage = new MemoryStorage();
-        await new TestFlow(new FreshBotPerTurn(storage, ProfileWaterfall), storage)
+        await new TestFlow(new FreshBotPerTurn(storage, ProfileWaterfall))
             .Send("hi").AssertReply("お名前は？")
             .Send("cancel").AssertReply("cancelled:Cancelled")
             .Send("hello").AssertReply("お名前は？")
@@ -152,7 +152,7 @@ public sealed class DialogStackTests
     public async Task ComponentDialog_KeepsItsInnerStackInState_AndChoicePromptRecognisesLabelAndSynonym(string input, string expected)
     {
         var storage = new MemoryStorage();
-        await new TestFlow(new FreshBotPerTurn(storage, Component), storage)
+        await new TestFlow(new FreshBotPerTurn(storage, Component))
             .Send("hi").AssertReply(a =>
             {
                 Assert.Equal("好きな季節は？", a.Text);
@@ -171,7 +171,7 @@ public sealed class DialogStackTests
     public async Task ChoicePrompt_TakesANumber_WhenChoicesAreANumberedList(string input, string expected)
     {
         var storage = new MemoryStorage();
-        await new TestFlow(new FreshBotPerTurn(storage, d => Component(d, ListStyle.List)), storage)
+        await new TestFlow(new FreshBotPerTurn(storage, d => Component(d, ListStyle.List)))
             .Send("hi").AssertReply("好きな季節は？\n1. 春\n2. 夏\n3. 秋")
             .Send(input).AssertReply($"done:{expected}")
             .StartTestAsync();
@@ -181,7 +181,7 @@ public sealed class DialogStackTests
     public async Task ChoicePrompt_DoesNotTakeANumber_WhenChoicesAreButtons()
     {
         var storage = new MemoryStorage();
-        await new TestFlow(new FreshBotPerTurn(storage, Component), storage)
+        await new TestFlow(new FreshBotPerTurn(storage, Component))
             .Send("hi").AssertReply("好きな季節は？")
             .Send("2").AssertReply("好きな季節は？")
             .Send("夏").AssertReply("done:summer")
@@ -203,7 +203,7 @@ public sealed class DialogStackTests
     public async Task ReplaceDialog_RestartsTheDialogInPlace_WithoutGrowingTheStack()
     {
         var storage = new MemoryStorage();
-        await new TestFlow(new FreshBotPerTurn(storage, Loop), storage)
+        await new TestFlow(new FreshBotPerTurn(storage, Loop))
             .Send("hi").AssertReply("もう一度？")
             .Send("a").AssertReply("もう一度？")
             .Send("b").AssertReply("もう一度？")
@@ -232,7 +232,7 @@ public sealed class DialogStackTests
             ]));
             return "w";
         }
-        await new TestFlow(new FreshBotPerTurn(storage, Multi), storage)
+        await new TestFlow(new FreshBotPerTurn(storage, Multi))
             .Send("hi").AssertReply("選んでください")
             .Send("B").AssertReplyContains("選択中：B")
             .Send("A").AssertReplyContains("選択中：A、B")
@@ -244,6 +244,55 @@ public sealed class DialogStackTests
             .Send("again").AssertReply("選んでください")
             .Send("3、1").AssertReply("選んでください")    // "none" with another: asked again
             .Send("1、2").AssertReply("done:a+b")
+            .StartTestAsync();
+    }
+
+    private sealed class SelfCancellingComponent : ComponentDialog
+    {
+        public SelfCancellingComponent() : base("comp")
+        {
+            AddDialog(new WaterfallDialog("inner",
+            [
+                (step, ct) => step.BeginDialogAsync("text", Ask("続けますか？"), ct),
+                (step, ct) => (string)step.Result! == "やめる" ? step.Context.CancelAllDialogsAsync(ct) : step.EndDialogAsync("continued", ct),
+            ]));
+            AddDialog(new TextPrompt("text"));
+        }
+    }
+
+    [Fact]
+    public async Task ComponentDialog_Ends_WhenItsInnerStackIsCancelledFromInside()
+    {
+        var storage = new MemoryStorage();
+        await new TestFlow(new FreshBotPerTurn(storage, d => { d.Add(new SelfCancellingComponent()); return "comp"; }))
+            .Send("hi").AssertReply("続けますか？")
+            .Send("やめる").AssertReply("done:")
+            .Send("hi").AssertReply("続けますか？")
+            .StartTestAsync();
+        var stack = JsonNode.Parse((await storage.ReadAsync(["test/conversations/conv1"]))["test/conversations/conv1"].Json)!["stack"]!.AsArray();
+        // One live component with its prompt inside; no dead component left beneath it.
+        Assert.Equal(["comp"], stack.Select(n => n!["id"]!.GetValue<string>()));
+        Assert.Equal("text", (string?)stack[0]!["state"]!["dialogs"]![0]!["id"]);
+    }
+
+    [Fact]
+    public async Task Waterfall_IgnoresNonMessageActivities_AndKeepsItsOptionsAcrossTurns()
+    {
+        var storage = new MemoryStorage();
+        string Steps(DialogSet dialogs)
+        {
+            dialogs.Add(new WaterfallDialog("w",
+            [
+                (step, ct) => { step.Context.Context.SendActivityAsync(Activity.CreateMessageActivity("一歩目"), ct); return Task.FromResult(Dialog.EndOfTurn); },
+                (step, ct) => step.EndDialogAsync($"{step.Options!["greeting"]}/{step.Result}", ct),
+            ]));
+            dialogs.Add(new WaterfallDialog("root", [(step, ct) => step.BeginDialogAsync("w", new { greeting = "こんにちは" }, ct), (step, ct) => step.EndDialogAsync(step.Result, ct)]));
+            return "root";
+        }
+        await new TestFlow(new FreshBotPerTurn(storage, Steps))
+            .Send("hi").AssertReply("一歩目")
+            .Send(new Activity { Type = ActivityTypes.Typing }).AssertNoReply()
+            .Send("次").AssertReply("done:こんにちは/次")
             .StartTestAsync();
     }
 }

@@ -8,10 +8,9 @@ public sealed class AreaTableTests
     [Fact]
     public void AreaChosenFromAList_SelectsItsRowExactly()
     {
-        var dir = Path.Combine(Path.GetTempPath(), "chatsupport-tests", Guid.NewGuid().ToString("N"));
-        Directory.CreateDirectory(dir);
-        File.WriteAllText(Path.Combine(dir, "centres.csv"), "key,centre\nnorth,北部の相談窓口\nsouth,南部の相談窓口\n");
-        File.WriteAllText(Path.Combine(dir, "by-area.yaml"), """
+        using var temp = new TempDirectory();
+        temp.File("centres.csv", "key,centre\nnorth,北部の相談窓口\nsouth,南部の相談窓口\n");
+        temp.File("by-area.yaml", """
             id: by-area
             version: "1"
             title: t
@@ -23,7 +22,7 @@ public sealed class AreaTableTests
               - group: main
                 rules: [{category: info, message: "{area.centre}へどうぞ"}]
             """);
-        var definition = QuestionnaireCatalog.Load(dir).Get("by-area");
+        var definition = QuestionnaireCatalog.Load(temp.Path).Get("by-area");
         var scope = new ResponseScope(definition, new JsonObject { ["district"] = "south" }, new DateOnly(2026, 11, 20), []);
         Assert.Equal("南部の相談窓口へどうぞ", definition.Advice[0].Rules[0].Message.Render("ja", scope));
     }

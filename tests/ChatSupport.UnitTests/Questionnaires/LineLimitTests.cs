@@ -4,8 +4,12 @@ using ChatSupport.Questionnaires.Loading;
 
 namespace ChatSupport.UnitTests.Questionnaires;
 
-public sealed class LineLimitTests
+public sealed class LineLimitTests : IDisposable
 {
+    private readonly TempDirectory _folder = new();
+
+    public void Dispose() => _folder.Dispose();
+
     public static TheoryData<string, string, string> ShippedQuestions()
     {
         var data = new TheoryData<string, string, string>();
@@ -34,14 +38,8 @@ public sealed class LineLimitTests
         }
     }
 
-    private static QuestionnaireDefinition LoadInline(string yaml)
-    {
-        var dir = Path.Combine(Path.GetTempPath(), "chatsupport-tests", Guid.NewGuid().ToString("N"));
-        Directory.CreateDirectory(dir);
-        var file = Path.Combine(dir, "inline.yaml");
-        File.WriteAllText(file, yaml);
-        return QuestionnaireCatalog.Load(file).Get("inline");
-    }
+    private QuestionnaireDefinition LoadInline(string yaml) =>
+        QuestionnaireCatalog.Load(_folder.File("inline.yaml", yaml)).Get("inline");
 
     [Fact]
     public void ChoicesThatDoNotFit_GetANumberedList_WhenNoRenderingIsDeclared()

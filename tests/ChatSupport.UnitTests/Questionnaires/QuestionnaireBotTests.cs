@@ -118,6 +118,43 @@ public sealed class QuestionnaireBotTests
     }
 
     [Fact]
+    public async Task Help_AsTheVeryFirstMessage_ShowsHelpAndStartsTheQuestionnaire()
+    {
+        var c = Start();
+        var replies = await c.SayAsync("ヘルプ");
+        Assert.StartsWith("質問にはボタンを押すか", replies[0].Text);
+        Assert.Contains("同意いただける場合", replies[^1].Text);
+        Assert.DoesNotContain(c.Events, e => e is ResponseStarted); // consent not yet given
+    }
+
+    [Fact]
+    public async Task Commands_WorkDuringTheDeleteConfirmation()
+    {
+        var c = Start();
+        await c.JoinAsync();
+        await c.SayAsync("同意する");
+        await c.SayAsync("データ削除");
+        var help = await c.SayAsync("ヘルプ");
+        Assert.StartsWith("質問にはボタンを押すか", help[0].Text);
+        Assert.Contains("削除します。よろしいですか", help[1].Text);   // the confirmation is asked again
+        var restart = await c.SayAsync("やり直し");                   // leaves the deletion, nothing erased
+        Assert.Contains(restart, r => r.Text!.StartsWith("37.5℃以上の発熱", StringComparison.Ordinal));
+        Assert.DoesNotContain(c.Events, e => e is IntentRaised { Intent: ResidentIntent.DeleteData });
+    }
+
+    [Fact]
+    public async Task EngineTexts_StayInTheResidentsLanguage_WhenTheChannelStopsSendingIt()
+    {
+        var c = Start(locale: "en-US");
+        await c.JoinAsync();
+        await c.SayAsync("I agree");
+        c.Locale = null;
+        var help = await c.SayAsync("help");
+        Assert.StartsWith("Answer by tapping a button", help[0].Text);
+        Assert.Equal("Do you have a fever of 37.5°C or higher? If so, since when?", help[1].Text);
+    }
+
+    [Fact]
     public async Task EngineTexts_FollowTheQuestionnairesLanguage()
     {
         var c = Start("elderly-watch", "fr-FR");

@@ -7,8 +7,12 @@ using ChatSupport.State;
 namespace ChatSupport.UnitTests.Questionnaires;
 
 /// <summary>Editing a questionnaire file never breaks a conversation in progress.</summary>
-public sealed class QuestionnaireEditTests
+public sealed class QuestionnaireEditTests : IDisposable
 {
+    private readonly List<TempDirectory> _folders = [];
+
+    public void Dispose() => _folders.ForEach(f => f.Dispose());
+
     private const string V1 = """
         id: edited
         version: "1"
@@ -19,12 +23,12 @@ public sealed class QuestionnaireEditTests
           - {id: second, type: integer, text: 二つ目}
         """;
 
-    private static QuestionnaireCatalog Load(string yaml)
+    private QuestionnaireCatalog Load(string yaml)
     {
-        var dir = Path.Combine(Path.GetTempPath(), "chatsupport-tests", Guid.NewGuid().ToString("N"));
-        Directory.CreateDirectory(dir);
-        File.WriteAllText(Path.Combine(dir, "edited.yaml"), yaml);
-        return QuestionnaireCatalog.Load(dir);
+        var folder = new TempDirectory();
+        _folders.Add(folder);
+        folder.File("edited.yaml", yaml);
+        return QuestionnaireCatalog.Load(folder.Path);
     }
 
     private static async Task<IReadOnlyList<Activity>> Say(MemoryStorage storage, QuestionnaireCatalog catalog, string text)
@@ -88,5 +92,35 @@ public sealed class QuestionnaireEditTests
         var removed = Load(edited);
         var replies = await Say(storage, removed, "42");
         Assert.Equal(["質問の内容が新しくなりました。お手数ですが、はじめからお答えください。", "一つ目"], replies.Select(r => r.Text));
+    }
+
+    [Theory]
+    [InlineData("ヘルプ")]
+    [InlineData("配信停止")]
+    [InlineData("データ削除")]
+    [InlineData("42")]
+    public async Task AnyMessage_AfterTheOpenQuestionWasRemoved_RestartsPolitely(string message)
+    {
+        var storage = new MemoryStorage();
+        var v1 = Load(V1);
+        await Say(storage, v1, "開始");
+        await Say(storage, v1, "同意する");
+        await Say(storage, v1, "はい");
+
+        var removed = Load(V1.Replace("{id: second, type: integer, text: 二つ目}", "{id: third, type: text, text: 三つ目}", StringComparison.Ordinal));
+        var replies = await Say(storage, removed, message);
+        Assert.Equal(["質問の内容が新しくなりました。お手数ですが、はじめからお答えください。", "一つ目"], replies.Select(r => r.Text));
+    }
+
+    [Fact]
+    public async Task DeclinedDeletion_AfterAnEdit_GoesBackToTheRestartedQuestionnaire()
+    {
+        var storage = new MemoryStorage();
+        var v1 = Load(V1);
+        await Say(storage, v1, "開始");
+        await Say(storage, v1, "同意する");
+        await Say(storage, v1, "データ削除");
+        var v2 = Load(V1.Replace("version: \"1\"\n", "version: \"2\"\n", StringComparison.Ordinal));
+        Assert.Equal("一つ目", (await Say(storage, v2, "いいえ"))[^1].Text);
     }
 }

@@ -62,7 +62,7 @@ public sealed class MultiChoicePrompt(string dialogId, PromptValidator<IReadOnly
         state[AttemptKey] = 0;
         var texts = PromptTexts.For(options.Locale);
         var titles = (options.Choices ?? []).Where(c => value.Contains(c.Value)).Select(c => c.Title);
-        var status = Activity.CreateMessageActivity(value.Count == 0 ? texts.NothingSelected : string.Format(texts.Culture, texts.SelectedSoFar, string.Join("、", titles)));
+        var status = Activity.CreateMessageActivity(value.Count == 0 ? texts.NothingSelected : string.Format(texts.Culture, texts.SelectedSoFar, string.Join(texts.ListSeparator, titles)));
         status.SuggestedActions = options.Prompt?.SuggestedActions;
         status.InputHint = InputHints.ExpectingInput;
         await turnContext.SendActivityAsync(status, cancellationToken).ConfigureAwait(false);

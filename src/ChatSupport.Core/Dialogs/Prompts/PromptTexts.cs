@@ -11,7 +11,8 @@ public sealed record PromptTexts(
     string NothingSelected,
     string Skip,
     string SameAsBefore,
-    string Retry)
+    string Retry,
+    string ListSeparator)
 {
     public static readonly PromptTexts Japanese = new(
         CultureInfo.GetCultureInfo("ja-JP"),
@@ -21,7 +22,8 @@ public sealed record PromptTexts(
         NothingSelected: "まだ何も選ばれていません。当てはまるものを選んでください。",
         Skip: "スキップ",
         SameAsBefore: "前回と同じ",
-        Retry: "すみません、お答えを読み取れませんでした。もう一度お願いします。");
+        Retry: "すみません、お答えを読み取れませんでした。もう一度お願いします。",
+        ListSeparator: "、");
 
     public static readonly PromptTexts English = new(
         CultureInfo.GetCultureInfo("en-US"),
@@ -31,7 +33,8 @@ public sealed record PromptTexts(
         NothingSelected: "Nothing is selected yet. Please choose the ones that apply.",
         Skip: "Skip",
         SameAsBefore: "Same as last time",
-        Retry: "Sorry, I could not read that answer. Please try again.");
+        Retry: "Sorry, I could not read that answer. Please try again.",
+        ListSeparator: ", ");
 
     /// <summary>Texts for a locale such as "en-US" or "ja"; Japanese unless English is asked for.</summary>
     public static PromptTexts For(string? locale) => IsEnglish(locale) ? English : Japanese;
