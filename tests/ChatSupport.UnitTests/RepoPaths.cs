@@ -9,6 +9,10 @@ internal static class RepoPaths
 
     public static string Of(params string[] parts) => Path.Combine([Root, .. parts]);
 
+    /// <summary>The YAML files of a folder copied next to the tests (Transcripts, BrokenQuestionnaires), for a theory.</summary>
+    public static TheoryData<string> YamlFilesIn(string folder) =>
+        [.. Directory.GetFiles(Path.Combine(AppContext.BaseDirectory, folder), "*.yaml").Select(f => Path.GetFileName(f)).Order()];
+
     private static string FindRoot()
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)

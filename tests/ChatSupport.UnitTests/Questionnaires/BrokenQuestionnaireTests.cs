@@ -11,7 +11,7 @@ public sealed class BrokenQuestionnaireTests
 {
     private static readonly string Folder = Path.Combine(AppContext.BaseDirectory, "BrokenQuestionnaires");
 
-    public static TheoryData<string> Files() => [.. Directory.GetFiles(Folder, "*.yaml").Select(f => Path.GetFileName(f)).Order()];
+    public static TheoryData<string> Files() => RepoPaths.YamlFilesIn("BrokenQuestionnaires");
 
     [Theory]
     [MemberData(nameof(Files))]

@@ -43,15 +43,21 @@ public sealed class QuestionnaireEditTests : IDisposable
         return await new BufferedAdapter().ProcessActivityAsync(activity, bot);
     }
 
-    [Fact]
-    public async Task NewVersion_RestartsTheQuestionnaire_WithoutAskingConsentAgain()
+    /// <summary>Consents and answers the first question on version 1: the second question is open.</summary>
+    private async Task<MemoryStorage> AtTheSecondQuestionAsync()
     {
         var storage = new MemoryStorage();
         var v1 = Load(V1);
         await Say(storage, v1, "開始");
         await Say(storage, v1, "同意する");
         Assert.Equal("二つ目", (await Say(storage, v1, "はい")).Single().Text);
+        return storage;
+    }
 
+    [Fact]
+    public async Task NewVersion_RestartsTheQuestionnaire_WithoutAskingConsentAgain()
+    {
+        var storage = await AtTheSecondQuestionAsync();
         var v2 = Load(V1.Replace("version: \"1\"\n", "version: \"2\"\n", StringComparison.Ordinal).Replace("一つ目", "新しい一つ目", StringComparison.Ordinal));
         var replies = await Say(storage, v2, "42");
         Assert.Equal(["質問の内容が新しくなりました。お手数ですが、はじめからお答えください。", "新しい一つ目"], replies.Select(r => r.Text));
@@ -60,11 +66,7 @@ public sealed class QuestionnaireEditTests : IDisposable
     [Fact]
     public async Task EditWithoutANewVersion_DoesNotFileAnAnswerUnderTheWrongQuestion()
     {
-        var storage = new MemoryStorage();
-        var v1 = Load(V1);
-        await Say(storage, v1, "開始");
-        await Say(storage, v1, "同意する");
-        await Say(storage, v1, "はい");
+        var storage = await AtTheSecondQuestionAsync();
 
         var reordered = Load(V1.Replace("""
               - {id: first, type: yes_no, text: 一つ目}
@@ -81,11 +83,7 @@ public sealed class QuestionnaireEditTests : IDisposable
     [Fact]
     public async Task EditThatRemovesTheOpenQuestion_RestartsPolitely()
     {
-        var storage = new MemoryStorage();
-        var v1 = Load(V1);
-        await Say(storage, v1, "開始");
-        await Say(storage, v1, "同意する");
-        await Say(storage, v1, "はい");
+        var storage = await AtTheSecondQuestionAsync();
 
         var edited = V1.Replace("{id: second, type: integer, text: 二つ目}", "{id: third, type: text, text: 三つ目}", StringComparison.Ordinal);
         Assert.NotEqual(V1, edited);
@@ -101,11 +99,7 @@ public sealed class QuestionnaireEditTests : IDisposable
     [InlineData("42")]
     public async Task AnyMessage_AfterTheOpenQuestionWasRemoved_RestartsPolitely(string message)
     {
-        var storage = new MemoryStorage();
-        var v1 = Load(V1);
-        await Say(storage, v1, "開始");
-        await Say(storage, v1, "同意する");
-        await Say(storage, v1, "はい");
+        var storage = await AtTheSecondQuestionAsync();
 
         var removed = Load(V1.Replace("{id: second, type: integer, text: 二つ目}", "{id: third, type: text, text: 三つ目}", StringComparison.Ordinal));
         var replies = await Say(storage, removed, message);

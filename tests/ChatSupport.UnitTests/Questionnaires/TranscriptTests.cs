@@ -10,7 +10,7 @@ public sealed class TranscriptTests
 {
     private static readonly string Folder = Path.Combine(AppContext.BaseDirectory, "Transcripts");
 
-    public static TheoryData<string> Files() => [.. Directory.GetFiles(Folder, "*.yaml").Select(f => Path.GetFileName(f)).Order()];
+    public static TheoryData<string> Files() => RepoPaths.YamlFilesIn("Transcripts");
 
     [Theory]
     [MemberData(nameof(Files))]
