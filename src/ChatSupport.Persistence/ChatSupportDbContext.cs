@@ -1,0 +1,88 @@
+using Microsoft.EntityFrameworkCore;
+
+namespace ChatSupport.Persistence;
+
+/// <summary>
+/// The one model of ChatSupport's data, for PostgreSQL and SQLite. Each provider has a derived context only so
+/// that each keeps its own migrations (<see cref="PostgresChatSupportDbContext"/>, <see cref="SqliteChatSupportDbContext"/>).
+/// </summary>
+public abstract class ChatSupportDbContext(DbContextOptions options) : DbContext(options)
+{
+    public DbSet<ResidentRow> Residents => Set<ResidentRow>();
+    public DbSet<StateDocumentRow> StateDocuments => Set<StateDocumentRow>();
+    public DbSet<ResponseRow> Responses => Set<ResponseRow>();
+    public DbSet<AnswerRow> Answers => Set<AnswerRow>();
+    public DbSet<AuditRow> AuditLog => Set<AuditRow>();
+
+    protected override void OnModelCreating(ModelBuilder modelBuilder)
+    {
+        modelBuilder.Entity<ResidentRow>(e =>
+        {
+            e.ToTable("residents");
+            e.HasKey(x => x.Id);
+            e.Property(x => x.Id).HasMaxLength(64);
+            e.Property(x => x.ChannelId).HasMaxLength(64);
+            e.Property(x => x.ChannelUserId).HasMaxLength(128);
+            e.Property(x => x.Locale).HasMaxLength(16);
+            e.Property(x => x.ConsentId).HasMaxLength(64);
+            e.Property(x => x.ConsentVersion).HasMaxLength(32);
+            e.Property(x => x.FollowUpQuestionnaire).HasMaxLength(64);
+            // The follow-up planner walks residents due on a day, in id order (keyset pagination).
+            e.HasIndex(x => new { x.NextFollowUp, x.Id }).HasDatabaseName("ix_residents_next_follow_up");
+        });
+        modelBuilder.Entity<StateDocumentRow>(e =>
+        {
+            e.ToTable("state_documents");
+            e.HasKey(x => x.Key);
+            e.Property(x => x.Key).HasMaxLength(300);
+            e.Property(x => x.Version).IsConcurrencyToken();
+        });
+        modelBuilder.Entity<ResponseRow>(e =>
+        {
+            e.ToTable("responses");
+            e.HasKey(x => x.Id);
+            e.Property(x => x.Id).HasMaxLength(128);
+            e.Property(x => x.ResidentId).HasMaxLength(64);
+            e.Property(x => x.QuestionnaireId).HasMaxLength(64);
+            e.Property(x => x.QuestionnaireVersion).HasMaxLength(32);
+            e.Property(x => x.Status).HasMaxLength(16);
+            e.Property(x => x.Locale).HasMaxLength(16);
+            e.HasIndex(x => new { x.ResidentId, x.CompletedAt }).HasDatabaseName("ix_responses_resident_completed");
+            // The daily aggregation reads one questionnaire's responses of one day.
+            e.HasIndex(x => new { x.QuestionnaireId, x.StartedAt }).HasDatabaseName("ix_responses_questionnaire_started");
+        });
+        modelBuilder.Entity<AnswerRow>(e =>
+        {
+            e.ToTable("answers");
+            e.HasKey(x => x.Id);
+            e.Property(x => x.ResponseId).HasMaxLength(128);
+            e.Property(x => x.ResidentId).HasMaxLength(64);
+            e.Property(x => x.QuestionId).HasMaxLength(64);
+            e.Property(x => x.ValueNumber).HasPrecision(18, 6);
+            e.HasIndex(x => new { x.ResponseId, x.QuestionId }).IsUnique().HasDatabaseName("ux_answers_response_question");
+            e.HasIndex(x => x.ResidentId).HasDatabaseName("ix_answers_resident");
+            e.HasIndex(x => new { x.QuestionId, x.AnsweredAt }).HasDatabaseName("ix_answers_question_answered");
+        });
+        modelBuilder.Entity<AuditRow>(e =>
+        {
+            e.ToTable("audit_log");
+            e.HasKey(x => x.Id);
+            e.Property(x => x.Actor).HasMaxLength(64);
+            e.Property(x => x.Action).HasMaxLength(64);
+            e.Property(x => x.Subject).HasMaxLength(64);
+        });
+        SnakeCase(modelBuilder);
+    }
+
+    /// <summary>Column names in snake_case, configured once for every entity.</summary>
+    private static void SnakeCase(ModelBuilder modelBuilder)
+    {
+        foreach (var entity in modelBuilder.Model.GetEntityTypes())
+            foreach (var property in entity.GetProperties())
+                property.SetColumnName(string.Concat(property.Name.Select((c, i) => i > 0 && char.IsUpper(c) ? "_" + char.ToLowerInvariant(c) : char.ToLowerInvariant(c).ToString())));
+    }
+}
+
+public sealed class PostgresChatSupportDbContext(DbContextOptions<PostgresChatSupportDbContext> options) : ChatSupportDbContext(options);
+
+public sealed class SqliteChatSupportDbContext(DbContextOptions<SqliteChatSupportDbContext> options) : ChatSupportDbContext(options);
