@@ -83,6 +83,22 @@ public abstract class ChatSupportDbContext(DbContextOptions options) : DbContext
     }
 }
 
-public sealed class PostgresChatSupportDbContext(DbContextOptions<PostgresChatSupportDbContext> options) : ChatSupportDbContext(options);
+public sealed class PostgresChatSupportDbContext(DbContextOptions<PostgresChatSupportDbContext> options) : ChatSupportDbContext(options)
+{
+    /// <summary>timestamptz takes instants in UTC; the engine's carry the turn's offset (+09:00), so convert on the way in.</summary>
+    protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder) =>
+        configurationBuilder.Properties<DateTimeOffset>().HaveConversion<UtcConverter>();
 
-public sealed class SqliteChatSupportDbContext(DbContextOptions<SqliteChatSupportDbContext> options) : ChatSupportDbContext(options);
+    private sealed class UtcConverter() : Microsoft.EntityFrameworkCore.Storage.ValueConversion.ValueConverter<DateTimeOffset, DateTimeOffset>(
+        v => v.ToUniversalTime(), v => v);
+}
+
+public sealed class SqliteChatSupportDbContext(DbContextOptions<SqliteChatSupportDbContext> options) : ChatSupportDbContext(options)
+{
+    /// <summary>SQLite cannot compare or order DateTimeOffset: store instants as UTC ticks (PostgreSQL keeps timestamptz).</summary>
+    protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder) =>
+        configurationBuilder.Properties<DateTimeOffset>().HaveConversion<UtcTicksConverter>();
+
+    private sealed class UtcTicksConverter() : Microsoft.EntityFrameworkCore.Storage.ValueConversion.ValueConverter<DateTimeOffset, long>(
+        v => v.UtcTicks, v => new DateTimeOffset(v, TimeSpan.Zero));
+}

@@ -1,5 +1,6 @@
 using ChatSupport.Activities;
 using ChatSupport.Bots;
+using ChatSupport.Persistence.Residents;
 using ChatSupport.Persistence.Stores;
 using ChatSupport.Questionnaires;
 using ChatSupport.Residents;
@@ -20,18 +21,26 @@ public sealed class ConversationOnDatabaseTests
         throw new InvalidOperationException("ChatSupport.sln not found");
     }
 
-    private static async Task<IReadOnlyList<Activity>> TurnAsync(TestDatabase database, IResponseHistory history, string text, DateTimeOffset at)
+    internal static readonly ResidentKeys Keys = ResidentKeys.FromSecret("test-pseudonymisation-key-0123456789abcdef");
+
+    /// <summary>One turn as a host runs it: a new connection, the bot built anew, state and events in one transaction.</summary>
+    internal static async Task<IReadOnlyList<Activity>> TurnAsync(TestDatabase database, IResponseHistory? history, string text, DateTimeOffset at, string? questionnaire = null)
     {
         await using var db = database.Open();
+        await using var transaction = await db.Database.BeginTransactionAsync();
         var storage = new EfStorage(db, TimeProvider.System);
-        var bot = new QuestionnaireBot(Catalog.Value, new ConversationState(storage), new UserState(storage), history,
-            new QuestionnaireBotOptions { DefaultQuestionnaire = "covid19-selfcheck" });
+        var bot = new QuestionnaireBot(Catalog.Value, new ConversationState(storage), new UserState(storage),
+            history ?? new EfResponseHistory(db, Keys), new QuestionnaireBotOptions { DefaultQuestionnaire = "covid19-selfcheck" },
+            new EfResponseEventSink(db, Keys, TimeProvider.System));
         var activity = new Activity
         {
             Type = ActivityTypes.Message, Text = text, Timestamp = at, ChannelId = "test", Locale = "ja-JP",
             From = new ChannelAccount("resident-1"), Recipient = new ChannelAccount("bot"), Conversation = new ConversationAccount("conversation-1"),
+            Value = questionnaire is null ? null : System.Text.Json.JsonSerializer.SerializeToElement(new { questionnaire }),
         };
-        return await new BufferedAdapter().ProcessActivityAsync(activity, bot);
+        var replies = await new BufferedAdapter().ProcessActivityAsync(activity, bot);
+        await transaction.CommitAsync();
+        return replies;
     }
 
     [Theory]

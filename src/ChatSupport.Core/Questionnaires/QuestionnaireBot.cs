@@ -170,7 +170,8 @@ public sealed class QuestionnaireBot : IBot
         ctx.Events().Add(new IntentRaised(ctx.ResidentId(), ctx.Clock().Now, ResidentIntent.DeleteData));
         await _history.DeleteAsync(ctx.ResidentId(), ct).ConfigureAwait(false);
         await _userState.DeleteAsync(ctx, ct).ConfigureAwait(false);
-        await _conversation.DeleteAsync(ctx, ct).ConfigureAwait(false);
+        // The conversation's state document goes too: on LINE its key holds the resident's user id.
+        await _conversationState.DeleteAsync(ctx, ct).ConfigureAwait(false);
         await ctx.SendActivityAsync(Activity.CreateMessageActivity(texts.Deleted), ct).ConfigureAwait(false);
         // The response in progress goes too: nothing of it may be kept or continued.
         return await step.Context.CancelAllDialogsAsync(ct).ConfigureAwait(false);

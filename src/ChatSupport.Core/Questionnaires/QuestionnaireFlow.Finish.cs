@@ -56,7 +56,7 @@ internal sealed partial class QuestionnaireFlow
                 ? new FollowUpDecision(null, null, null, "stopped by the resident")
                 : FollowUpPlanner.Next(definition.FollowUp, scope);
             if (definition.FollowUp is not null || profile.FollowUpsStopped) profile.NextFollowUp = followUp.Scheduled ? followUp : null;
-            await history.AppendAsync(ctx.ResidentId(), new HistoryRecord(definition.Id, scope.Today, ctx.Clock().Now, values), ct).ConfigureAwait(false);
+            await history.AppendAsync(ctx.ResidentId(), new HistoryRecord(definition.Id, scope.Today, ctx.Clock().Now, values) { ResponseId = ResponseId(state) }, ct).ConfigureAwait(false);
             ctx.TurnState.Remove(HistoryKey(ctx));
         }
         var outcome = Outcome(state, status, values, advice, escalations, followUp);

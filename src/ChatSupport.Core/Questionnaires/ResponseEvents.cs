@@ -14,7 +14,11 @@ public sealed record ConsentGiven(string ResidentId, DateTimeOffset At, string C
 
 public sealed record ResponseStarted(string ResidentId, DateTimeOffset At, string ResponseId, string QuestionnaireId, string Version) : ResponseEvent(ResidentId, At);
 
-public sealed record AnswerRecorded(string ResidentId, DateTimeOffset At, string ResponseId, string QuestionId, JsonNode? Value, bool Skipped) : ResponseEvent(ResidentId, At);
+public sealed record AnswerRecorded(string ResidentId, DateTimeOffset At, string ResponseId, string QuestionId, JsonNode? Value, bool Skipped) : ResponseEvent(ResidentId, At)
+{
+    /// <summary>The question's type, so a store files the value in the right typed column.</summary>
+    public QuestionType Type { get; init; }
+}
 
 public sealed record ResponseCompleted(string ResidentId, DateTimeOffset At, QuestionnaireOutcome Outcome) : ResponseEvent(ResidentId, At);
 

@@ -4,7 +4,11 @@ namespace ChatSupport.Residents;
 /// One earlier response of a resident, as expressions see it: the local date it was given and its values
 /// (answers and computed values by id; choice ids as text, multiple choice as a list, dates as <see cref="DateOnly"/>).
 /// </summary>
-public sealed record HistoryRecord(string QuestionnaireId, DateOnly Date, DateTimeOffset At, IReadOnlyDictionary<string, object?> Values);
+public sealed record HistoryRecord(string QuestionnaireId, DateOnly Date, DateTimeOffset At, IReadOnlyDictionary<string, object?> Values)
+{
+    /// <summary>The response this record is of (a store keeps the values with it).</summary>
+    public string? ResponseId { get; init; }
+}
 
 /// <summary>Reads and appends a resident's earlier responses (in memory here; the database implements it later).</summary>
 public interface IResponseHistory

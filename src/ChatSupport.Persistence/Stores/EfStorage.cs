@@ -41,15 +41,17 @@ public sealed class EfStorage(ChatSupportDbContext db, TimeProvider clock) : ISt
 
     private async Task<bool> WriteOneAsync(string key, StoreItem item, CancellationToken ct)
     {
-        var now = clock.GetUtcNow();
+        var now = clock.GetUtcNow().ToUniversalTime();
+        // As the model stores instants: timestamptz on PostgreSQL, UTC ticks on SQLite.
+        object stamp = db.Database.IsSqlite() ? now.UtcTicks : now;
         switch (item.ETag)
         {
             case null:
                 return await db.Database.ExecuteSqlInterpolatedAsync(
-                    $"INSERT INTO state_documents (key, json, version, updated_at) VALUES ({key}, {item.Json}, 1, {now}) ON CONFLICT (key) DO NOTHING", ct).ConfigureAwait(false) == 1;
+                    $"INSERT INTO state_documents (key, json, version, updated_at) VALUES ({key}, {item.Json}, 1, {stamp}) ON CONFLICT (key) DO NOTHING", ct).ConfigureAwait(false) == 1;
             case "*":
                 return await db.Database.ExecuteSqlInterpolatedAsync(
-                    $"INSERT INTO state_documents (key, json, version, updated_at) VALUES ({key}, {item.Json}, 1, {now}) ON CONFLICT (key) DO UPDATE SET json = excluded.json, version = state_documents.version + 1, updated_at = excluded.updated_at", ct).ConfigureAwait(false) == 1;
+                    $"INSERT INTO state_documents (key, json, version, updated_at) VALUES ({key}, {item.Json}, 1, {stamp}) ON CONFLICT (key) DO UPDATE SET json = excluded.json, version = state_documents.version + 1, updated_at = excluded.updated_at", ct).ConfigureAwait(false) == 1;
             default:
                 if (!long.TryParse(item.ETag, NumberStyles.None, CultureInfo.InvariantCulture, out var version)) return false;
                 return await db.StateDocuments.Where(d => d.Key == key && d.Version == version)

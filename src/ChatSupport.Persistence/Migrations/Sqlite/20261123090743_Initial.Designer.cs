@@ -11,7 +11,7 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace ChatSupport.Persistence.Migrations.Sqlite
 {
     [DbContext(typeof(SqliteChatSupportDbContext))]
-    [Migration("20261123090401_Initial")]
+    [Migration("20261123090743_Initial")]
     partial class Initial
     {
         /// <inheritdoc />
@@ -27,8 +27,8 @@ namespace ChatSupport.Persistence.Migrations.Sqlite
                         .HasColumnType("INTEGER")
                         .HasColumnName("id");
 
-                    b.Property<DateTimeOffset>("AnsweredAt")
-                        .HasColumnType("TEXT")
+                    b.Property<long>("AnsweredAt")
+                        .HasColumnType("INTEGER")
                         .HasColumnName("answered_at");
 
                     b.Property<string>("QuestionId")
@@ -108,8 +108,8 @@ namespace ChatSupport.Persistence.Migrations.Sqlite
                         .HasColumnType("TEXT")
                         .HasColumnName("actor");
 
-                    b.Property<DateTimeOffset>("At")
-                        .HasColumnType("TEXT")
+                    b.Property<long>("At")
+                        .HasColumnType("INTEGER")
                         .HasColumnName("at");
 
                     b.Property<string>("Details")
@@ -158,12 +158,12 @@ namespace ChatSupport.Persistence.Migrations.Sqlite
                         .HasColumnType("TEXT")
                         .HasColumnName("consent_version");
 
-                    b.Property<DateTimeOffset?>("ConsentedAt")
-                        .HasColumnType("TEXT")
+                    b.Property<long?>("ConsentedAt")
+                        .HasColumnType("INTEGER")
                         .HasColumnName("consented_at");
 
-                    b.Property<DateTimeOffset>("CreatedAt")
-                        .HasColumnType("TEXT")
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER")
                         .HasColumnName("created_at");
 
                     b.Property<string>("FollowUpQuestionnaire")
@@ -203,8 +203,8 @@ namespace ChatSupport.Persistence.Migrations.Sqlite
                         .HasColumnType("TEXT")
                         .HasColumnName("advice_categories");
 
-                    b.Property<DateTimeOffset?>("CompletedAt")
-                        .HasColumnType("TEXT")
+                    b.Property<long?>("CompletedAt")
+                        .HasColumnType("INTEGER")
                         .HasColumnName("completed_at");
 
                     b.Property<string>("Escalations")
@@ -242,8 +242,8 @@ namespace ChatSupport.Persistence.Migrations.Sqlite
                         .HasColumnType("TEXT")
                         .HasColumnName("resident_id");
 
-                    b.Property<DateTimeOffset>("StartedAt")
-                        .HasColumnType("TEXT")
+                    b.Property<long>("StartedAt")
+                        .HasColumnType("INTEGER")
                         .HasColumnName("started_at");
 
                     b.Property<string>("Status")
@@ -279,8 +279,8 @@ namespace ChatSupport.Persistence.Migrations.Sqlite
                         .HasColumnType("TEXT")
                         .HasColumnName("json");
 
-                    b.Property<DateTimeOffset>("UpdatedAt")
-                        .HasColumnType("TEXT")
+                    b.Property<long>("UpdatedAt")
+                        .HasColumnType("INTEGER")
                         .HasColumnName("updated_at");
 
                     b.Property<long>("Version")

@@ -20,7 +20,7 @@ namespace ChatSupport.Persistence.Migrations.Sqlite
                     response_id = table.Column<string>(type: "TEXT", maxLength: 128, nullable: false),
                     resident_id = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
                     question_id = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
-                    answered_at = table.Column<DateTimeOffset>(type: "TEXT", nullable: false),
+                    answered_at = table.Column<long>(type: "INTEGER", nullable: false),
                     skipped = table.Column<bool>(type: "INTEGER", nullable: false),
                     value_text = table.Column<string>(type: "TEXT", nullable: true),
                     value_number = table.Column<decimal>(type: "TEXT", precision: 18, scale: 6, nullable: true),
@@ -39,7 +39,7 @@ namespace ChatSupport.Persistence.Migrations.Sqlite
                 {
                     id = table.Column<long>(type: "INTEGER", nullable: false)
                         .Annotation("Sqlite:Autoincrement", true),
-                    at = table.Column<DateTimeOffset>(type: "TEXT", nullable: false),
+                    at = table.Column<long>(type: "INTEGER", nullable: false),
                     actor = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
                     action = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
                     subject = table.Column<string>(type: "TEXT", maxLength: 64, nullable: true),
@@ -60,12 +60,12 @@ namespace ChatSupport.Persistence.Migrations.Sqlite
                     locale = table.Column<string>(type: "TEXT", maxLength: 16, nullable: true),
                     consent_id = table.Column<string>(type: "TEXT", maxLength: 64, nullable: true),
                     consent_version = table.Column<string>(type: "TEXT", maxLength: 32, nullable: true),
-                    consented_at = table.Column<DateTimeOffset>(type: "TEXT", nullable: true),
+                    consented_at = table.Column<long>(type: "INTEGER", nullable: true),
                     follow_up_questionnaire = table.Column<string>(type: "TEXT", maxLength: 64, nullable: true),
                     next_follow_up = table.Column<DateOnly>(type: "TEXT", nullable: true),
                     follow_ups_stopped = table.Column<bool>(type: "INTEGER", nullable: false),
                     blocked = table.Column<bool>(type: "INTEGER", nullable: false),
-                    created_at = table.Column<DateTimeOffset>(type: "TEXT", nullable: false)
+                    created_at = table.Column<long>(type: "INTEGER", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -82,8 +82,8 @@ namespace ChatSupport.Persistence.Migrations.Sqlite
                     questionnaire_version = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
                     status = table.Column<string>(type: "TEXT", maxLength: 16, nullable: false),
                     locale = table.Column<string>(type: "TEXT", maxLength: 16, nullable: true),
-                    started_at = table.Column<DateTimeOffset>(type: "TEXT", nullable: false),
-                    completed_at = table.Column<DateTimeOffset>(type: "TEXT", nullable: true),
+                    started_at = table.Column<long>(type: "INTEGER", nullable: false),
+                    completed_at = table.Column<long>(type: "INTEGER", nullable: true),
                     advice_categories = table.Column<string>(type: "TEXT", nullable: true),
                     escalations = table.Column<string>(type: "TEXT", nullable: true),
                     follows_up_response_id = table.Column<string>(type: "TEXT", nullable: true),
@@ -102,7 +102,7 @@ namespace ChatSupport.Persistence.Migrations.Sqlite
                     key = table.Column<string>(type: "TEXT", maxLength: 300, nullable: false),
                     json = table.Column<string>(type: "TEXT", nullable: false),
                     version = table.Column<long>(type: "INTEGER", nullable: false),
-                    updated_at = table.Column<DateTimeOffset>(type: "TEXT", nullable: false)
+                    updated_at = table.Column<long>(type: "INTEGER", nullable: false)
                 },
                 constraints: table =>
                 {

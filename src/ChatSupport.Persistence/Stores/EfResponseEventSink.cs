@@ -1,0 +1,100 @@
+using System.Text.Json;
+using ChatSupport.Persistence.Residents;
+using ChatSupport.Questionnaires;
+using Microsoft.EntityFrameworkCore;
+
+namespace ChatSupport.Persistence.Stores;
+
+/// <summary>
+/// Writes a turn's events: consent on the resident, each answer as a typed row from the moment it is given,
+/// the response's start and outcome, and the follow-up schedule; stop and resume; and erasure on "delete my data".
+/// Residents are stored under their pseudonym; the channel's user id is kept only on the resident row (for sending).
+/// </summary>
+public sealed class EfResponseEventSink(ChatSupportDbContext db, ResidentKeys keys, TimeProvider clock) : IResponseEventSink
+{
+    public async Task WriteAsync(IReadOnlyList<ResponseEvent> events, CancellationToken cancellationToken = default)
+    {
+        foreach (var e in events)
+        {
+            var pseudonym = keys.Pseudonym(e.ResidentId);
+            switch (e)
+            {
+                case ConsentGiven c:
+                    var resident = await ResidentAsync(e.ResidentId, pseudonym, cancellationToken).ConfigureAwait(false);
+                    (resident.ConsentId, resident.ConsentVersion, resident.ConsentedAt) = (c.ConsentId, c.ConsentVersion, c.At);
+                    break;
+                case ResponseStarted s:
+                    var started = await ResponseRows.FindOrAddAsync(db, s.ResponseId, pseudonym, s.QuestionnaireId, s.At, cancellationToken).ConfigureAwait(false);
+                    started.QuestionnaireVersion = s.Version;
+                    started.FollowsUpResponseId ??= await db.Responses.AsNoTracking()
+                        .Where(r => r.ResidentId == pseudonym && r.CompletedAt != null && r.Id != s.ResponseId)
+                        .OrderByDescending(r => r.CompletedAt).Select(r => r.Id).FirstOrDefaultAsync(cancellationToken).ConfigureAwait(false);
+                    break;
+                case AnswerRecorded a:
+                    db.Answers.Add(ToRow(a, pseudonym));
+                    break;
+                case ResponseCompleted { Outcome: var o }:
+                    await CompleteAsync(e, pseudonym, o, cancellationToken).ConfigureAwait(false);
+                    break;
+                case IntentRaised { Intent: ResidentIntent.StopFollowUps or ResidentIntent.ResumeFollowUps } i:
+                    var r = await ResidentAsync(e.ResidentId, pseudonym, cancellationToken).ConfigureAwait(false);
+                    r.FollowUpsStopped = i.Intent == ResidentIntent.StopFollowUps;
+                    if (r.FollowUpsStopped) r.NextFollowUp = null;
+                    break;
+                case IntentRaised { Intent: ResidentIntent.DeleteData }:
+                    await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
+                    await Erasure.EraseAsync(db, pseudonym, cancellationToken).ConfigureAwait(false);
+                    db.AuditLog.Add(new AuditRow { At = clock.GetUtcNow(), Actor = "resident", Action = "erasure", Details = "every row of one resident erased at their request" });
+                    break;
+            }
+        }
+        await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task CompleteAsync(ResponseEvent e, string pseudonym, QuestionnaireOutcome o, CancellationToken ct)
+    {
+        if (o.Status == ResponseStatus.Declined) return; // nothing of a declined response is kept
+        var row = await ResponseRows.FindOrAddAsync(db, o.ResponseId, pseudonym, o.QuestionnaireId, e.At, ct).ConfigureAwait(false);
+        row.QuestionnaireVersion = o.Version;
+        row.Status = o.Status.ToString().ToLowerInvariant();
+        row.Locale = o.Locale;
+        row.CompletedAt ??= e.At;
+        row.AdviceCategories = string.Join(',', o.AdviceCategories);
+        row.Escalations = string.Join(',', o.Escalations);
+        if (o.FollowUp is { } followUp)
+        {
+            var resident = await ResidentAsync(e.ResidentId, pseudonym, ct).ConfigureAwait(false);
+            resident.FollowUpQuestionnaire = followUp.Questionnaire;
+            resident.NextFollowUp = resident.FollowUpsStopped ? null : followUp.Due;
+        }
+    }
+
+    private async Task<ResidentRow> ResidentAsync(string residentId, string pseudonym, CancellationToken ct)
+    {
+        var row = db.Residents.Local.FirstOrDefault(r => r.Id == pseudonym)
+            ?? await db.Residents.FirstOrDefaultAsync(r => r.Id == pseudonym, ct).ConfigureAwait(false);
+        if (row is not null) return row;
+        var (channel, user) = ResidentKeys.Split(residentId);
+        row = new ResidentRow { Id = pseudonym, ChannelId = channel, ChannelUserId = user, CreatedAt = clock.GetUtcNow() };
+        db.Residents.Add(row);
+        return row;
+    }
+
+    private static AnswerRow ToRow(AnswerRecorded a, string pseudonym)
+    {
+        var row = new AnswerRow { ResponseId = a.ResponseId, ResidentId = pseudonym, QuestionId = a.QuestionId, AnsweredAt = a.At, Skipped = a.Skipped };
+        switch (a.Value?.GetValueKind())
+        {
+            case JsonValueKind.Number: row.ValueNumber = a.Value.GetValue<decimal>(); break;
+            case JsonValueKind.True or JsonValueKind.False: row.ValueBool = a.Value.GetValue<bool>(); break;
+            case JsonValueKind.Array: row.ValueList = a.Value.ToJsonString(); break;
+            case JsonValueKind.String when a.Type == QuestionType.Date:
+                row.ValueDate = DateOnly.ParseExact(a.Value.GetValue<string>(), "yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+                break;
+            case JsonValueKind.String:
+                row.ValueText = a.Value.GetValue<string>();
+                break;
+        }
+        return row;
+    }
+}
