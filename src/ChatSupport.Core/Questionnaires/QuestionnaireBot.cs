@@ -182,6 +182,8 @@ public sealed class QuestionnaireBot : IBot
 public sealed class QuestionnaireBotOptions
 {
     public const string SectionName = "Questionnaires";
+    /// <summary>Folder of the questionnaire files, relative to the working directory.</summary>
+    public string Path { get; set; } = "dialogs";
     public string DefaultQuestionnaire { get; set; } = "covid19-selfcheck";
     private string _timeZoneId = "Asia/Tokyo";
     private TimeZoneInfo? _timeZone;

@@ -1,0 +1,113 @@
+using System.Security.Cryptography;
+using ChatSupport.Channels;
+using ChatSupport.Channels.BotFramework;
+using ChatSupport.Persistence;
+using ChatSupport.Persistence.Residents;
+using ChatSupport.Questionnaires;
+using ChatSupport.Web.Turns;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.Options;
+
+namespace ChatSupport.Web.Hosting;
+
+/// <summary>Everything ChatSupport registers: options, database, questionnaires, the turn runner, the channels.</summary>
+public static class ChatSupportHosting
+{
+    /// <summary>The embedded default: SQLite in ./data, no configuration needed.</summary>
+    public const string DefaultConnectionString = "Data Source=data/chatsupport.db";
+
+    public static WebApplicationBuilder AddChatSupport(this WebApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        services.AddOptions<QuestionnaireBotOptions>().BindConfiguration(QuestionnaireBotOptions.SectionName)
+            .Validate(o => TimeZoneInfo.TryFindSystemTimeZoneById(o.TimeZoneId, out _), "Questionnaires:TimeZoneId is not a known time zone.")
+            .ValidateOnStart();
+        services.AddOptions<HostOptions>().BindConfiguration(HostOptions.SectionName)
+            .Validate(o => o.MaxRequestBodyBytes is >= 1024 and <= 16 * 1024 * 1024, "ChatSupport:MaxRequestBodyBytes must be between 1 KiB and 16 MiB.")
+            .ValidateOnStart();
+        builder.WebHost.ConfigureKestrel((context, kestrel) =>
+            kestrel.Limits.MaxRequestBodySize = context.Configuration.GetValue(HostOptions.SectionName + ":MaxRequestBodyBytes", HostOptions.DefaultMaxRequestBodyBytes));
+
+        var connectionString = builder.Configuration.GetConnectionString("ChatSupport") ?? DefaultConnectionString;
+        services.AddSingleton(new DatabaseSettings(connectionString));
+        services.AddSingleton(sp => QuestionnaireCatalog.Load(sp.GetRequiredService<IOptions<QuestionnaireBotOptions>>().Value.Path));
+        services.AddSingleton(sp => PseudonymKeys(builder.Configuration, sp.GetRequiredService<DatabaseSettings>()));
+        services.AddSingleton(TimeProvider.System);
+        services.AddSingleton<ConversationLocks>();
+        services.AddSingleton<ITurnRunner, DatabaseTurnRunner>();
+        services.AddBotFrameworkChannel();
+        // The Bot Framework's JSON: camelCase, nulls left out, Japanese unescaped.
+        services.ConfigureHttpJsonOptions(o =>
+        {
+            o.SerializerOptions.DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull;
+            o.SerializerOptions.Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping;
+        });
+        services.AddProblemDetails();
+        services.AddOpenApi();
+        return builder;
+    }
+
+    /// <summary>
+    /// Bodies over ChatSupport:MaxRequestBodyBytes get 413 with problem details before anything reads them
+    /// (Kestrel enforces the same limit on bodies sent without a length).
+    /// </summary>
+    public static WebApplication UseRequestSizeLimit(this WebApplication app)
+    {
+        var limit = app.Services.GetRequiredService<IOptions<HostOptions>>().Value.MaxRequestBodyBytes;
+        app.Use(async (context, next) =>
+        {
+            if (context.Request.ContentLength > limit)
+            {
+                context.Response.StatusCode = StatusCodes.Status413PayloadTooLarge;
+                await context.RequestServices.GetRequiredService<IProblemDetailsService>().WriteAsync(new ProblemDetailsContext
+                {
+                    HttpContext = context,
+                    ProblemDetails = { Title = "The request body is too large.", Detail = $"At most {limit} bytes are accepted.", Status = StatusCodes.Status413PayloadTooLarge },
+                });
+                return;
+            }
+            await next(context);
+        });
+        return app;
+    }
+
+    /// <summary>Creates the SQLite folder if needed and applies the migrations of the configured database.</summary>
+    public static async Task MigrateDatabaseAsync(this WebApplication app)
+    {
+        var settings = app.Services.GetRequiredService<DatabaseSettings>();
+        if (!Database.IsPostgres(settings.ConnectionString)
+            && new Microsoft.Data.Sqlite.SqliteConnectionStringBuilder(settings.ConnectionString).DataSource is { Length: > 0 } file
+            && Path.GetDirectoryName(Path.GetFullPath(file)) is { } folder)
+            Directory.CreateDirectory(folder);
+        await Database.MigrateAsync(settings.ConnectionString);
+    }
+
+    /// <summary>
+    /// The pseudonymisation key: Residents:PseudonymKey (from the environment or user-secrets in production); on the
+    /// embedded default a random key is made once and kept beside the SQLite file.
+    /// </summary>
+    private static ResidentKeys PseudonymKeys(IConfiguration configuration, DatabaseSettings settings)
+    {
+        if (configuration["Residents:PseudonymKey"] is { Length: > 0 } configured) return ResidentKeys.FromSecret(configured);
+        if (Database.IsPostgres(settings.ConnectionString))
+            throw new InvalidOperationException("Residents:PseudonymKey must be set (at least 32 bytes) when PostgreSQL is configured.");
+        var file = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(
+            new Microsoft.Data.Sqlite.SqliteConnectionStringBuilder(settings.ConnectionString).DataSource)) ?? ".", "pseudonym.key");
+        if (!File.Exists(file))
+        {
+            Directory.CreateDirectory(Path.GetDirectoryName(file)!);
+            File.WriteAllText(file, Convert.ToHexString(RandomNumberGenerator.GetBytes(32)));
+        }
+        return ResidentKeys.FromSecret(File.ReadAllText(file).Trim());
+    }
+}
+
+public sealed record DatabaseSettings(string ConnectionString);
+
+/// <summary>Limits of the host.</summary>
+public sealed class HostOptions
+{
+    public const string SectionName = "ChatSupport";
+    public const long DefaultMaxRequestBodyBytes = 256 * 1024;
+    public long MaxRequestBodyBytes { get; set; } = DefaultMaxRequestBodyBytes;
+}

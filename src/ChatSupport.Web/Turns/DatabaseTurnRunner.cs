@@ -1,0 +1,107 @@
+using ChatSupport.Activities;
+using ChatSupport.Bots;
+using ChatSupport.Channels;
+using ChatSupport.Persistence;
+using ChatSupport.Persistence.Residents;
+using ChatSupport.Persistence.Stores;
+using ChatSupport.Questionnaires;
+using ChatSupport.State;
+using ChatSupport.Web.Hosting;
+using Microsoft.Extensions.Options;
+
+namespace ChatSupport.Web.Turns;
+
+/// <summary>
+/// Runs a turn in one database transaction: conversation and user state (eTag-checked), answers, responses and the
+/// follow-up schedule commit together, or not at all. Turns of one conversation run one at a time in this process;
+/// across processes, the eTag makes the later one fail, and it is run again on the new state. Replies are returned
+/// only from the attempt that committed, so a retried turn never sends twice.
+/// </summary>
+public sealed class DatabaseTurnRunner(
+    DatabaseSettings settings,
+    QuestionnaireCatalog catalog,
+    ResidentKeys keys,
+    IOptions<QuestionnaireBotOptions> options,
+    ConversationLocks locks,
+    TimeProvider clock,
+    ILogger<DatabaseTurnRunner> logger) : ITurnRunner
+{
+    public const int MaxAttempts = 10;
+
+    public async Task<IReadOnlyList<Activity>> RunAsync(Activity activity, CancellationToken cancellationToken)
+    {
+        var conversationKey = $"{activity.ChannelId}/{activity.Conversation?.Id}";
+        using var _ = await locks.AcquireAsync(conversationKey, cancellationToken).ConfigureAwait(false);
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await RunOnceAsync(activity, cancellationToken).ConfigureAwait(false);
+            }
+            catch (StorageConflictException) when (attempt < MaxAttempts)
+            {
+                // Another process wrote this conversation first: run the turn again on its state.
+                logger.LogInformation("Turn conflict on attempt {Attempt}; running it again on the new state", attempt);
+                await Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.Next(5, 20 * attempt)), cancellationToken).ConfigureAwait(false);
+            }
+        }
+    }
+
+    private async Task<IReadOnlyList<Activity>> RunOnceAsync(Activity activity, CancellationToken ct)
+    {
+        await using var db = Database.Open(settings.ConnectionString);
+        await using var transaction = await db.Database.BeginTransactionAsync(ct).ConfigureAwait(false);
+        var storage = new EfStorage(db, clock);
+        var bot = new QuestionnaireBot(catalog, new ConversationState(storage), new UserState(storage),
+            new EfResponseHistory(db, keys), options.Value, new EfResponseEventSink(db, keys, clock));
+        activity.Timestamp ??= clock.GetUtcNow();
+        var replies = await new BufferedAdapter().ProcessActivityAsync(activity, bot, ct).ConfigureAwait(false);
+        await transaction.CommitAsync(ct).ConfigureAwait(false);
+        return replies;
+    }
+}
+
+/// <summary>One turn at a time per conversation in this process (a keyed lock that forgets idle keys).</summary>
+public sealed class ConversationLocks
+{
+    private readonly Dictionary<string, (SemaphoreSlim Gate, int Users)> _gates = new(StringComparer.Ordinal);
+    private readonly Lock _lock = new();
+
+    public async Task<IDisposable> AcquireAsync(string key, CancellationToken ct)
+    {
+        SemaphoreSlim gate;
+        lock (_lock)
+        {
+            var entry = _gates.TryGetValue(key, out var e) ? e : (new SemaphoreSlim(1, 1), 0);
+            _gates[key] = (entry.Item1, entry.Item2 + 1);
+            gate = entry.Item1;
+        }
+        try
+        {
+            await gate.WaitAsync(ct).ConfigureAwait(false);
+        }
+        catch
+        {
+            Release(key, gate, entered: false);
+            throw;
+        }
+        return new Releaser(() => Release(key, gate, entered: true));
+    }
+
+    private void Release(string key, SemaphoreSlim gate, bool entered)
+    {
+        if (entered) gate.Release();
+        lock (_lock)
+        {
+            var (g, users) = _gates[key];
+            if (users == 1) { _gates.Remove(key); g.Dispose(); }
+            else _gates[key] = (g, users - 1);
+        }
+    }
+
+    private sealed class Releaser(Action release) : IDisposable
+    {
+        private Action? _release = release;
+        public void Dispose() => Interlocked.Exchange(ref _release, null)?.Invoke();
+    }
+}

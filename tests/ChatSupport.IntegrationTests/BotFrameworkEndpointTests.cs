@@ -1,0 +1,117 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json.Nodes;
+using Microsoft.EntityFrameworkCore;
+
+namespace ChatSupport.IntegrationTests;
+
+/// <summary>POST /api/messages through the real host, on PostgreSQL and on SQLite.</summary>
+public sealed class BotFrameworkEndpointTests
+{
+    [Theory]
+    [InlineData("postgres")]
+    [InlineData("sqlite")]
+    public async Task ScriptedConversation_CompletesTheSelfCheck_AndTheAnswersAreInTheDatabase(string provider)
+    {
+        await using var database = await TestDatabase.CreateAsync(provider);
+        await using (var host = new WebHost(database))
+        {
+            var client = host.CreateClient();
+            string[] script = ["開始", "同意する", "2日前から", "無し", "70", "女性", "パート", "下記いずれも該当なし", "220-0012"];
+            foreach (var say in script) await WebHost.SayAsync(client, say);
+            // The process stops here and starts again below: the questionnaire goes on at the same question.
+        }
+        await using (var host = new WebHost(database))
+        {
+            var client = host.CreateClient();
+            var last = await WebHost.SayAsync(client, "いずれも行っていない");
+            Assert.StartsWith("発熱や強いだるさ・息苦しさが続いています。横浜市", last[0]);
+        }
+        await using var db = database.Open();
+        var response = await db.Responses.AsNoTracking().SingleAsync();
+        Assert.Equal(("covid19-selfcheck", "2020-03.1", "completed", "consult"), (response.QuestionnaireId, response.QuestionnaireVersion, response.Status, response.AdviceCategories));
+        Assert.Equal(8, await db.Answers.CountAsync(a => a.ResponseId == response.Id)); // every question that takes an answer
+        Assert.Equal(70m, (await db.Answers.SingleAsync(a => a.QuestionId == "age")).ValueNumber);
+    }
+
+    [Fact]
+    public async Task ExpectReplies_ComesBackAsBotFrameworkJson()
+    {
+        await using var database = await TestDatabase.CreateAsync("sqlite");
+        await using var host = new WebHost(database);
+        var response = await host.CreateClient().PostAsJsonAsync("/api/messages", WebHost.Activity("開始"));
+        var body = JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
+        var reply = body["activities"]![0]!.AsObject();
+        Assert.Equal("message", (string?)reply["type"]);
+        Assert.Equal("user-c1", (string?)reply["recipient"]!["id"]);
+        Assert.Equal("同意する", (string?)reply["suggestedActions"]!["actions"]![0]!["title"]);
+        Assert.Equal("imBack", (string?)reply["suggestedActions"]!["actions"]![0]!["type"]);
+        Assert.DoesNotContain(reply, p => p.Value is null);
+        Assert.Contains("同意いただける場合", (string?)reply["text"]);
+    }
+
+    [Theory]
+    [InlineData("{not json", "The body is not a valid activity.")]
+    [InlineData("{\"type\":\"message\",\"text\":\"hi\"}", "The activity is missing required fields.")]
+    [InlineData("", "The body is not a valid activity.")]
+    public async Task MalformedActivity_Is400WithProblemDetails_AndNothingIsStored(string body, string title)
+    {
+        await using var database = await TestDatabase.CreateAsync("sqlite");
+        await using var host = new WebHost(database);
+        var response = await host.CreateClient().PostAsync("/api/messages", new StringContent(body, Encoding.UTF8, "application/json"));
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        Assert.Equal(title, (string?)JsonNode.Parse(await response.Content.ReadAsStringAsync())!["title"]);
+        await using var db = database.Open();
+        Assert.Equal(0, await db.StateDocuments.CountAsync());
+    }
+
+    [Fact]
+    public async Task OversizedBody_Is413()
+    {
+        await using var database = await TestDatabase.CreateAsync("sqlite");
+        await using var host = new WebHost(database);
+        var activity = WebHost.Activity(new string('あ', 300_000));
+        var response = await host.CreateClient().PostAsync("/api/messages", new StringContent(activity.ToJsonString(), Encoding.UTF8, "application/json"));
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+    }
+
+    [Fact]
+    public async Task UnknownActivityType_Is200AndIgnored()
+    {
+        await using var database = await TestDatabase.CreateAsync("sqlite");
+        await using var host = new WebHost(database);
+        var activity = WebHost.Activity("x");
+        activity["type"] = "installationUpdate";
+        var response = await host.CreateClient().PostAsJsonAsync("/api/messages", activity);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Empty(JsonNode.Parse(await response.Content.ReadAsStringAsync())!["activities"]!.AsArray());
+        await using var db = database.Open();
+        Assert.Equal(0, await db.StateDocuments.CountAsync());
+    }
+
+    [Fact]
+    public async Task AnAnswerThatFailsValidation_GetsTheRetryPrompt()
+    {
+        await using var database = await TestDatabase.CreateAsync("sqlite");
+        await using var host = new WebHost(database);
+        var client = host.CreateClient();
+        foreach (var say in new[] { "開始", "同意する", "無し", "無し" }) await WebHost.SayAsync(client, say);
+        var retry = await WebHost.SayAsync(client, "200");
+        Assert.StartsWith("0から120までの数字で入力してください。", retry.Single());
+    }
+
+    [Fact]
+    public async Task HealthAndReadiness_Answer()
+    {
+        await using var database = await TestDatabase.CreateAsync("postgres");
+        await using var host = new WebHost(database);
+        var client = host.CreateClient();
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/healthz")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/readyz")).StatusCode);
+        var openApi = JsonNode.Parse(await client.GetStringAsync("/openapi/v1.json"))!;
+        Assert.NotNull(openApi["paths"]!["/api/messages"]!["post"]);
+    }
+}

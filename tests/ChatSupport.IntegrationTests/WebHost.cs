@@ -1,0 +1,52 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+
+namespace ChatSupport.IntegrationTests;
+
+/// <summary>The real web host (Program) on a test database, driven over HTTP.</summary>
+public sealed class WebHost(TestDatabase database, string? dialogs = null) : WebApplicationFactory<Program>
+{
+    public static readonly string Dialogs = Path.Combine(RepoRoot(), "dialogs");
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseSetting("ConnectionStrings:ChatSupport", database.ConnectionString);
+        builder.UseSetting("Residents:PseudonymKey", "web-test-pseudonymisation-key-0123456789");
+        builder.UseSetting("Questionnaires:Path", dialogs ?? Dialogs);
+        builder.UseEnvironment("Development");
+    }
+
+    /// <summary>Sends an activity with deliveryMode expectReplies and returns the reply texts.</summary>
+    public static async Task<List<string>> SayAsync(HttpClient client, string text, string conversation = "c1", string? locale = "ja-JP")
+    {
+        var response = await client.PostAsJsonAsync("/api/messages", Activity(text, conversation, locale));
+        response.EnsureSuccessStatusCode();
+        var body = await response.Content.ReadFromJsonAsync<JsonObject>();
+        return [.. body!["activities"]!.AsArray().Select(a => (string?)a!["text"] ?? "")];
+    }
+
+    public static JsonObject Activity(string text, string conversation = "c1", string? locale = "ja-JP") => new()
+    {
+        ["type"] = "message",
+        ["id"] = Guid.NewGuid().ToString("N"),
+        ["channelId"] = "webchat",
+        ["deliveryMode"] = "expectReplies",
+        ["from"] = new JsonObject { ["id"] = "user-" + conversation },
+        ["recipient"] = new JsonObject { ["id"] = "bot" },
+        ["conversation"] = new JsonObject { ["id"] = conversation },
+        ["locale"] = locale,
+        ["text"] = text,
+    };
+
+    private static string RepoRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+            if (File.Exists(Path.Combine(dir.FullName, "ChatSupport.sln"))) return dir.FullName;
+        throw new InvalidOperationException("ChatSupport.sln not found");
+    }
+
+    public static JsonSerializerOptions Json { get; } = new(JsonSerializerDefaults.Web);
+}
