@@ -7,7 +7,7 @@ using Microsoft.AspNetCore.Mvc.Testing;
 namespace ChatSupport.IntegrationTests;
 
 /// <summary>The real web host (Program) on a test database, driven over HTTP.</summary>
-public sealed class WebHost(TestDatabase database, string? dialogs = null) : WebApplicationFactory<Program>
+public sealed class WebHost(TestDatabase database, string? dialogs = null, string? defaultQuestionnaire = null) : WebApplicationFactory<Program>
 {
     public static readonly string Dialogs = Path.Combine(RepoRoot(), "dialogs");
 
@@ -16,6 +16,7 @@ public sealed class WebHost(TestDatabase database, string? dialogs = null) : Web
         builder.UseSetting("ConnectionStrings:ChatSupport", database.ConnectionString);
         builder.UseSetting("Residents:PseudonymKey", "web-test-pseudonymisation-key-0123456789");
         builder.UseSetting("Questionnaires:Path", dialogs ?? Dialogs);
+        if (defaultQuestionnaire is not null) builder.UseSetting("Questionnaires:DefaultQuestionnaire", defaultQuestionnaire);
         builder.UseEnvironment("Development");
     }
 
