@@ -3,12 +3,16 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.Logging;
 
 namespace ChatSupport.IntegrationTests;
 
 /// <summary>The real web host (Program) on a test database, driven over HTTP.</summary>
 public sealed class WebHost(TestDatabase database, string? dialogs = null, string? defaultQuestionnaire = null) : WebApplicationFactory<Program>
 {
+    /// <summary>Every log message the host writes, at every level.</summary>
+    public System.Collections.Concurrent.ConcurrentQueue<string> Logs { get; } = new();
+
     public static readonly string Dialogs = Path.Combine(RepoRoot(), "dialogs");
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
@@ -18,6 +22,7 @@ public sealed class WebHost(TestDatabase database, string? dialogs = null, strin
         builder.UseSetting("Questionnaires:Path", dialogs ?? Dialogs);
         if (defaultQuestionnaire is not null) builder.UseSetting("Questionnaires:DefaultQuestionnaire", defaultQuestionnaire);
         builder.UseEnvironment("Development");
+        builder.ConfigureLogging(logging => logging.SetMinimumLevel(Microsoft.Extensions.Logging.LogLevel.Trace).AddProvider(new CapturingLoggerProvider(Logs)));
     }
 
     /// <summary>Sends an activity with deliveryMode expectReplies and returns the reply texts.</summary>
@@ -50,4 +55,18 @@ public sealed class WebHost(TestDatabase database, string? dialogs = null, strin
     }
 
     public static JsonSerializerOptions Json { get; } = new(JsonSerializerDefaults.Web);
+}
+
+internal sealed class CapturingLoggerProvider(System.Collections.Concurrent.ConcurrentQueue<string> sink) : Microsoft.Extensions.Logging.ILoggerProvider
+{
+    public Microsoft.Extensions.Logging.ILogger CreateLogger(string categoryName) => new Logger(categoryName, sink);
+    public void Dispose() { }
+
+    private sealed class Logger(string category, System.Collections.Concurrent.ConcurrentQueue<string> sink) : Microsoft.Extensions.Logging.ILogger
+    {
+        public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
+        public bool IsEnabled(Microsoft.Extensions.Logging.LogLevel logLevel) => true;
+        public void Log<TState>(Microsoft.Extensions.Logging.LogLevel logLevel, Microsoft.Extensions.Logging.EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
+            sink.Enqueue($"{category}: {formatter(state, exception)} {exception}");
+    }
 }

@@ -7,6 +7,8 @@ using ChatSupport.Questionnaires;
 using ChatSupport.Web.Turns;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Options;
+using OpenTelemetry;
+using OpenTelemetry.Metrics;
 
 namespace ChatSupport.Web.Hosting;
 
@@ -34,6 +36,10 @@ public static class ChatSupportHosting
         services.AddSingleton(sp => PseudonymKeys(builder.Configuration, sp.GetRequiredService<DatabaseSettings>()));
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<ConversationLocks>();
+        services.AddSingleton<TurnMetrics>();
+        var telemetry = services.AddOpenTelemetry().WithMetrics(m => m.AddMeter(TurnMetrics.MeterName).AddAspNetCoreInstrumentation());
+        // Exported only where a collector is configured (OTEL_EXPORTER_OTLP_ENDPOINT).
+        if (!string.IsNullOrEmpty(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"])) telemetry.UseOtlpExporter();
         services.AddSingleton<ITurnRunner, DatabaseTurnRunner>();
         services.AddBotFrameworkChannel();
         // The Bot Framework's JSON: camelCase, nulls left out, Japanese unescaped.

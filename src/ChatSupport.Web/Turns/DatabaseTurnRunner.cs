@@ -23,6 +23,7 @@ public sealed class DatabaseTurnRunner(
     ResidentKeys keys,
     IOptions<QuestionnaireBotOptions> options,
     ConversationLocks locks,
+    TurnMetrics metrics,
     TimeProvider clock,
     ILogger<DatabaseTurnRunner> logger) : ITurnRunner
 {
@@ -30,19 +31,30 @@ public sealed class DatabaseTurnRunner(
 
     public async Task<IReadOnlyList<Activity>> RunAsync(Activity activity, CancellationToken cancellationToken)
     {
+        var started = clock.GetTimestamp();
         var conversationKey = $"{activity.ChannelId}/{activity.Conversation?.Id}";
         using var _ = await locks.AcquireAsync(conversationKey, cancellationToken).ConfigureAwait(false);
         for (var attempt = 1; ; attempt++)
         {
             try
             {
-                return await RunOnceAsync(activity, cancellationToken).ConfigureAwait(false);
+                var replies = await RunOnceAsync(activity, cancellationToken).ConfigureAwait(false);
+                metrics.Turn(activity.ChannelId, "committed", clock.GetElapsedTime(started));
+                return replies;
             }
             catch (StorageConflictException) when (attempt < MaxAttempts)
             {
                 // Another process wrote this conversation first: run the turn again on its state.
+                metrics.Conflict(activity.ChannelId);
                 logger.LogInformation("Turn conflict on attempt {Attempt}; running it again on the new state", attempt);
                 await Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.Next(5, 20 * attempt)), cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                metrics.Turn(activity.ChannelId, "failed", clock.GetElapsedTime(started));
+                // The exception type only: its message could quote what the resident wrote.
+                logger.LogError("Turn failed on channel {Channel}: {ErrorType}", activity.ChannelId, e.GetType().Name);
+                throw;
             }
         }
     }

@@ -1,0 +1,41 @@
+using System.Diagnostics.Metrics;
+using System.Net.Http.Json;
+using ChatSupport.Web.Turns;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace ChatSupport.IntegrationTests;
+
+public sealed class ObservabilityTests
+{
+    [Fact]
+    public async Task Turns_AreMeasured_AndLogsHoldNoAnswerUserIdOrFreeText()
+    {
+        await using var database = await TestDatabase.CreateAsync("postgres");
+        await using var host = new WebHost(database, defaultQuestionnaire: "elderly-watch");
+        var client = host.CreateClient();
+
+        // This host's meter only: other tests' hosts run in parallel in this process with meters of the same name.
+        var meter = host.Services.GetRequiredService<TurnMetrics>().Meter;
+        var turns = 0L;
+        var durations = new List<double>();
+        using var listener = new MeterListener();
+        listener.InstrumentPublished = (instrument, l) => { if (ReferenceEquals(instrument.Meter, meter)) l.EnableMeasurementEvents(instrument); };
+        listener.SetMeasurementEventCallback<long>((i, v, _, _) => { if (i.Name == "chatsupport.turns") Interlocked.Add(ref turns, v); });
+        listener.SetMeasurementEventCallback<double>((i, v, _, _) => { if (i.Name == "chatsupport.turn.duration") lock (durations) durations.Add(v); });
+        listener.Start();
+        string[] script = ["開始", "同意する", "良い", "スキップ", "はい", "はい", "特になし", "スキップ", "いいえ", "ひみつのメモ12345"];
+        foreach (var say in script)
+        {
+            var activity = WebHost.Activity(say, conversation: "secret-conversation-42");
+            activity["from"]!["id"] = "Uprivate-line-user-0042";
+            (await client.PostAsJsonAsync("/api/messages", activity)).EnsureSuccessStatusCode();
+        }
+
+        Assert.Equal(script.Length, Interlocked.Read(ref turns));
+        Assert.Equal(script.Length, durations.Count);
+        Assert.All(durations, d => Assert.True(d > 0));
+        Assert.NotEmpty(host.Logs);
+        foreach (var secret in new[] { "Uprivate-line-user-0042", "secret-conversation-42", "ひみつのメモ12345", "同意する" })
+            Assert.DoesNotContain(host.Logs, line => line.Contains(secret, StringComparison.Ordinal));
+    }
+}
