@@ -63,4 +63,8 @@ fetch("api/questionnaires").then(r => r.json()).then(list => {
     option.textContent = (q.title.ja || q.id) + (q.title.en ? " / " + q.title.en : "");
     picker.appendChild(option);
   }
+  // ?questionnaire=covid19-selfcheck&lang=en starts that questionnaire at once (a link staff can share).
+  const params = new URLSearchParams(location.search);
+  if (params.get("lang") === "en") locale.value = "en-US";
+  if (params.get("questionnaire")) { picker.value = params.get("questionnaire"); document.getElementById("start").click(); }
 });
