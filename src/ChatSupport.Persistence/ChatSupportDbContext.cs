@@ -47,6 +47,7 @@ public abstract class ChatSupportDbContext(DbContextOptions options) : DbContext
             e.Property(x => x.QuestionnaireVersion).HasMaxLength(32);
             e.Property(x => x.Status).HasMaxLength(16);
             e.Property(x => x.Locale).HasMaxLength(16);
+            e.Property(x => x.ConversationId).HasMaxLength(256);
             e.HasIndex(x => new { x.ResidentId, x.CompletedAt }).HasDatabaseName("ix_responses_resident_completed");
             // The daily aggregation reads one questionnaire's responses of one day.
             e.HasIndex(x => new { x.QuestionnaireId, x.StartedAt }).HasDatabaseName("ix_responses_questionnaire_started");

@@ -37,6 +37,8 @@ public sealed class ResponseRow
     public required string QuestionnaireId { get; set; }
     public required string QuestionnaireVersion { get; set; }
     public required string Status { get; set; }
+    /// <summary>The conversation whose state held this response in progress (erased with the resident).</summary>
+    public string? ConversationId { get; set; }
     public string? Locale { get; set; }
     public DateTimeOffset StartedAt { get; set; }
     public DateTimeOffset? CompletedAt { get; set; }

@@ -1,4 +1,5 @@
 using ChatSupport.Channels.BotFramework;
+using ChatSupport.Web.Admin;
 using ChatSupport.Web.Health;
 using ChatSupport.Web.Hosting;
 
@@ -11,10 +12,15 @@ await app.MigrateDatabaseAsync();
 app.UseRequestSizeLimit();
 app.UseDefaultFiles();
 app.UseStaticFiles();
-app.MapOpenApi();
+app.UseAuthentication();
+app.UseAuthorization();
+
+// Open: the channel endpoint, the chat page's list, health and the API description. Everything else needs a key.
+app.MapOpenApi().AllowAnonymous();
 app.MapHealthApi();
 app.MapBotFrameworkApi();
 app.MapQuestionnaireListApi();
+app.MapResidentsAdminApi();
 
 app.Run();
 

@@ -10,6 +10,9 @@ namespace ChatSupport.IntegrationTests;
 /// <summary>The real web host (Program) on a test database, driven over HTTP.</summary>
 public sealed class WebHost(TestDatabase database, string? dialogs = null, string? defaultQuestionnaire = null) : WebApplicationFactory<Program>
 {
+    public const string AdminKey = "admin-key-for-tests-7f3a9c";
+    public const string StaffKey = "staff-key-for-tests-1b2c3d";
+
     /// <summary>Every log message the host writes, at every level.</summary>
     public System.Collections.Concurrent.ConcurrentQueue<string> Logs { get; } = new();
 
@@ -21,6 +24,13 @@ public sealed class WebHost(TestDatabase database, string? dialogs = null, strin
         builder.UseSetting("Residents:PseudonymKey", "web-test-pseudonymisation-key-0123456789");
         builder.UseSetting("Questionnaires:Path", dialogs ?? Dialogs);
         if (defaultQuestionnaire is not null) builder.UseSetting("Questionnaires:DefaultQuestionnaire", defaultQuestionnaire);
+        // Keys are configured as SHA-256 hashes; the tests present the keys themselves.
+        foreach (var (index, (name, role, key)) in new[] { ("ops", "admin", AdminKey), ("desk", "staff", StaffKey) }.Index())
+        {
+            builder.UseSetting($"Access:Keys:{index}:Name", name);
+            builder.UseSetting($"Access:Keys:{index}:Role", role);
+            builder.UseSetting($"Access:Keys:{index}:Sha256", Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(key))));
+        }
         builder.UseEnvironment("Development");
         builder.ConfigureLogging(logging => logging.SetMinimumLevel(Microsoft.Extensions.Logging.LogLevel.Trace).AddProvider(new CapturingLoggerProvider(Logs)));
     }

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using ChatSupport.Activities;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -19,6 +20,7 @@ public static class BotFrameworkApi
     {
         endpoints.MapPost("/api/messages", PostAsync)
             .WithName("PostActivity")
+            .AllowAnonymous() // channel authentication is the Bot Connector's token, not a staff key
             .WithSummary("Receive a Bot Framework activity")
             .Accepts<Activity>("application/json")
             .Produces<ExpectedReplies>()

@@ -152,7 +152,10 @@ internal sealed partial class QuestionnaireFlow(QuestionnaireDefinition definiti
     };
 
     private void Started(ITurnContext ctx, JsonObject state) =>
-        ctx.Events().Add(new ResponseStarted(ctx.ResidentId(), ctx.Clock().Now, ResponseId(state), definition.Id, definition.Version));
+        ctx.Events().Add(new ResponseStarted(ctx.ResidentId(), ctx.Clock().Now, ResponseId(state), definition.Id, definition.Version)
+        {
+            ConversationId = ctx.Activity.Conversation?.Id,
+        });
 
     private static string NewResponseId(ITurnContext ctx) =>
         $"{ctx.Activity.Conversation?.Id}-{ctx.Clock().Now.ToUnixTimeMilliseconds()}-{Random.Shared.Next():x8}";

@@ -12,7 +12,11 @@ public abstract record ResponseEvent(string ResidentId, DateTimeOffset At);
 
 public sealed record ConsentGiven(string ResidentId, DateTimeOffset At, string ConsentId, string ConsentVersion) : ResponseEvent(ResidentId, At);
 
-public sealed record ResponseStarted(string ResidentId, DateTimeOffset At, string ResponseId, string QuestionnaireId, string Version) : ResponseEvent(ResidentId, At);
+public sealed record ResponseStarted(string ResidentId, DateTimeOffset At, string ResponseId, string QuestionnaireId, string Version) : ResponseEvent(ResidentId, At)
+{
+    /// <summary>The conversation it happens in (whose state holds the answers in progress), for erasure.</summary>
+    public string? ConversationId { get; init; }
+}
 
 public sealed record AnswerRecorded(string ResidentId, DateTimeOffset At, string ResponseId, string QuestionId, JsonNode? Value, bool Skipped) : ResponseEvent(ResidentId, At)
 {

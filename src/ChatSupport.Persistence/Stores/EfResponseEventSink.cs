@@ -26,6 +26,7 @@ public sealed class EfResponseEventSink(ChatSupportDbContext db, ResidentKeys ke
                 case ResponseStarted s:
                     var started = await ResponseRows.FindOrAddAsync(db, s.ResponseId, pseudonym, s.QuestionnaireId, s.At, cancellationToken).ConfigureAwait(false);
                     started.QuestionnaireVersion = s.Version;
+                    started.ConversationId ??= s.ConversationId;
                     started.FollowsUpResponseId ??= await db.Responses.AsNoTracking()
                         .Where(r => r.ResidentId == pseudonym && r.CompletedAt != null && r.Id != s.ResponseId)
                         .OrderByDescending(r => r.CompletedAt).Select(r => r.Id).FirstOrDefaultAsync(cancellationToken).ConfigureAwait(false);
@@ -43,7 +44,7 @@ public sealed class EfResponseEventSink(ChatSupportDbContext db, ResidentKeys ke
                     break;
                 case IntentRaised { Intent: ResidentIntent.DeleteData }:
                     await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
-                    await Erasure.EraseAsync(db, pseudonym, cancellationToken).ConfigureAwait(false);
+                    await Erasure.EraseAsync(db, e.ResidentId, pseudonym, cancellationToken).ConfigureAwait(false);
                     db.AuditLog.Add(new AuditRow { At = clock.GetUtcNow(), Actor = "resident", Action = "erasure", Details = "every row of one resident erased at their request" });
                     break;
             }

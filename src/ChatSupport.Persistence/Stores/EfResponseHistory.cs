@@ -35,7 +35,7 @@ public sealed class EfResponseHistory(ChatSupportDbContext db, ResidentKeys keys
     }
 
     public Task DeleteAsync(string residentId, CancellationToken cancellationToken = default) =>
-        Erasure.EraseAsync(db, keys.Pseudonym(residentId), cancellationToken);
+        Erasure.EraseAsync(db, residentId, keys.Pseudonym(residentId), cancellationToken);
 }
 
 internal static class ResponseRows

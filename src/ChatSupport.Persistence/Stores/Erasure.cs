@@ -3,14 +3,21 @@ using Microsoft.EntityFrameworkCore;
 namespace ChatSupport.Persistence.Stores;
 
 /// <summary>
-/// The resident's "delete my data": every row that identifies them goes (answers, responses with their values,
-/// the resident row with the channel's user id). Daily figures already aggregated are other tables and stay.
-/// The conversation and user state documents are deleted through <see cref="State.IStorage"/> by the bot.
+/// The resident's "delete my data", from the bot or an administrator: every row that identifies them goes — the
+/// state documents of their user and of every conversation they answered in (answers in progress are kept there),
+/// answers, responses with their values, the resident row with the channel's user id. Daily figures already
+/// aggregated are other tables and stay.
 /// </summary>
 public static class Erasure
 {
-    public static async Task EraseAsync(ChatSupportDbContext db, string pseudonym, CancellationToken ct)
+    /// <summary>Erases the resident <paramref name="residentId"/> (<c>channel:userId</c>) stored as <paramref name="pseudonym"/>.</summary>
+    public static async Task EraseAsync(ChatSupportDbContext db, string residentId, string pseudonym, CancellationToken ct)
     {
+        var (channel, user) = Residents.ResidentKeys.Split(residentId);
+        var conversations = await db.Responses.Where(r => r.ResidentId == pseudonym && r.ConversationId != null)
+            .Select(r => r.ConversationId!).Distinct().ToListAsync(ct).ConfigureAwait(false);
+        var documents = conversations.Select(c => $"{channel}/conversations/{c}").Append($"{channel}/users/{user}").ToList();
+        await db.StateDocuments.Where(d => documents.Contains(d.Key)).ExecuteDeleteAsync(ct).ConfigureAwait(false);
         await db.Answers.Where(a => a.ResidentId == pseudonym).ExecuteDeleteAsync(ct).ConfigureAwait(false);
         await db.Responses.Where(r => r.ResidentId == pseudonym).ExecuteDeleteAsync(ct).ConfigureAwait(false);
         await db.Residents.Where(r => r.Id == pseudonym).ExecuteDeleteAsync(ct).ConfigureAwait(false);

@@ -11,8 +11,8 @@ public static class HealthApi
 {
     public static IEndpointRouteBuilder MapHealthApi(this IEndpointRouteBuilder endpoints)
     {
-        endpoints.MapGet("/healthz", () => TypedResults.Ok(new { status = "alive" })).WithName("Alive");
-        endpoints.MapGet("/readyz", ReadyAsync).WithName("Ready");
+        endpoints.MapGet("/healthz", () => TypedResults.Ok(new { status = "alive" })).WithName("Alive").AllowAnonymous();
+        endpoints.MapGet("/readyz", ReadyAsync).WithName("Ready").AllowAnonymous();
         return endpoints;
     }
 
@@ -38,7 +38,7 @@ public static class HealthApi
         endpoints.MapGet("/api/questionnaires", (QuestionnaireCatalog catalog) =>
             TypedResults.Ok(catalog.All.OrderBy(q => q.Id, StringComparer.Ordinal)
                 .Select(q => new QuestionnaireSummary(q.Id, q.Version, q.Title.ByLocale)).ToList()))
-            .WithName("ListQuestionnaires");
+            .WithName("ListQuestionnaires").AllowAnonymous();
         return endpoints;
     }
 

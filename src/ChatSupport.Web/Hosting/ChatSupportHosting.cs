@@ -4,6 +4,7 @@ using ChatSupport.Channels.BotFramework;
 using ChatSupport.Persistence;
 using ChatSupport.Persistence.Residents;
 using ChatSupport.Questionnaires;
+using ChatSupport.Web.Access;
 using ChatSupport.Web.Turns;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Options;
@@ -42,6 +43,7 @@ public static class ChatSupportHosting
         if (!string.IsNullOrEmpty(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"])) telemetry.UseOtlpExporter();
         services.AddSingleton<ITurnRunner, DatabaseTurnRunner>();
         services.AddBotFrameworkChannel();
+        services.AddAccess();
         // The Bot Framework's JSON: camelCase, nulls left out, Japanese unescaped.
         services.ConfigureHttpJsonOptions(o =>
         {

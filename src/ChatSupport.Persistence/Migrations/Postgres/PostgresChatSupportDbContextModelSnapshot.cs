@@ -213,6 +213,11 @@ namespace ChatSupport.Persistence.Migrations.Postgres
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("completed_at");
 
+                    b.Property<string>("ConversationId")
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)")
+                        .HasColumnName("conversation_id");
+
                     b.Property<string>("Escalations")
                         .HasColumnType("text")
                         .HasColumnName("escalations");

@@ -204,6 +204,11 @@ namespace ChatSupport.Persistence.Migrations.Sqlite
                         .HasColumnType("INTEGER")
                         .HasColumnName("completed_at");
 
+                    b.Property<string>("ConversationId")
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("conversation_id");
+
                     b.Property<string>("Escalations")
                         .HasColumnType("TEXT")
                         .HasColumnName("escalations");

@@ -82,6 +82,7 @@ namespace ChatSupport.Persistence.Migrations.Postgres
                     questionnaire_id = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
                     questionnaire_version = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
                     status = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: false),
+                    conversation_id = table.Column<string>(type: "character varying(256)", maxLength: 256, nullable: true),
                     locale = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: true),
                     started_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
                     completed_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),

@@ -81,6 +81,7 @@ namespace ChatSupport.Persistence.Migrations.Sqlite
                     questionnaire_id = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
                     questionnaire_version = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
                     status = table.Column<string>(type: "TEXT", maxLength: 16, nullable: false),
+                    conversation_id = table.Column<string>(type: "TEXT", maxLength: 256, nullable: true),
                     locale = table.Column<string>(type: "TEXT", maxLength: 16, nullable: true),
                     started_at = table.Column<long>(type: "INTEGER", nullable: false),
                     completed_at = table.Column<long>(type: "INTEGER", nullable: true),

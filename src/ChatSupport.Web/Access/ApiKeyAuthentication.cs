@@ -1,0 +1,77 @@
+using System.Security.Claims;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Encodings.Web;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.Extensions.Options;
+
+namespace ChatSupport.Web.Access;
+
+/// <summary>
+/// Staff, officials and administrators call the APIs with a key sent as <c>Authorization: Bearer …</c>. Keys are
+/// configured only as SHA-256 hashes (<c>Access:Keys</c>), so the configuration holds no usable secret, and are
+/// compared in constant time.
+/// </summary>
+public sealed class AccessOptions
+{
+    public const string SectionName = "Access";
+    public List<ApiKey> Keys { get; set; } = [];
+
+    public sealed class ApiKey
+    {
+        public string Name { get; set; } = "";
+        public string Role { get; set; } = "";
+        /// <summary>Hex SHA-256 of the key (e.g. <c>printf %s "$KEY" | sha256sum</c>).</summary>
+        public string Sha256 { get; set; } = "";
+    }
+}
+
+/// <summary>Role names and the policies endpoints declare; an administrator may do what staff and officials do.</summary>
+public static class Roles
+{
+    public const string Staff = "staff";
+    public const string Official = "official";
+    public const string Admin = "admin";
+    public static readonly string[] All = [Staff, Official, Admin];
+}
+
+public sealed class ApiKeyAuthenticationHandler(
+    IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder, IOptionsMonitor<AccessOptions> access)
+    : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
+{
+    public const string SchemeName = "ApiKey";
+
+    protected override Task<AuthenticateResult> HandleAuthenticateAsync()
+    {
+        var header = Request.Headers.Authorization.ToString();
+        if (!header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase)) return Task.FromResult(AuthenticateResult.NoResult());
+        var presented = SHA256.HashData(Encoding.UTF8.GetBytes(header["Bearer ".Length..].Trim()));
+        foreach (var key in access.CurrentValue.Keys)
+        {
+            if (key.Sha256.Length != 64 || !CryptographicOperations.FixedTimeEquals(presented, Convert.FromHexString(key.Sha256))) continue;
+            var identity = new ClaimsIdentity([new Claim(ClaimTypes.Name, key.Name), new Claim(ClaimTypes.Role, key.Role)], SchemeName);
+            return Task.FromResult(AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), SchemeName)));
+        }
+        return Task.FromResult(AuthenticateResult.Fail("Unknown key."));
+    }
+}
+
+public static class AccessServices
+{
+    public static IServiceCollection AddAccess(this IServiceCollection services)
+    {
+        services.AddOptions<AccessOptions>().BindConfiguration(AccessOptions.SectionName)
+            .Validate(o => o.Keys.All(k => k.Sha256.Length == 64 && k.Sha256.All(char.IsAsciiHexDigit) && Roles.All.Contains(k.Role)),
+                "Access:Keys: each key needs a role (staff, official or admin) and a 64-digit hex SHA-256.")
+            .ValidateOnStart();
+        services.AddAuthentication(ApiKeyAuthenticationHandler.SchemeName)
+            .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null);
+        services.AddAuthorizationBuilder()
+            .AddPolicy(Roles.Staff, p => p.RequireRole(Roles.Staff, Roles.Admin))
+            .AddPolicy(Roles.Official, p => p.RequireRole(Roles.Official, Roles.Admin))
+            .AddPolicy(Roles.Admin, p => p.RequireRole(Roles.Admin))
+            // Closed by default: an endpoint that declares nothing needs a key.
+            .SetFallbackPolicy(new Microsoft.AspNetCore.Authorization.AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build());
+        return services;
+    }
+}

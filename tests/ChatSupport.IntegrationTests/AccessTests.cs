@@ -1,0 +1,75 @@
+using System.Net;
+using System.Net.Http.Headers;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace ChatSupport.IntegrationTests;
+
+public sealed class AccessTests
+{
+    private static HttpRequestMessage Erase(string? key) => new(HttpMethod.Delete, "/api/admin/residents/webchat/user-c1")
+    {
+        Headers = { Authorization = key is null ? null : new AuthenticationHeaderValue("Bearer", key) },
+    };
+
+    [Theory]
+    [InlineData(null, HttpStatusCode.Unauthorized)]
+    [InlineData("not-a-configured-key", HttpStatusCode.Unauthorized)]
+    [InlineData(WebHost.StaffKey, HttpStatusCode.Forbidden)]
+    public async Task AdminEndpoint_RefusesWithoutTheAdminRole(string? key, HttpStatusCode expected)
+    {
+        await using var database = await TestDatabase.CreateAsync("sqlite");
+        await using var host = new WebHost(database);
+        Assert.Equal(expected, (await host.CreateClient().SendAsync(Erase(key))).StatusCode);
+    }
+
+    [Theory]
+    [InlineData("/healthz")]
+    [InlineData("/readyz")]
+    [InlineData("/api/questionnaires")]
+    [InlineData("/openapi/v1.json")]
+    [InlineData("/")]
+    public async Task OpenEndpoints_NeedNoKey(string path)
+    {
+        await using var database = await TestDatabase.CreateAsync("sqlite");
+        await using var host = new WebHost(database);
+        Assert.Equal(HttpStatusCode.OK, (await host.CreateClient().GetAsync(path)).StatusCode);
+    }
+
+    /// <summary>Closed by default: the endpoints open without a key are exactly these; any new endpoint needs a key unless opened here.</summary>
+    [Fact]
+    public async Task OnlyTheChannelPageHealthAndApiDescription_AreOpen()
+    {
+        await using var database = await TestDatabase.CreateAsync("sqlite");
+        await using var host = new WebHost(database);
+        _ = host.CreateClient();
+        var endpoints = host.Services.GetRequiredService<Microsoft.AspNetCore.Routing.EndpointDataSource>().Endpoints
+            .OfType<Microsoft.AspNetCore.Routing.RouteEndpoint>().ToList();
+        var open = endpoints.Where(e => e.Metadata.GetMetadata<Microsoft.AspNetCore.Authorization.IAllowAnonymous>() is not null)
+            .Select(e => e.RoutePattern.RawText!).Order().ToList();
+        Assert.Equal(["/api/messages", "/api/questionnaires", "/healthz", "/openapi/{documentName}.json", "/readyz"], open);
+        Assert.Contains(endpoints, e => e.RoutePattern.RawText!.StartsWith("/api/admin/", StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData("postgres")]
+    [InlineData("sqlite")]
+    public async Task AdminErasure_RemovesEveryIdentifyingRow_AndIsAudited(string provider)
+    {
+        await using var database = await TestDatabase.CreateAsync(provider);
+        await using var host = new WebHost(database);
+        var client = host.CreateClient();
+        foreach (var say in new[] { "開始", "同意する", "今日から", "無し", "52" }) await WebHost.SayAsync(client, say);
+
+        Assert.Equal(HttpStatusCode.NoContent, (await client.SendAsync(Erase(WebHost.AdminKey))).StatusCode);
+
+        await using var db = database.Open();
+        Assert.Equal(0, await db.Answers.CountAsync());
+        Assert.Equal(0, await db.Responses.CountAsync());
+        Assert.Equal(0, await db.Residents.CountAsync());
+        Assert.Empty(await db.StateDocuments.Where(d => d.Key.Contains("user-c1") || d.Key.Contains("/conversations/c1")).ToListAsync());
+        var audit = await db.AuditLog.SingleAsync();
+        Assert.Equal(("ops", "erasure"), (audit.Actor, audit.Action));
+        Assert.Null(audit.Subject);
+    }
+}
