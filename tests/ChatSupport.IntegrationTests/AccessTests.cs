@@ -38,7 +38,7 @@ public sealed class AccessTests
 
     /// <summary>Closed by default: the endpoints open without a key are exactly these; any new endpoint needs a key unless opened here.</summary>
     [Fact]
-    public async Task OnlyTheChannelPageHealthAndApiDescription_AreOpen()
+    public async Task OnlyThePageListHealthAndApiDescription_AreOpen_AndTheChannelHasItsOwnPolicy()
     {
         await using var database = await TestDatabase.CreateAsync("sqlite");
         await using var host = new WebHost(database);
@@ -47,7 +47,10 @@ public sealed class AccessTests
             .OfType<Microsoft.AspNetCore.Routing.RouteEndpoint>().ToList();
         var open = endpoints.Where(e => e.Metadata.GetMetadata<Microsoft.AspNetCore.Authorization.IAllowAnonymous>() is not null)
             .Select(e => e.RoutePattern.RawText!).Order().ToList();
-        Assert.Equal(["/api/messages", "/api/questionnaires", "/healthz", "/openapi/{documentName}.json", "/readyz"], open);
+        Assert.Equal(["/api/questionnaires", "/healthz", "/openapi/{documentName}.json", "/readyz"], open);
+        // The channel endpoint is guarded by the Bot Connector's policy (open only while no app id is configured).
+        var messages = endpoints.Single(e => e.RoutePattern.RawText == "/api/messages");
+        Assert.Contains(messages.Metadata.GetOrderedMetadata<Microsoft.AspNetCore.Authorization.IAuthorizeData>(), a => a.Policy == "BotConnector");
         Assert.Contains(endpoints, e => e.RoutePattern.RawText!.StartsWith("/api/admin/", StringComparison.Ordinal));
     }
 

@@ -8,7 +8,8 @@ using Microsoft.Extensions.Logging;
 namespace ChatSupport.IntegrationTests;
 
 /// <summary>The real web host (Program) on a test database, driven over HTTP.</summary>
-public sealed class WebHost(TestDatabase database, string? dialogs = null, string? defaultQuestionnaire = null) : WebApplicationFactory<Program>
+public sealed class WebHost(TestDatabase database, string? dialogs = null, string? defaultQuestionnaire = null, IReadOnlyDictionary<string, string>? settings = null)
+    : WebApplicationFactory<Program>
 {
     public const string AdminKey = "admin-key-for-tests-7f3a9c";
     public const string StaffKey = "staff-key-for-tests-1b2c3d";
@@ -24,6 +25,7 @@ public sealed class WebHost(TestDatabase database, string? dialogs = null, strin
         builder.UseSetting("Residents:PseudonymKey", "web-test-pseudonymisation-key-0123456789");
         builder.UseSetting("Questionnaires:Path", dialogs ?? Dialogs);
         if (defaultQuestionnaire is not null) builder.UseSetting("Questionnaires:DefaultQuestionnaire", defaultQuestionnaire);
+        foreach (var (key, value) in settings ?? new Dictionary<string, string>()) builder.UseSetting(key, value);
         // Keys are configured as SHA-256 hashes; the tests present the keys themselves.
         foreach (var (index, (name, role, key)) in new[] { ("ops", "admin", AdminKey), ("desk", "staff", StaffKey) }.Index())
         {

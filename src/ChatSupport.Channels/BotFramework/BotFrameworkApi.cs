@@ -20,7 +20,8 @@ public static class BotFrameworkApi
     {
         endpoints.MapPost("/api/messages", PostAsync)
             .WithName("PostActivity")
-            .AllowAnonymous() // channel authentication is the Bot Connector's token, not a staff key
+            // The channel is authenticated by the Bot Connector's token (when an app id is configured), never by a staff key.
+            .RequireAuthorization(BotConnectorAuthentication.Policy)
             .WithSummary("Receive a Bot Framework activity")
             .Accepts<Activity>("application/json")
             .Produces<ExpectedReplies>()
@@ -46,6 +47,10 @@ public static class BotFrameworkApi
         }
         if (Validate(activity) is { } problem)
             return TypedResults.Problem(title: "The activity is missing required fields.", detail: problem, statusCode: StatusCodes.Status400BadRequest);
+        // A Connector token names the service it was issued for: replies must not be sent anywhere else.
+        if (request.HttpContext.User.FindFirst("serviceurl")?.Value is { } issuedFor
+            && !string.Equals(issuedFor.TrimEnd('/'), activity!.ServiceUrl?.TrimEnd('/'), StringComparison.OrdinalIgnoreCase))
+            return TypedResults.Problem(title: "The token was issued for another service URL.", statusCode: StatusCodes.Status401Unauthorized);
 
         var replies = activity!.Type is ActivityTypes.Message or ActivityTypes.ConversationUpdate
             ? await runner.RunAsync(activity, ct)
@@ -88,9 +93,10 @@ public sealed class ConnectorClient(HttpClient http)
 
 public static class BotFrameworkServices
 {
-    public static IServiceCollection AddBotFrameworkChannel(this IServiceCollection services)
+    public static IServiceCollection AddBotFrameworkChannel(this IServiceCollection services, Microsoft.Extensions.Configuration.IConfiguration configuration)
     {
         services.AddHttpClient<ConnectorClient>();
+        services.AddBotConnectorAuthentication(configuration);
         return services;
     }
 }

@@ -42,7 +42,7 @@ public static class ChatSupportHosting
         // Exported only where a collector is configured (OTEL_EXPORTER_OTLP_ENDPOINT).
         if (!string.IsNullOrEmpty(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"])) telemetry.UseOtlpExporter();
         services.AddSingleton<ITurnRunner, DatabaseTurnRunner>();
-        services.AddBotFrameworkChannel();
+        services.AddBotFrameworkChannel(builder.Configuration);
         services.AddAccess();
         // The Bot Framework's JSON: camelCase, nulls left out, Japanese unescaped.
         services.ConfigureHttpJsonOptions(o =>

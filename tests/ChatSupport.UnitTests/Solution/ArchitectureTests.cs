@@ -47,7 +47,7 @@ public sealed class ArchitectureTests
         Assert.Equal(TimeSpan.FromHours(9), options.TimeZone.BaseUtcOffset);
         // Every section in the sample is one that code reads: no stale settings.
         using var doc = JsonDocument.Parse(File.ReadAllText(Path.Combine(RepoPaths.Root, "appsettings.sample.json")));
-        Assert.Equal(["Urls", "ConnectionStrings", "Residents", "Access", "ChatSupport", "Questionnaires"], doc.RootElement.EnumerateObject().Select(p => p.Name).Where(n => n != "Logging"));
+        Assert.Equal(["Urls", "ConnectionStrings", "Residents", "Access", "BotFramework", "ChatSupport", "Questionnaires"], doc.RootElement.EnumerateObject().Select(p => p.Name).Where(n => n != "Logging"));
         Assert.True(configuration["Residents:PseudonymKey"]!.Length >= 32);
         Assert.Equal(262144, configuration.GetValue<long>("ChatSupport:MaxRequestBodyBytes"));
     }
