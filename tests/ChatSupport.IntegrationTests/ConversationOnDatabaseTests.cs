@@ -24,9 +24,10 @@ public sealed class ConversationOnDatabaseTests
     internal static readonly ResidentKeys Keys = ResidentKeys.FromSecret("test-pseudonymisation-key-0123456789abcdef");
 
     /// <summary>One turn as a host runs it: a new connection, the bot built anew, state and events in one transaction.</summary>
-    internal static async Task<IReadOnlyList<Activity>> TurnAsync(TestDatabase database, IResponseHistory? history, string text, DateTimeOffset at, string? questionnaire = null)
+    internal static async Task<IReadOnlyList<Activity>> TurnAsync(TestDatabase database, IResponseHistory? history, string text, DateTimeOffset at, string? questionnaire = null,
+        params Microsoft.EntityFrameworkCore.Diagnostics.IInterceptor[] interceptors)
     {
-        await using var db = database.Open();
+        await using var db = Persistence.Database.Open(database.ConnectionString, interceptors);
         await using var transaction = await db.Database.BeginTransactionAsync();
         var storage = new EfStorage(db, TimeProvider.System);
         var bot = new QuestionnaireBot(Catalog.Value, new ConversationState(storage), new UserState(storage),
