@@ -3,8 +3,12 @@ using BenchmarkDotNet.Jobs;
 using BenchmarkDotNet.Running;
 using ChatSupport.Benchmarks;
 
+// `load …`: HTTP load on a running host (see LoadTool). Otherwise BenchmarkDotNet.
+if (args.FirstOrDefault() == "load") return await LoadTool.RunAsync(args[1..]);
+
 // One core, as the target says ("at least 20,000 turns/s on one core"), and the target in the table.
 var config = DefaultConfig.Instance
     .AddJob(Job.Default.WithAffinity(1).AsDefault())
     .AddColumn(new TargetColumn(false), new TargetColumn(true));
 BenchmarkSwitcher.FromAssembly(typeof(TurnBenchmarks).Assembly).Run(args, config);
+return 0;
