@@ -115,3 +115,27 @@ public sealed class BotFrameworkEndpointTests
         Assert.NotNull(openApi["paths"]!["/api/messages"]!["post"]);
     }
 }
+
+public sealed class RedeliveryTests
+{
+    [Theory]
+    [InlineData("postgres")]
+    [InlineData("sqlite")]
+    public async Task TheSameActivityDeliveredTwice_IsHandledOnce(string provider)
+    {
+        await using var database = await TestDatabase.CreateAsync(provider);
+        await using var host = new WebHost(database);
+        var client = host.CreateClient();
+        foreach (var say in new[] { "開始", "同意する" }) await WebHost.SayAsync(client, say);
+        var answer = WebHost.Activity("今日から");
+        var first = await client.PostAsJsonAsync("/api/messages", answer);
+        var again = await client.PostAsJsonAsync("/api/messages", answer);
+        Assert.Equal(HttpStatusCode.OK, again.StatusCode);
+        Assert.NotEmpty(JsonNode.Parse(await first.Content.ReadAsStringAsync())!["activities"]!.AsArray());
+        Assert.Empty(JsonNode.Parse(await again.Content.ReadAsStringAsync())!["activities"]!.AsArray());
+        await using var db = database.Open();
+        Assert.Equal(1, await db.Answers.CountAsync(a => a.QuestionId == "fever"));
+        // The next, different activity goes on from where the first left off.
+        Assert.StartsWith("強いだるさ", (await WebHost.SayAsync(client, "わからない")).Single().Split('\n')[1]);
+    }
+}

@@ -44,11 +44,15 @@ public sealed class QuestionnaireBot : IBot
 
     public QuestionnaireBotOptions Options { get; }
 
+    /// <summary>How many recent activity ids a conversation remembers, to answer a redelivered activity only once.</summary>
+    public const int RememberedActivities = 20;
+
     public async Task OnTurnAsync(ITurnContext turnContext, CancellationToken cancellationToken = default)
     {
         turnContext.TurnState.Set(new TurnClock(turnContext.Activity.Timestamp ?? DateTimeOffset.UtcNow, Options.TimeZone));
-        var dc = await _dialogs.CreateContextAsync(turnContext, cancellationToken).ConfigureAwait(false);
         var activity = turnContext.Activity;
+        if (await IsRedeliveryAsync(turnContext, cancellationToken).ConfigureAwait(false)) return;
+        var dc = await _dialogs.CreateContextAsync(turnContext, cancellationToken).ConfigureAwait(false);
 
         if (activity.Type == ActivityTypes.ConversationUpdate)
         {
@@ -64,6 +68,22 @@ public sealed class QuestionnaireBot : IBot
         await _userState.SaveChangesAsync(turnContext, cancellationToken).ConfigureAwait(false);
         if (_events is not null && turnContext.Events() is { Count: > 0 } events)
             await _events.WriteAsync(events, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// A channel may deliver an activity again (a timeout and a retry): the conversation remembers its recent activity
+    /// ids in the same state document that the turn commits, so a repeat is recognised and nothing is done or sent twice.
+    /// </summary>
+    private async Task<bool> IsRedeliveryAsync(ITurnContext ctx, CancellationToken ct)
+    {
+        if (ctx.Activity.Id is not { Length: > 0 } id) return false;
+        var conversation = (await _conversation.GetAsync(ctx, () => [], ct).ConfigureAwait(false))!;
+        var recent = conversation["recentActivities"] as JsonArray ?? [];
+        if (recent.Any(n => n?.GetValue<string>() == id)) return true;
+        recent.Add(id);
+        while (recent.Count > RememberedActivities) recent.RemoveAt(0);
+        if (recent.Parent is null) conversation["recentActivities"] = recent;
+        return false;
     }
 
     private async Task OnMessageAsync(DialogContext dc, CancellationToken ct)
