@@ -22,10 +22,22 @@ as_postgres() {
 }
 
 pg_dir=$(mktemp -d /tmp/chatsupport-pg.XXXXXX)
+chatsupport_stop_postgres() {
+  [ -f "$pg_dir/data/postmaster.pid" ] && as_postgres "$pg_bin/pg_ctl" -D "$pg_dir/data" -m immediate stop >/dev/null 2>&1
+  rm -rf "$pg_dir"
+}
+# Set before anything can fail, so a failed initdb or start leaves nothing behind.
+trap chatsupport_stop_postgres EXIT
 chmod 755 "$pg_dir"
 [ "$(id -u)" = 0 ] && chown postgres: "$pg_dir"
-pg_port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])' 2>/dev/null \
-  || echo $((20000 + RANDOM % 20000)))
+pg_port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])' 2>/dev/null || true)
+if [ -z "$pg_port" ]; then
+  # No python3: pick a port that nothing listens on.
+  for _ in $(seq 50); do
+    pg_port=$((20000 + RANDOM % 20000))
+    (exec 3<>"/dev/tcp/127.0.0.1/$pg_port") 2>/dev/null || break
+  done
+fi
 
 as_postgres "$pg_bin/initdb" -D "$pg_dir/data" -U postgres -A trust -E UTF8 --locale=C.UTF-8 >"$pg_dir/initdb.log" 2>&1 \
   || { cat "$pg_dir/initdb.log"; return 1 2>/dev/null || exit 1; }
@@ -33,12 +45,6 @@ as_postgres "$pg_bin/initdb" -D "$pg_dir/data" -U postgres -A trust -E UTF8 --lo
 as_postgres "$pg_bin/pg_ctl" -D "$pg_dir/data" -l "$pg_dir/server.log" -w -t 60 \
   -o "-p $pg_port -k $pg_dir -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=60" start >/dev/null \
   || { cat "$pg_dir/server.log"; return 1 2>/dev/null || exit 1; }
-
-chatsupport_stop_postgres() {
-  as_postgres "$pg_bin/pg_ctl" -D "$pg_dir/data" -m immediate stop >/dev/null 2>&1
-  rm -rf "$pg_dir"
-}
-trap chatsupport_stop_postgres EXIT
 
 export ConnectionStrings__ChatSupport="Host=127.0.0.1;Port=$pg_port;Username=postgres;Database=postgres;Maximum Pool Size=20"
 echo "postgres: throwaway server on 127.0.0.1:$pg_port ($pg_dir)"

@@ -46,13 +46,13 @@ public sealed class BotConnectorAuthenticationTests : IAsyncLifetime
         if (_metadata is not null) await _metadata.DisposeAsync();
     }
 
-    private string Token(string audience = AppId, string issuer = Issuer, SecurityKey? key = null, string serviceUrl = ServiceUrl) =>
+    private string Token(string audience = AppId, string issuer = Issuer, SecurityKey? key = null, string? serviceUrl = ServiceUrl) =>
         new JsonWebTokenHandler().CreateToken(new SecurityTokenDescriptor
         {
             Issuer = issuer,
             Audience = audience,
             Expires = DateTime.UtcNow.AddMinutes(10),
-            Claims = new Dictionary<string, object> { ["serviceurl"] = serviceUrl },
+            Claims = serviceUrl is null ? new Dictionary<string, object>() : new Dictionary<string, object> { ["serviceurl"] = serviceUrl },
             SigningCredentials = new SigningCredentials(key ?? _signingKey, SecurityAlgorithms.RsaSha256),
         });
 
@@ -90,6 +90,9 @@ public sealed class BotConnectorAuthenticationTests : IAsyncLifetime
     [Fact]
     public async Task ATokenForAnotherServiceUrl_Is401() =>
         Assert.Equal(HttpStatusCode.Unauthorized, await PostAsync(Token(serviceUrl: "https://elsewhere.example.invalid/")));
+
+    [Fact]
+    public async Task ATokenWithoutAServiceUrl_Is401() => Assert.Equal(HttpStatusCode.Unauthorized, await PostAsync(Token(serviceUrl: null)));
 
     [Fact]
     public async Task AStaffKey_IsNoConnectorToken() => Assert.Equal(HttpStatusCode.Unauthorized, await PostAsync(WebHost.AdminKey));

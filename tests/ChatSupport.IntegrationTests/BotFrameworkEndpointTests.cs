@@ -67,6 +67,42 @@ public sealed class BotFrameworkEndpointTests
         Assert.Equal(0, await db.StateDocuments.CountAsync());
     }
 
+    [Theory]
+    [InlineData("conversation", "c-200x", "too long")]
+    [InlineData("channel", "line", "has its own endpoint")]
+    [InlineData("serviceUrl", "http://169.254.169.254/latest", "only to this machine")]
+    [InlineData("serviceUrl", "not a url", "not an http(s) URL")]
+    public async Task ActivitiesThisEndpointMustNotTake_Are400(string field, string value, string detail)
+    {
+        await using var database = await TestDatabase.CreateAsync("sqlite");
+        await using var host = new WebHost(database);
+        var activity = WebHost.Activity("開始");
+        switch (field)
+        {
+            case "conversation": activity["conversation"]!["id"] = new string('c', 201); break;
+            case "channel": activity["channelId"] = value; break;
+            default: activity.Remove("deliveryMode"); activity["serviceUrl"] = value; break;
+        }
+        var response = await host.CreateClient().PostAsJsonAsync("/api/messages", activity);
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains(detail, (string?)JsonNode.Parse(await response.Content.ReadAsStringAsync())!["detail"]);
+        await using var db = database.Open();
+        Assert.Equal(0, await db.StateDocuments.CountAsync());
+    }
+
+    [Fact]
+    public async Task ConversationUpdate_WithANullMember_IsNotAnError()
+    {
+        await using var database = await TestDatabase.CreateAsync("sqlite");
+        await using var host = new WebHost(database);
+        var activity = WebHost.Activity("");
+        activity["type"] = "conversationUpdate";
+        activity["membersAdded"] = new JsonArray(null, new JsonObject { ["id"] = "user-c1" });
+        var response = await host.CreateClient().PostAsJsonAsync("/api/messages", activity);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Contains("同意いただける場合", (string?)JsonNode.Parse(await response.Content.ReadAsStringAsync())!["activities"]![0]!["text"]);
+    }
+
     [Fact]
     public async Task OversizedBody_Is413()
     {

@@ -17,6 +17,8 @@ public sealed class BotFrameworkOptions
     public string? MicrosoftAppId { get; set; }
     public string OpenIdMetadataUrl { get; set; } = "https://login.botframework.com/v1/.well-known/openidconfiguration";
     public List<string> ValidIssuers { get; set; } = ["https://api.botframework.com"];
+    /// <summary>Channels with an endpoint of their own, refused here so that nobody speaks as their residents.</summary>
+    public List<string> ReservedChannels { get; set; } = ["line"];
 
     public bool RequiresToken => !string.IsNullOrWhiteSpace(MicrosoftAppId);
 }

@@ -34,7 +34,7 @@ public static class BotFrameworkApi
     public sealed record ExpectedReplies(IReadOnlyList<Activity> Activities);
 
     private static async Task<Results<Ok<ExpectedReplies>, Ok, ProblemHttpResult>> PostAsync(
-        HttpRequest request, ITurnRunner runner, ConnectorClient connector, CancellationToken ct)
+        HttpRequest request, ITurnRunner runner, ConnectorClient connector, Microsoft.Extensions.Options.IOptionsMonitor<BotFrameworkOptions> options, CancellationToken ct)
     {
         Activity? activity;
         try
@@ -47,10 +47,12 @@ public static class BotFrameworkApi
         }
         if (Validate(activity) is { } problem)
             return TypedResults.Problem(title: "The activity is missing required fields.", detail: problem, statusCode: StatusCodes.Status400BadRequest);
+        if (Limits(activity!, options.CurrentValue) is { } limit)
+            return TypedResults.Problem(title: "The activity is not acceptable here.", detail: limit, statusCode: StatusCodes.Status400BadRequest);
         // A Connector token names the service it was issued for: replies must not be sent anywhere else.
-        if (request.HttpContext.User.FindFirst("serviceurl")?.Value is { } issuedFor
-            && !string.Equals(issuedFor.TrimEnd('/'), activity!.ServiceUrl?.TrimEnd('/'), StringComparison.OrdinalIgnoreCase))
-            return TypedResults.Problem(title: "The token was issued for another service URL.", statusCode: StatusCodes.Status401Unauthorized);
+        if (options.CurrentValue.RequiresToken
+            && !string.Equals(request.HttpContext.User.FindFirst("serviceurl")?.Value?.TrimEnd('/'), activity!.ServiceUrl?.TrimEnd('/'), StringComparison.OrdinalIgnoreCase))
+            return TypedResults.Problem(title: "The token was not issued for this service URL.", statusCode: StatusCodes.Status401Unauthorized);
 
         var replies = activity!.Type is ActivityTypes.Message or ActivityTypes.ConversationUpdate
             ? await runner.RunAsync(activity, ct)
@@ -58,6 +60,26 @@ public static class BotFrameworkApi
         if (activity.DeliveryMode == DeliveryModes.ExpectReplies) return TypedResults.Ok(new ExpectedReplies(replies));
         foreach (var reply in replies) await connector.SendAsync(activity, reply, ct);
         return TypedResults.Ok();
+    }
+
+    /// <summary>
+    /// What this endpoint accepts: ids that fit the store, channels that are not another adapter's (LINE residents are
+    /// LINE's), and replies only to an https Connector (or, with no app id, to this machine, as the Emulator does).
+    /// </summary>
+    private static string? Limits(Activity a, BotFrameworkOptions options)
+    {
+        if (a.ChannelId!.Length > 32 || a.From!.Id.Length > 128 || a.Conversation!.Id.Length > 200 || (a.Id?.Length ?? 0) > 200)
+            return "channelId (32), from.id (128), conversation.id (200) or id (200) is too long.";
+        if (options.ReservedChannels.Contains(a.ChannelId, StringComparer.OrdinalIgnoreCase))
+            return $"The channel '{a.ChannelId}' has its own endpoint.";
+        if (a.DeliveryMode == DeliveryModes.ExpectReplies || a.Type is not (ActivityTypes.Message or ActivityTypes.ConversationUpdate)) return null;
+        if (!Uri.TryCreate(a.ServiceUrl, UriKind.Absolute, out var service) || service.Scheme is not ("http" or "https"))
+            return "serviceUrl is not an http(s) URL.";
+        if (!options.RequiresToken && !service.IsLoopback)
+            return "Without BotFramework:MicrosoftAppId, replies are sent only to this machine (the Emulator); configure an app id for a Bot Connector.";
+        if (options.RequiresToken && service.Scheme != "https")
+            return "serviceUrl must be https.";
+        return null;
     }
 
     /// <summary>What the protocol requires of an incoming activity: a type, a channel, a sender and a conversation.</summary>

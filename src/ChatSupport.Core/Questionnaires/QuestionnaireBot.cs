@@ -56,7 +56,7 @@ public sealed class QuestionnaireBot : IBot
 
         if (activity.Type == ActivityTypes.ConversationUpdate)
         {
-            if (activity.MembersAdded?.Any(m => m.Id != activity.Recipient?.Id) == true && dc.ActiveDialog is null)
+            if (activity.MembersAdded?.Any(m => m is not null && m.Id != activity.Recipient?.Id) == true && dc.ActiveDialog is null)
                 await BeginAsync(dc, Options.DefaultQuestionnaire, cancellationToken).ConfigureAwait(false);
         }
         else if (activity.Type == ActivityTypes.Message)

@@ -23,7 +23,7 @@ internal sealed partial class QuestionnaireFlow(QuestionnaireDefinition definiti
         var profile = (await profileAccessor.GetAsync(ctx, () => new ResidentProfile(), cancellationToken).ConfigureAwait(false))!;
         var locale = definition.ResolveLocale(ctx.Activity.Locale ?? profile.Locale);
         var state = dc.ActiveDialog!.State;
-        state["responseId"] = NewResponseId(ctx);
+        state["responseId"] = NewResponseId();
         state["locale"] = locale;
         state["answers"] = new JsonObject();
         state["question"] = null;
@@ -157,8 +157,8 @@ internal sealed partial class QuestionnaireFlow(QuestionnaireDefinition definiti
             ConversationId = ctx.Activity.Conversation?.Id,
         });
 
-    private static string NewResponseId(ITurnContext ctx) =>
-        $"{ctx.Activity.Conversation?.Id}-{ctx.Clock().Now.ToUnixTimeMilliseconds()}-{Random.Shared.Next():x8}";
+    /// <summary>A random id: nothing of the channel's ids (a LINE user id) goes into it.</summary>
+    private static string NewResponseId() => Guid.NewGuid().ToString("N");
 
     private static string Locale(JsonObject state) => state["locale"]!.GetValue<string>();
     private static string ResponseId(JsonObject state) => state["responseId"]!.GetValue<string>();

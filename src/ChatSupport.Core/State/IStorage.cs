@@ -19,8 +19,9 @@ public interface IStorage
 public sealed record StoreItem(string Json, string? ETag);
 
 /// <summary>Another turn changed the document since it was read.</summary>
+/// <remarks>The message names no key: keys hold channel user ids, and exception messages reach logs.</remarks>
 public sealed class StorageConflictException(string key)
-    : Exception($"The state '{key}' was changed by another turn since it was read.")
+    : Exception("A state document was changed by another turn since it was read.")
 {
     public string Key { get; } = key;
 }

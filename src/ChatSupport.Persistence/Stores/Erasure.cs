@@ -16,7 +16,8 @@ public static class Erasure
         var (channel, user) = Residents.ResidentKeys.Split(residentId);
         var conversations = await db.Responses.Where(r => r.ResidentId == pseudonym && r.ConversationId != null)
             .Select(r => r.ConversationId!).Distinct().ToListAsync(ct).ConfigureAwait(false);
-        var documents = conversations.Select(c => $"{channel}/conversations/{c}").Append($"{channel}/users/{user}").ToList();
+        // A 1:1 channel (LINE) names the conversation after the user: erased even if no response was started in it.
+        var documents = conversations.Append(user).Select(c => $"{channel}/conversations/{c}").Append($"{channel}/users/{user}").ToList();
         await db.StateDocuments.Where(d => documents.Contains(d.Key)).ExecuteDeleteAsync(ct).ConfigureAwait(false);
         await db.Answers.Where(a => a.ResidentId == pseudonym).ExecuteDeleteAsync(ct).ConfigureAwait(false);
         await db.Responses.Where(r => r.ResidentId == pseudonym).ExecuteDeleteAsync(ct).ConfigureAwait(false);

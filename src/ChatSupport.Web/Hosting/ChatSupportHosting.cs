@@ -22,6 +22,8 @@ public static class ChatSupportHosting
     public static WebApplicationBuilder AddChatSupport(this WebApplicationBuilder builder)
     {
         var services = builder.Services;
+        // The documented default port, unless ASPNETCORE_URLS, --urls or Urls says otherwise (a container does).
+        if (string.IsNullOrEmpty(builder.Configuration["urls"])) builder.WebHost.UseUrls("http://localhost:5080");
         services.AddOptions<QuestionnaireBotOptions>().BindConfiguration(QuestionnaireBotOptions.SectionName)
             .Validate(o => TimeZoneInfo.TryFindSystemTimeZoneById(o.TimeZoneId, out _), "Questionnaires:TimeZoneId is not a known time zone.")
             .ValidateOnStart();
@@ -87,7 +89,20 @@ public static class ChatSupportHosting
             && new Microsoft.Data.Sqlite.SqliteConnectionStringBuilder(settings.ConnectionString).DataSource is { Length: > 0 } file
             && Path.GetDirectoryName(Path.GetFullPath(file)) is { } folder)
             Directory.CreateDirectory(folder);
-        await Database.MigrateAsync(settings.ConnectionString);
+        // The database may still be starting (a container beside it): try for a minute before giving up.
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await Database.MigrateAsync(settings.ConnectionString);
+                return;
+            }
+            catch (Exception e) when (attempt < 30 && e is System.Data.Common.DbException or TimeoutException or InvalidOperationException)
+            {
+                app.Logger.LogWarning("The database is not ready ({ErrorType}); trying again", e.GetType().Name);
+                await Task.Delay(TimeSpan.FromSeconds(2));
+            }
+        }
     }
 
     /// <summary>

@@ -42,7 +42,7 @@ public sealed class DatabaseTurnRunner(
                 metrics.Turn(activity.ChannelId, "committed", clock.GetElapsedTime(started));
                 return replies;
             }
-            catch (StorageConflictException) when (attempt < MaxAttempts)
+            catch (Exception e) when (attempt < MaxAttempts && IsRace(e))
             {
                 // Another process wrote this conversation first: run the turn again on its state.
                 metrics.Conflict(activity.ChannelId);
@@ -58,6 +58,19 @@ public sealed class DatabaseTurnRunner(
             }
         }
     }
+
+    /// <summary>
+    /// Another turn got there first: a stale eTag, a row it inserted first (the resident of two conversations), or a
+    /// deadlock the database broke. The transaction rolled back; the turn runs again on the new state.
+    /// </summary>
+    private static bool IsRace(Exception e) => e switch
+    {
+        StorageConflictException => true,
+        Microsoft.EntityFrameworkCore.DbUpdateException { InnerException: var inner } => IsRace(inner ?? e.GetBaseException()),
+        Npgsql.PostgresException p => p.SqlState is "23505" or "40P01" or "40001",
+        Microsoft.Data.Sqlite.SqliteException s => s.SqliteErrorCode is 19 or 5 or 6, // constraint, busy, locked
+        _ => false,
+    };
 
     private async Task<IReadOnlyList<Activity>> RunOnceAsync(Activity activity, CancellationToken ct)
     {

@@ -83,6 +83,18 @@ public sealed class DialogStackTests
     }
 
     [Fact]
+    public async Task NumberPrompt_RefusesNumbersNoStoreKeeps_EvenWithoutAMax()
+    {
+        var storage = new MemoryStorage();
+        await new TestFlow(new FreshBotPerTurn(storage, ProfileWaterfall))
+            .Send("hi").AssertReply("お名前は？")
+            .Send("四郎").AssertReply("年齢は？")
+            .Send("99999999999999").AssertReply("数字でお願いします。")
+            .Send("45").AssertReply("done:四郎/45")
+            .StartTestAsync();
+    }
+
+    [Fact]
     public async Task Validator_SendsItsOwnMessage_AndRetryIsNotAdded()
     {
         var storage = new MemoryStorage();

@@ -23,7 +23,8 @@ public sealed class NumberPrompt(string dialogId, PromptValidator<decimal>? vali
     {
         var v = options.Validations;
         var n = InputText.Number(turnContext.Activity.InputText(), v?["unit"]?.GetValue<string>());
-        var ok = n is { } x
+        // Without a max, a sane bound still applies: stores keep numbers of 12 integer digits.
+        var ok = n is { } x && Math.Abs(x) < 1_000_000_000_000m
             && (v?["integer"]?.GetValue<bool>() != true || x == decimal.Truncate(x))
             && (v?["min"] is not { } min || x >= min.GetValue<decimal>())
             && (v?["max"] is not { } max || x <= max.GetValue<decimal>());
