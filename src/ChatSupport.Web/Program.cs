@@ -1,4 +1,5 @@
 using ChatSupport.Channels.BotFramework;
+using ChatSupport.Web.Access;
 using ChatSupport.Web.Admin;
 using ChatSupport.Web.Health;
 using ChatSupport.Web.Hosting;
@@ -15,8 +16,8 @@ app.UseStaticFiles();
 app.UseAuthentication();
 app.UseAuthorization();
 
-// Open: the channel endpoint, the chat page's list, health and the API description. Everything else needs a key.
-app.MapOpenApi().AllowAnonymous();
+// Open: the channel endpoint (its own policy), the chat page and its list, health. Everything else needs a key.
+app.MapOpenApi().RequireAuthorization(Roles.Staff);
 app.MapHealthApi();
 app.MapBotFrameworkApi();
 app.MapQuestionnaireListApi();

@@ -27,13 +27,23 @@ public sealed class AccessTests
     [InlineData("/healthz")]
     [InlineData("/readyz")]
     [InlineData("/api/questionnaires")]
-    [InlineData("/openapi/v1.json")]
     [InlineData("/")]
     public async Task OpenEndpoints_NeedNoKey(string path)
     {
         await using var database = await TestDatabase.CreateAsync("sqlite");
         await using var host = new WebHost(database);
         Assert.Equal(HttpStatusCode.OK, (await host.CreateClient().GetAsync(path)).StatusCode);
+    }
+
+    [Fact]
+    public async Task TheApiDescription_NeedsAStaffKey()
+    {
+        await using var database = await TestDatabase.CreateAsync("sqlite");
+        await using var host = new WebHost(database);
+        var client = host.CreateClient();
+        Assert.Equal(HttpStatusCode.Unauthorized, (await client.GetAsync("/openapi/v1.json")).StatusCode);
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/openapi/v1.json") { Headers = { Authorization = new AuthenticationHeaderValue("Bearer", WebHost.StaffKey) } };
+        Assert.Equal(HttpStatusCode.OK, (await client.SendAsync(request)).StatusCode);
     }
 
     /// <summary>Closed by default: the endpoints open without a key are exactly these; any new endpoint needs a key unless opened here.</summary>
@@ -47,7 +57,7 @@ public sealed class AccessTests
             .OfType<Microsoft.AspNetCore.Routing.RouteEndpoint>().ToList();
         var open = endpoints.Where(e => e.Metadata.GetMetadata<Microsoft.AspNetCore.Authorization.IAllowAnonymous>() is not null)
             .Select(e => e.RoutePattern.RawText!).Order().ToList();
-        Assert.Equal(["/api/questionnaires", "/healthz", "/openapi/{documentName}.json", "/readyz"], open);
+        Assert.Equal(["/api/questionnaires", "/healthz", "/readyz"], open);
         // The channel endpoint is guarded by the Bot Connector's policy (open only while no app id is configured).
         var messages = endpoints.Single(e => e.RoutePattern.RawText == "/api/messages");
         Assert.Contains(messages.Metadata.GetOrderedMetadata<Microsoft.AspNetCore.Authorization.IAuthorizeData>(), a => a.Policy == "BotConnector");

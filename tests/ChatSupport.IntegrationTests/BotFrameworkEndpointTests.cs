@@ -147,6 +147,7 @@ public sealed class BotFrameworkEndpointTests
         var client = host.CreateClient();
         Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/healthz")).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/readyz")).StatusCode);
+        client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", WebHost.StaffKey);
         var openApi = JsonNode.Parse(await client.GetStringAsync("/openapi/v1.json"))!;
         Assert.NotNull(openApi["paths"]!["/api/messages"]!["post"]);
     }

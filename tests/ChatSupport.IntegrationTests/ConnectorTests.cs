@@ -21,6 +21,9 @@ public sealed class ConnectorTests
         public ConcurrentQueue<(string Path, JsonNode Body)> Received { get; } = new();
         public string Url { get; }
 
+        public ConcurrentQueue<string?> Authorizations { get; } = new();
+        public int TokenRequests;
+
         private FakeConnector(WebApplication app, string url) { _app = app; Url = url; }
 
         public static async Task<FakeConnector> StartAsync()
@@ -32,8 +35,18 @@ public sealed class ConnectorTests
             app.MapPost("/v3/conversations/{conversationId}/activities/{replyToId}", async (HttpContext http) =>
             {
                 var raw = http.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpRequestFeature>()!.RawTarget;
+                self!.Authorizations.Enqueue(http.Request.Headers.Authorization.ToString());
                 self!.Received.Enqueue((raw, (await JsonNode.ParseAsync(http.Request.Body))!));
                 return Results.Ok(new { id = Guid.NewGuid().ToString("N") });
+            });
+            // A stand-in for the app's token endpoint (client credentials).
+            app.MapPost("/token", async (HttpContext http) =>
+            {
+                var form = await http.Request.ReadFormAsync();
+                Interlocked.Increment(ref self!.TokenRequests);
+                return form["grant_type"] == "client_credentials" && form["client_id"] == "app-1" && form["client_secret"] == "secret-1"
+                    ? Results.Json(new { access_token = "token-for-app-1", expires_in = 3600, token_type = "Bearer" })
+                    : Results.Unauthorized();
             });
             await app.StartAsync();
             var url = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
@@ -64,5 +77,26 @@ public sealed class ConnectorTests
         Assert.Equal("incoming-1", (string?)body["replyToId"]);
         Assert.Equal("conv/with space", (string?)body["conversation"]!["id"]);
         Assert.Contains("同意いただける場合", (string?)body["text"]);
+    }
+
+    [Fact]
+    public async Task WithAnAppId_RepliesCarryTheAppsToken_FetchedOnceAndKept()
+    {
+        await using var connector = await FakeConnector.StartAsync();
+        await using var database = await TestDatabase.CreateAsync("sqlite");
+        await using var host = new WebHost(database, settings: new Dictionary<string, string>
+        {
+            ["BotFramework:MicrosoftAppId"] = "app-1",
+            ["BotFramework:MicrosoftAppPassword"] = "secret-1",
+            ["BotFramework:TokenEndpoint"] = connector.Url + "/token",
+        });
+        // The incoming side is exercised in BotConnectorAuthenticationTests; here the outgoing token alone.
+        var sender = host.Services.GetRequiredService<ChatSupport.Channels.BotFramework.ConnectorClient>();
+        var incoming = new ChatSupport.Activities.Activity { Id = "in-1", ServiceUrl = connector.Url, Conversation = new("c1") };
+        await sender.SendAsync(incoming, ChatSupport.Activities.Activity.CreateMessageActivity("一"), CancellationToken.None);
+        await sender.SendAsync(incoming, ChatSupport.Activities.Activity.CreateMessageActivity("二"), CancellationToken.None);
+        Assert.All(connector.Authorizations, a => Assert.Equal("Bearer token-for-app-1", a));
+        Assert.Equal(2, connector.Authorizations.Count);
+        Assert.Equal(1, connector.TokenRequests);
     }
 }

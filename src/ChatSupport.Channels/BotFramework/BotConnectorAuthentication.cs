@@ -17,6 +17,11 @@ public sealed class BotFrameworkOptions
     public string? MicrosoftAppId { get; set; }
     public string OpenIdMetadataUrl { get; set; } = "https://login.botframework.com/v1/.well-known/openidconfiguration";
     public List<string> ValidIssuers { get; set; } = ["https://api.botframework.com"];
+    /// <summary>The app's secret, for the token that replies to the Bot Connector carry (from the environment or user-secrets).</summary>
+    public string? MicrosoftAppPassword { get; set; }
+    public string TokenEndpoint { get; set; } = "https://login.microsoftonline.com/botframework.com/oauth2/v2.0/token";
+    public string TokenScope { get; set; } = "https://api.botframework.com/.default";
+
     /// <summary>Channels with an endpoint of their own, refused here so that nobody speaks as their residents.</summary>
     public List<string> ReservedChannels { get; set; } = ["line"];
 

@@ -1,3 +1,4 @@
+using System.Net.Http.Json;
 using System.Text.Json;
 using ChatSupport.Activities;
 using Microsoft.AspNetCore.Authorization;
@@ -97,8 +98,11 @@ public static class BotFrameworkApi
     }
 }
 
-/// <summary>Posts replies to the Bot Connector: <c>{serviceUrl}/v3/conversations/{conversationId}/activities/{replyToId}</c>.</summary>
-public sealed class ConnectorClient(HttpClient http)
+/// <summary>
+/// Posts replies to the Bot Connector: <c>{serviceUrl}/v3/conversations/{conversationId}/activities/{replyToId}</c>,
+/// with the app's token (client credentials) when an app id is configured.
+/// </summary>
+public sealed class ConnectorClient(HttpClient http, ConnectorTokens tokens)
 {
     public async Task SendAsync(Activity incoming, Activity reply, CancellationToken ct)
     {
@@ -107,9 +111,50 @@ public sealed class ConnectorClient(HttpClient http)
         var url = incoming.Id is { Length: > 0 } replyTo
             ? $"{baseUrl}/v3/conversations/{conversation}/activities/{Uri.EscapeDataString(replyTo)}"
             : $"{baseUrl}/v3/conversations/{conversation}/activities";
-        using var content = new StringContent(ActivityJson.Serialize(reply), System.Text.Encoding.UTF8, "application/json");
-        using var response = await http.PostAsync(url, content, ct);
+        using var request = new HttpRequestMessage(HttpMethod.Post, url)
+        {
+            Content = new StringContent(ActivityJson.Serialize(reply), System.Text.Encoding.UTF8, "application/json"),
+        };
+        if (await tokens.GetAsync(ct) is { } token)
+            request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
+        using var response = await http.SendAsync(request, ct);
         response.EnsureSuccessStatusCode();
+    }
+}
+
+/// <summary>The app's access token for the Bot Connector (OAuth client credentials), kept until shortly before it expires.</summary>
+public sealed class ConnectorTokens(HttpClient http, Microsoft.Extensions.Options.IOptionsMonitor<BotFrameworkOptions> options, TimeProvider clock)
+{
+    private readonly SemaphoreSlim _gate = new(1, 1);
+    private (string Token, DateTimeOffset Until)? _current;
+
+    public async Task<string?> GetAsync(CancellationToken ct)
+    {
+        var o = options.CurrentValue;
+        if (!o.RequiresToken || string.IsNullOrEmpty(o.MicrosoftAppPassword)) return null;
+        if (_current is { } c && c.Until > clock.GetUtcNow()) return c.Token;
+        await _gate.WaitAsync(ct);
+        try
+        {
+            if (_current is { } again && again.Until > clock.GetUtcNow()) return again.Token;
+            using var response = await http.PostAsync(o.TokenEndpoint, new FormUrlEncodedContent(new Dictionary<string, string>
+            {
+                ["grant_type"] = "client_credentials",
+                ["client_id"] = o.MicrosoftAppId!,
+                ["client_secret"] = o.MicrosoftAppPassword,
+                ["scope"] = o.TokenScope,
+            }), ct);
+            response.EnsureSuccessStatusCode();
+            var body = await response.Content.ReadFromJsonAsync<JsonElement>(ct);
+            var token = body.GetProperty("access_token").GetString()!;
+            var lifetime = body.TryGetProperty("expires_in", out var e) && e.TryGetInt32(out var seconds) ? seconds : 3600;
+            _current = (token, clock.GetUtcNow().AddSeconds(Math.Max(60, lifetime - 300)));
+            return token;
+        }
+        finally
+        {
+            _gate.Release();
+        }
     }
 }
 
@@ -118,6 +163,10 @@ public static class BotFrameworkServices
     public static IServiceCollection AddBotFrameworkChannel(this IServiceCollection services, Microsoft.Extensions.Configuration.IConfiguration configuration)
     {
         services.AddHttpClient<ConnectorClient>();
+        // One token cache for the process, on a named client.
+        services.AddHttpClient(nameof(ConnectorTokens));
+        services.AddSingleton(sp => new ConnectorTokens(sp.GetRequiredService<IHttpClientFactory>().CreateClient(nameof(ConnectorTokens)),
+            sp.GetRequiredService<Microsoft.Extensions.Options.IOptionsMonitor<BotFrameworkOptions>>(), TimeProvider.System));
         services.AddBotConnectorAuthentication(configuration);
         return services;
     }
