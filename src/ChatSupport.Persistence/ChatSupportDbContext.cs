@@ -14,6 +14,9 @@ public abstract class ChatSupportDbContext(DbContextOptions options) : DbContext
     public DbSet<AnswerRow> Answers => Set<AnswerRow>();
     public DbSet<AuditRow> AuditLog => Set<AuditRow>();
 
+    /// <summary>Where plain-SQL statements report themselves when the context was opened with a counter.</summary>
+    internal StatementCounter? Counter { get; set; }
+
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
         modelBuilder.Entity<ResidentRow>(e =>

@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
 
 namespace ChatSupport.Persistence;
 
@@ -8,16 +9,34 @@ public static class Database
     public static bool IsPostgres(string connectionString) =>
         connectionString.Contains("Host=", StringComparison.OrdinalIgnoreCase) || connectionString.Contains("Server=", StringComparison.OrdinalIgnoreCase);
 
-    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, DbContextOptions> Options = new(StringComparer.Ordinal);
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, Func<ChatSupportDbContext>> Pools = new(StringComparer.Ordinal);
 
     /// <summary>
     /// A context on the given database (the caller disposes it), with optional interceptors (e.g. to count statements).
-    /// Options are built once per connection string: a turn opens a context, and rebuilding them each time costs.
+    /// Without interceptors, contexts come from a pool per connection string: a turn opens a context, and building
+    /// one (options, services, change tracker) each time costs more than the turn's own work.
     /// </summary>
     public static ChatSupportDbContext Open(string connectionString, params Microsoft.EntityFrameworkCore.Diagnostics.IInterceptor[] interceptors)
     {
-        if (interceptors.Length > 0) return Create(connectionString, BuildOptions(connectionString, interceptors));
-        return Create(connectionString, Options.GetOrAdd(connectionString, cs => BuildOptions(cs, [])));
+        var db = interceptors.Length > 0
+            ? Create(connectionString, BuildOptions(connectionString, interceptors))
+            : Pools.GetOrAdd(connectionString, Pool)();
+        // Each SaveChanges inside a turn's transaction would otherwise add SAVEPOINT and RELEASE round trips; a failed
+        // statement rolls the whole turn back anyway.
+        db.Database.AutoSavepointsEnabled = false;
+        db.Counter = interceptors.OfType<StatementCounter>().FirstOrDefault();
+        return db;
+    }
+
+    private static Func<ChatSupportDbContext> Pool(string connectionString)
+    {
+        if (IsPostgres(connectionString))
+        {
+            var pool = new PooledDbContextFactory<PostgresChatSupportDbContext>((DbContextOptions<PostgresChatSupportDbContext>)BuildOptions(connectionString, []));
+            return pool.CreateDbContext;
+        }
+        var sqlite = new PooledDbContextFactory<SqliteChatSupportDbContext>((DbContextOptions<SqliteChatSupportDbContext>)BuildOptions(connectionString, []));
+        return sqlite.CreateDbContext;
     }
 
     private static ChatSupportDbContext Create(string connectionString, DbContextOptions options) => IsPostgres(connectionString)
@@ -25,8 +44,19 @@ public static class Database
         : new SqliteChatSupportDbContext((DbContextOptions<SqliteChatSupportDbContext>)options);
 
     private static DbContextOptions BuildOptions(string connectionString, Microsoft.EntityFrameworkCore.Diagnostics.IInterceptor[] interceptors) => IsPostgres(connectionString)
-        ? new DbContextOptionsBuilder<PostgresChatSupportDbContext>().UseNpgsql(connectionString).AddInterceptors(interceptors).Options
+        ? new DbContextOptionsBuilder<PostgresChatSupportDbContext>().UseNpgsql(Tuned(connectionString)).AddInterceptors(interceptors).Options
         : new DbContextOptionsBuilder<SqliteChatSupportDbContext>().UseSqlite(connectionString).AddInterceptors(interceptors).Options;
+
+    /// <summary>
+    /// Connections are returned to the pool without the session reset (a statement of seven commands that PostgreSQL
+    /// runs on every checkout): ChatSupport sets no session state. A setting in the connection string wins.
+    /// </summary>
+    public static string Tuned(string connectionString)
+    {
+        var builder = new Npgsql.NpgsqlConnectionStringBuilder(connectionString);
+        if (!connectionString.Contains("Reset On Close", StringComparison.OrdinalIgnoreCase)) builder.NoResetOnClose = true;
+        return builder.ConnectionString;
+    }
 
     /// <summary>Creates the database if needed and applies every migration of its provider.</summary>
     public static async Task MigrateAsync(string connectionString, CancellationToken cancellationToken = default)

@@ -28,20 +28,14 @@ public sealed class ConversationOnDatabaseTests
         params Microsoft.EntityFrameworkCore.Diagnostics.IInterceptor[] interceptors)
     {
         await using var db = Persistence.Database.Open(database.ConnectionString, interceptors);
-        await using var transaction = await db.Database.BeginTransactionAsync();
-        var storage = new EfStorage(db, TimeProvider.System);
-        var bot = new QuestionnaireBot(Catalog.Value, new ConversationState(storage), new UserState(storage),
-            history ?? new EfResponseHistory(db, Keys), new QuestionnaireBotOptions { DefaultQuestionnaire = "covid19-selfcheck" },
-            new EfResponseEventSink(db, Keys, TimeProvider.System));
         var activity = new Activity
         {
             Type = ActivityTypes.Message, Text = text, Timestamp = at, ChannelId = "test", Locale = "ja-JP",
             From = new ChannelAccount("resident-1"), Recipient = new ChannelAccount("bot"), Conversation = new ConversationAccount("conversation-1"),
             Value = questionnaire is null ? null : System.Text.Json.JsonSerializer.SerializeToElement(new { questionnaire }),
         };
-        var replies = await new BufferedAdapter().ProcessActivityAsync(activity, bot);
-        await transaction.CommitAsync();
-        return replies;
+        return await DatabaseTurn.RunAsync(db, Catalog.Value, Keys, new QuestionnaireBotOptions { DefaultQuestionnaire = "covid19-selfcheck" },
+            TimeProvider.System, activity, history);
     }
 
     [Theory]

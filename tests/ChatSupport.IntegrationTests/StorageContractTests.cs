@@ -125,4 +125,32 @@ public sealed class StorageContractTests
         Assert.Equal(50, JsonNode.Parse(final.Json)!["n"]!.GetValue<int>());
         if (provider != "memory") Assert.Equal("51", final.ETag);
     }
+
+    /// <summary>
+    /// In a turn on PostgreSQL the state writes wait in the turn's batch until just before the commit. A write whose
+    /// version another turn changed in the meantime fails the flush, and nothing of the turn is committed.
+    /// </summary>
+    [Fact]
+    public async Task ADeferredWrite_ThatLostTheRace_FailsTheFlush_AndNothingOfTheTurnCommits()
+    {
+        await using var database = await TestDatabase.CreateAsync("postgres");
+        await using (var setup = database.Open()) await new EfStorage(setup, TimeProvider.System).WriteAsync(One("k", "{\"n\":1}", null));
+
+        await using var turn = database.Open();
+        await using var transaction = await turn.Database.BeginTransactionAsync();
+        var batch = new TurnBatch(turn);
+        var storage = new EfStorage(turn, TimeProvider.System, batch);
+        var read = (await storage.ReadAsync(["k"]))["k"];
+        await storage.WriteAsync(new Dictionary<string, StoreItem> { ["k"] = new("{\"n\":2}", read.ETag), ["new"] = new("{}", null) });
+        Assert.Equal(2, batch.Count); // deferred, not yet sent
+
+        await using (var other = database.Open())
+            await new EfStorage(other, TimeProvider.System).WriteAsync(One("k", "{\"n\":9}", read.ETag));
+
+        await Assert.ThrowsAsync<StorageConflictException>(() => batch.FlushAsync(CancellationToken.None));
+        await transaction.RollbackAsync();
+        await using var check = database.Open();
+        var after = await new EfStorage(check, TimeProvider.System).ReadAsync(["k", "new"]);
+        Assert.Equal("{\"n\":9}", Assert.Single(after).Value.Json);
+    }
 }

@@ -51,6 +51,8 @@ public sealed class QuestionnaireBot : IBot
     {
         turnContext.TurnState.Set(new TurnClock(turnContext.Activity.Timestamp ?? DateTimeOffset.UtcNow, Options.TimeZone));
         var activity = turnContext.Activity;
+        BotState[] states = [_conversationState, _userState];
+        await BotState.LoadAllAsync(turnContext, states, cancellationToken).ConfigureAwait(false);
         if (await IsRedeliveryAsync(turnContext, cancellationToken).ConfigureAwait(false)) return;
         var dc = await _dialogs.CreateContextAsync(turnContext, cancellationToken).ConfigureAwait(false);
 
@@ -64,8 +66,7 @@ public sealed class QuestionnaireBot : IBot
             await OnMessageAsync(dc, cancellationToken).ConfigureAwait(false);
         }
 
-        await _conversationState.SaveChangesAsync(turnContext, cancellationToken).ConfigureAwait(false);
-        await _userState.SaveChangesAsync(turnContext, cancellationToken).ConfigureAwait(false);
+        await BotState.SaveAllChangesAsync(turnContext, states, cancellationToken).ConfigureAwait(false);
         if (_events is not null && turnContext.Events() is { Count: > 0 } events)
             await _events.WriteAsync(events, cancellationToken).ConfigureAwait(false);
     }

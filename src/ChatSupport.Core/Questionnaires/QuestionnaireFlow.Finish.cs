@@ -57,6 +57,7 @@ internal sealed partial class QuestionnaireFlow
                 : FollowUpPlanner.Next(definition.FollowUp, scope);
             if (definition.FollowUp is not null || profile.FollowUpsStopped) profile.NextFollowUp = followUp.Scheduled ? followUp : null;
             await history.AppendAsync(ctx.ResidentId(), new HistoryRecord(definition.Id, scope.Today, ctx.Clock().Now, values) { ResponseId = ResponseId(state) }, ct).ConfigureAwait(false);
+            profile.HasHistory = true;
             ctx.TurnState.Remove(HistoryKey(ctx));
         }
         var outcome = Outcome(state, status, values, advice, escalations, followUp);
@@ -76,7 +77,10 @@ internal sealed partial class QuestionnaireFlow
     {
         var key = HistoryKey(ctx);
         if (ctx.TurnState.Get<IReadOnlyList<HistoryRecord>>(key) is { } cached) return cached;
+        var profile = (await profileAccessor.GetAsync(ctx, () => new ResidentProfile(), ct).ConfigureAwait(false))!;
+        if (profile.HasHistory == false) return [];
         var records = await history.ReadAsync(ctx.ResidentId(), ct).ConfigureAwait(false);
+        profile.HasHistory = records.Count > 0;
         ctx.TurnState.Set(key, records);
         return records;
     }

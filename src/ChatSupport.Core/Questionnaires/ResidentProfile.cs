@@ -10,4 +10,10 @@ public sealed class ResidentProfile
     public string? Locale { get; set; }
     public FollowUpDecision? NextFollowUp { get; set; }
     public bool FollowUpsStopped { get; set; }
+
+    /// <summary>
+    /// Whether the resident has earlier responses: false once a read found none, true once one is kept; null when not
+    /// known yet. A resident without history (most turns of a first self-check) costs no history query.
+    /// </summary>
+    public bool? HasHistory { get; set; }
 }

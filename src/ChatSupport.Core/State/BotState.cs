@@ -18,6 +18,7 @@ public abstract class BotState(IStorage storage, string contextName)
     };
 
     private readonly string _cacheKey = "ChatSupport.State." + contextName;
+    private readonly IStorage _storage = storage;
 
     protected abstract string GetStorageKey(ITurnContext turnContext);
 
@@ -27,18 +28,51 @@ public abstract class BotState(IStorage storage, string contextName)
     {
         if (!force && turnContext.TurnState.Get<CachedState>(_cacheKey) is not null) return;
         var key = GetStorageKey(turnContext);
-        var items = await storage.ReadAsync([key], cancellationToken).ConfigureAwait(false);
+        var items = await _storage.ReadAsync([key], cancellationToken).ConfigureAwait(false);
         var cached = items.TryGetValue(key, out var item)
             ? new CachedState(JsonNode.Parse(item.Json)!.AsObject(), item.Json, item.ETag)
             : new CachedState([], null, null);
         turnContext.TurnState.Set(_cacheKey, cached);
     }
 
-    /// <summary>Writes the document if it changed; throws <see cref="StorageConflictException"/> if another turn wrote it first.</summary>
-    public async Task SaveChangesAsync(ITurnContext turnContext, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Reads the documents of several states (conversation and user) in one storage call: one round trip to the
+    /// database instead of one per state. States already read this turn are left as they are.
+    /// </summary>
+    public static async Task LoadAllAsync(ITurnContext turnContext, IReadOnlyList<BotState> states, CancellationToken cancellationToken = default)
+    {
+        foreach (var group in states.Where(s => turnContext.TurnState.Get<CachedState>(s._cacheKey) is null).GroupBy(s => s._storage))
+        {
+            var keyed = group.Select(s => (State: s, Key: s.GetStorageKey(turnContext))).ToList();
+            var items = await group.Key.ReadAsync([.. keyed.Select(k => k.Key).Distinct(StringComparer.Ordinal)], cancellationToken).ConfigureAwait(false);
+            foreach (var (state, key) in keyed)
+                turnContext.TurnState.Set(state._cacheKey, items.TryGetValue(key, out var item)
+                    ? new CachedState(JsonNode.Parse(item.Json)!.AsObject(), item.Json, item.ETag)
+                    : new CachedState([], null, null));
+        }
+    }
+
+    /// <summary>
+    /// Writes the changed documents of several states in one storage call (all or nothing); throws
+    /// <see cref="StorageConflictException"/> if another turn wrote one of them first.
+    /// </summary>
+    public static async Task SaveAllChangesAsync(ITurnContext turnContext, IReadOnlyList<BotState> states, CancellationToken cancellationToken = default)
+    {
+        foreach (var group in states.GroupBy(s => s._storage))
+        {
+            var changes = new Dictionary<string, StoreItem>(StringComparer.Ordinal);
+            foreach (var state in group)
+                if (state.PendingChange(turnContext) is { } change) changes[change.Key] = change.Item;
+            if (changes.Count == 0) continue;
+            await group.Key.WriteAsync(changes, cancellationToken).ConfigureAwait(false);
+            foreach (var state in group) turnContext.TurnState.Remove(state._cacheKey);
+        }
+    }
+
+    private (string Key, StoreItem Item)? PendingChange(ITurnContext turnContext)
     {
         var cached = turnContext.TurnState.Get<CachedState>(_cacheKey);
-        if (cached is null) return;
+        if (cached is null) return null;
         foreach (var (name, value) in cached.Typed)
         {
             if (value is JsonNode node && node.Parent == cached.Document) continue;
@@ -50,9 +84,14 @@ public abstract class BotState(IStorage storage, string contextName)
             };
         }
         var json = cached.Document.ToJsonString(Json);
-        if (json == cached.OriginalJson) return;
-        var key = GetStorageKey(turnContext);
-        await storage.WriteAsync(new Dictionary<string, StoreItem> { [key] = new(json, cached.ETag) }, cancellationToken).ConfigureAwait(false);
+        return json == cached.OriginalJson ? null : (GetStorageKey(turnContext), new StoreItem(json, cached.ETag));
+    }
+
+    /// <summary>Writes the document if it changed; throws <see cref="StorageConflictException"/> if another turn wrote it first.</summary>
+    public async Task SaveChangesAsync(ITurnContext turnContext, CancellationToken cancellationToken = default)
+    {
+        if (PendingChange(turnContext) is not { } change) return;
+        await _storage.WriteAsync(new Dictionary<string, StoreItem> { [change.Key] = change.Item }, cancellationToken).ConfigureAwait(false);
         turnContext.TurnState.Remove(_cacheKey);
     }
 
@@ -60,7 +99,7 @@ public abstract class BotState(IStorage storage, string contextName)
     public async Task DeleteAsync(ITurnContext turnContext, CancellationToken cancellationToken = default)
     {
         turnContext.TurnState.Remove(_cacheKey);
-        await storage.DeleteAsync([GetStorageKey(turnContext)], cancellationToken).ConfigureAwait(false);
+        await _storage.DeleteAsync([GetStorageKey(turnContext)], cancellationToken).ConfigureAwait(false);
     }
 
     internal async Task<T?> GetAsync<T>(ITurnContext turnContext, string name, Func<T>? defaultValue, CancellationToken ct)

@@ -10,10 +10,11 @@ namespace ChatSupport.Persistence.Stores;
 /// the response's start and outcome, and the follow-up schedule; stop and resume; and erasure on "delete my data".
 /// Residents are stored under their pseudonym; the channel's user id is kept only on the resident row (for sending).
 /// </summary>
-public sealed class EfResponseEventSink(ChatSupportDbContext db, ResidentKeys keys, TimeProvider clock) : IResponseEventSink
+public sealed class EfResponseEventSink(ChatSupportDbContext db, ResidentKeys keys, TimeProvider clock, TurnBatch? batch = null) : IResponseEventSink
 {
     public async Task WriteAsync(IReadOnlyList<ResponseEvent> events, CancellationToken cancellationToken = default)
     {
+        var answers = new List<AnswerRow>();
         foreach (var e in events)
         {
             var pseudonym = keys.Pseudonym(e.ResidentId);
@@ -32,7 +33,7 @@ public sealed class EfResponseEventSink(ChatSupportDbContext db, ResidentKeys ke
                         .OrderByDescending(r => r.CompletedAt).Select(r => r.Id).FirstOrDefaultAsync(cancellationToken).ConfigureAwait(false);
                     break;
                 case AnswerRecorded a:
-                    db.Answers.Add(ToRow(a, pseudonym));
+                    answers.Add(ToRow(a, pseudonym));
                     break;
                 case ResponseCompleted { Outcome: var o }:
                     await CompleteAsync(e, pseudonym, o, cancellationToken).ConfigureAwait(false);
@@ -43,13 +44,74 @@ public sealed class EfResponseEventSink(ChatSupportDbContext db, ResidentKeys ke
                     if (r.FollowUpsStopped) r.NextFollowUp = null;
                     break;
                 case IntentRaised { Intent: ResidentIntent.DeleteData }:
+                    await InsertAsync(answers, cancellationToken).ConfigureAwait(false);
+                    if (batch is not null) await batch.FlushAsync(cancellationToken).ConfigureAwait(false);
                     await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
                     await Erasure.EraseAsync(db, e.ResidentId, pseudonym, cancellationToken).ConfigureAwait(false);
                     db.AuditLog.Add(new AuditRow { At = clock.GetUtcNow(), Actor = "resident", Action = "erasure", Details = "every row of one resident erased at their request" });
                     break;
             }
         }
+        await InsertAsync(answers, cancellationToken).ConfigureAwait(false);
         await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Answers are most of what a turn writes: on PostgreSQL they go in as one plain INSERT (no change tracking);
+    /// on SQLite through the model, which knows how that provider stores decimals, dates and instants.
+    /// </summary>
+    private async Task InsertAsync(List<AnswerRow> answers, CancellationToken ct)
+    {
+        if (answers.Count == 0) return;
+        if (db.Database.IsSqlite())
+        {
+            db.Answers.AddRange(answers);
+        }
+        else if (batch is { IsDeferring: true })
+        {
+            // Sent with the turn's state writes, in one round trip before the commit.
+            var command = batch.Add(InsertSql(answers.Count));
+            AddAnswers(command.CreateParameter, command.Parameters, answers);
+        }
+        else
+        {
+            await using var scope = await ConnectionScope.OpenAsync(db, ct).ConfigureAwait(false);
+            await using var command = scope.Command();
+            command.CommandText = InsertSql(answers.Count);
+            AddAnswers(command.CreateParameter, command.Parameters, answers);
+            db.Counter?.Observe(command.CommandText);
+            await command.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+        }
+        answers.Clear();
+    }
+
+    private static string InsertSql(int rows) =>
+        "INSERT INTO answers (response_id, resident_id, question_id, answered_at, skipped, value_text, value_number, value_bool, value_date, value_list) VALUES "
+        + string.Join(", ", Enumerable.Range(0, rows).Select(n => $"(@r{n}, @s{n}, @q{n}, @a{n}, @k{n}, @t{n}, @n{n}, @b{n}, @d{n}, @l{n})"));
+
+    private static void AddAnswers(Func<System.Data.Common.DbParameter> create, System.Data.Common.DbParameterCollection parameters, List<AnswerRow> answers)
+    {
+        void Add(string name, int n, object? value)
+        {
+            var p = create();
+            p.ParameterName = name + n.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            p.Value = value ?? DBNull.Value;
+            parameters.Add(p);
+        }
+        for (var n = 0; n < answers.Count; n++)
+        {
+            var a = answers[n];
+            Add("@r", n, a.ResponseId);
+            Add("@s", n, a.ResidentId);
+            Add("@q", n, a.QuestionId);
+            Add("@a", n, a.AnsweredAt.ToUniversalTime());
+            Add("@k", n, a.Skipped);
+            Add("@t", n, a.ValueText);
+            Add("@n", n, a.ValueNumber);
+            Add("@b", n, a.ValueBool);
+            Add("@d", n, a.ValueDate);
+            Add("@l", n, a.ValueList);
+        }
     }
 
     private async Task CompleteAsync(ResponseEvent e, string pseudonym, QuestionnaireOutcome o, CancellationToken ct)

@@ -75,14 +75,8 @@ public sealed class DatabaseTurnRunner(
     private async Task<IReadOnlyList<Activity>> RunOnceAsync(Activity activity, CancellationToken ct)
     {
         await using var db = Database.Open(settings.ConnectionString);
-        await using var transaction = await db.Database.BeginTransactionAsync(ct).ConfigureAwait(false);
-        var storage = new EfStorage(db, clock);
-        var bot = new QuestionnaireBot(catalog, new ConversationState(storage), new UserState(storage),
-            new EfResponseHistory(db, keys), options.Value, new EfResponseEventSink(db, keys, clock));
         activity.Timestamp ??= clock.GetUtcNow();
-        var replies = await new BufferedAdapter().ProcessActivityAsync(activity, bot, ct).ConfigureAwait(false);
-        await transaction.CommitAsync(ct).ConfigureAwait(false);
-        return replies;
+        return await DatabaseTurn.RunAsync(db, catalog, keys, options.Value, clock, activity, cancellationToken: ct).ConfigureAwait(false);
     }
 }
 
