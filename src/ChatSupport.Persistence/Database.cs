@@ -49,12 +49,15 @@ public static class Database
 
     /// <summary>
     /// Connections are returned to the pool without the session reset (a statement of seven commands that PostgreSQL
-    /// runs on every checkout): ChatSupport sets no session state. A setting in the connection string wins.
+    /// runs on every checkout): ChatSupport sets no session state. The turn's statements are prepared automatically
+    /// (unprepared, they cost about a third of the throughput). A setting in the connection string wins.
     /// </summary>
     public static string Tuned(string connectionString)
     {
         var builder = new Npgsql.NpgsqlConnectionStringBuilder(connectionString);
         if (!connectionString.Contains("Reset On Close", StringComparison.OrdinalIgnoreCase)) builder.NoResetOnClose = true;
+        if (!connectionString.Contains("Max Auto Prepare", StringComparison.OrdinalIgnoreCase)) builder.MaxAutoPrepare = 64;
+        if (!connectionString.Contains("Auto Prepare Min Usages", StringComparison.OrdinalIgnoreCase)) builder.AutoPrepareMinUsages = 2;
         return builder.ConnectionString;
     }
 

@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 
 namespace ChatSupport.Benchmarks;
@@ -9,7 +8,9 @@ namespace ChatSupport.Benchmarks;
 /// Load on a running host: virtual residents each complete the COVID-19 self-check through POST /api/messages
 /// (expectReplies), one turn after another. Closed loop at a concurrency, or open loop at a fixed turn rate.
 /// Prints turns/s and the p50/p99 latency of a turn. Only for addresses on this machine.
-/// <code>load --url http://127.0.0.1:5090 --concurrency 8 --seconds 20 [--rate 200]</code>
+/// Both the host and this tool first run a warm-up (closed loop, not counted) so that neither is measured while
+/// its code is still being compiled.
+/// <code>load --url http://127.0.0.1:5090 --concurrency 8 --seconds 20 [--rate 200] [--warmup 5]</code>
 /// </summary>
 public static class LoadTool
 {
@@ -18,12 +19,15 @@ public static class LoadTool
 
     public static async Task<int> RunAsync(string[] args)
     {
-        string Arg(string name, string fallback) => args.SkipWhile(a => a != name).Skip(1).FirstOrDefault() ?? fallback;
+        // The last occurrence wins, so a script can override its defaults.
+        string Arg(string name, string fallback) => Array.LastIndexOf(args, name) is var at and >= 0 && at + 1 < args.Length ? args[at + 1] : fallback;
         var url = new Uri(Arg("--url", "http://127.0.0.1:5090"));
         if (!url.IsLoopback) { Console.Error.WriteLine("The load tool only targets this machine (loopback)."); return 2; }
         var concurrency = int.Parse(Arg("--concurrency", "8"), CultureInfo.InvariantCulture);
         var seconds = int.Parse(Arg("--seconds", "20"), CultureInfo.InvariantCulture);
         var rate = double.Parse(Arg("--rate", "0"), CultureInfo.InvariantCulture);
+        var warmup = int.Parse(Arg("--warmup", "5"), CultureInfo.InvariantCulture);
+        var recording = false;
 
         using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 256 }) { BaseAddress = url, Timeout = TimeSpan.FromSeconds(30) };
         var latencies = new List<double>();
@@ -37,10 +41,13 @@ public static class LoadTool
             var started = Stopwatch.GetTimestamp();
             try
             {
-                using var response = await http.PostAsJsonAsync("/api/messages", Activity(conversation, text));
+                // With a Content-Length, as the Bot Connector and LINE send their requests (not chunked).
+                using var content = new ByteArrayContent(System.Text.Encoding.UTF8.GetBytes(Activity(conversation, text).ToJsonString()));
+                content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json") { CharSet = "utf-8" };
+                using var response = await http.PostAsync("/api/messages", content);
                 var ok = response.IsSuccessStatusCode;
                 if (ok) await response.Content.ReadAsByteArrayAsync();
-                lock (latencies) latencies.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+                if (recording) lock (latencies) latencies.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
                 if (!ok) Interlocked.Increment(ref errors);
                 return ok;
             }
@@ -51,19 +58,34 @@ public static class LoadTool
             }
         }
 
-        if (rate <= 0)
+        async Task ClosedLoopAsync(int workers, string prefix)
         {
-            // Closed loop: each worker runs whole conversations back to back.
-            await Task.WhenAll(Enumerable.Range(0, concurrency).Select(async worker =>
+            await Task.WhenAll(Enumerable.Range(0, workers).Select(async worker =>
             {
                 for (var n = 0; clock.Elapsed < deadline; n++)
                 {
-                    var conversation = $"load-{worker}-{n}-{Guid.NewGuid():N}";
+                    var conversation = $"{prefix}-{worker}-{n}-{Guid.NewGuid():N}";
                     foreach (var text in Script)
                         if (clock.Elapsed >= deadline || !await TurnAsync(conversation, text)) break;
-                    Interlocked.Increment(ref conversations);
+                    if (recording) Interlocked.Increment(ref conversations);
                 }
             }));
+        }
+
+        if (warmup > 0)
+        {
+            deadline = TimeSpan.FromSeconds(warmup);
+            await ClosedLoopAsync(Math.Clamp(concurrency, 1, 8), "warmup");
+            if (errors > 0) { Console.Error.WriteLine($"{errors} errors during the warm-up."); return 1; }
+            deadline = TimeSpan.FromSeconds(seconds);
+            clock.Restart();
+        }
+        recording = true;
+
+        if (rate <= 0)
+        {
+            // Closed loop: each worker runs whole conversations back to back.
+            await ClosedLoopAsync(concurrency, "load");
         }
         else
         {

@@ -114,6 +114,24 @@ public sealed class BotFrameworkEndpointTests
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
     }
 
+    /// <summary>A body sent without a length (chunked) is counted as it is read: over the limit, 413 and nothing stored.</summary>
+    [Fact]
+    public async Task OversizedChunkedBody_Is413_WithProblemDetails()
+    {
+        await using var database = await TestDatabase.CreateAsync("sqlite");
+        await using var host = new WebHost(database);
+        var activity = WebHost.Activity(new string('あ', 300_000));
+        var content = new StreamContent(new MemoryStream(Encoding.UTF8.GetBytes(activity.ToJsonString())));
+        content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json");
+        var request = new HttpRequestMessage(HttpMethod.Post, "/api/messages") { Content = content };
+        request.Headers.TransferEncodingChunked = true;
+        var response = await host.CreateClient().SendAsync(request);
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        await using var db = database.Open();
+        Assert.Empty(db.StateDocuments);
+    }
+
     [Fact]
     public async Task UnknownActivityType_Is200AndIgnored()
     {

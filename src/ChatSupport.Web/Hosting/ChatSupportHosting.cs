@@ -68,17 +68,33 @@ public static class ChatSupportHosting
         {
             if (context.Request.ContentLength > limit)
             {
-                context.Response.StatusCode = StatusCodes.Status413PayloadTooLarge;
-                await context.RequestServices.GetRequiredService<IProblemDetailsService>().WriteAsync(new ProblemDetailsContext
-                {
-                    HttpContext = context,
-                    ProblemDetails = { Title = "The request body is too large.", Detail = $"At most {limit} bytes are accepted.", Status = StatusCodes.Status413PayloadTooLarge },
-                });
+                await TooLargeAsync(context, limit);
                 return;
             }
-            await next(context);
+            // A body without a length (chunked) is counted as it is read, on any server.
+            if (context.Request.ContentLength is null) context.Request.Body = new LimitedReadStream(context.Request.Body, limit);
+            try
+            {
+                await next(context);
+            }
+            catch (Exception e) when (!context.Response.HasStarted
+                && e is LimitedReadStream.TooLargeException or Microsoft.AspNetCore.Http.BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge })
+            {
+                await TooLargeAsync(context, limit);
+            }
         });
         return app;
+    }
+
+    private static async Task TooLargeAsync(HttpContext context, long limit)
+    {
+        context.Response.Clear();
+        context.Response.StatusCode = StatusCodes.Status413PayloadTooLarge;
+        await context.RequestServices.GetRequiredService<IProblemDetailsService>().WriteAsync(new ProblemDetailsContext
+        {
+            HttpContext = context,
+            ProblemDetails = { Title = "The request body is too large.", Detail = $"At most {limit} bytes are accepted.", Status = StatusCodes.Status413PayloadTooLarge },
+        });
     }
 
     /// <summary>Creates the SQLite folder if needed and applies the migrations of the configured database.</summary>
