@@ -13,6 +13,8 @@ public abstract class ChatSupportDbContext(DbContextOptions options) : DbContext
     public DbSet<ResponseRow> Responses => Set<ResponseRow>();
     public DbSet<AnswerRow> Answers => Set<AnswerRow>();
     public DbSet<AuditRow> AuditLog => Set<AuditRow>();
+    public DbSet<LineInboxRow> LineInbox => Set<LineInboxRow>();
+    public DbSet<LineOutboxRow> LineOutbox => Set<LineOutboxRow>();
 
     /// <summary>Where plain-SQL statements report themselves when the context was opened with a counter.</summary>
     internal StatementCounter? Counter { get; set; }
@@ -66,6 +68,36 @@ public abstract class ChatSupportDbContext(DbContextOptions options) : DbContext
             e.HasIndex(x => new { x.ResponseId, x.QuestionId }).IsUnique().HasDatabaseName("ux_answers_response_question");
             e.HasIndex(x => x.ResidentId).HasDatabaseName("ix_answers_resident");
             e.HasIndex(x => new { x.QuestionId, x.AnsweredAt }).HasDatabaseName("ix_answers_question_answered");
+            e.Property(x => x.SourceId).HasMaxLength(64);
+        });
+        modelBuilder.Entity<LineInboxRow>(e =>
+        {
+            e.ToTable("line_inbox");
+            e.HasKey(x => x.Id);
+            e.Property(x => x.TenantId).HasMaxLength(64);
+            e.Property(x => x.WebhookEventId).HasMaxLength(64);
+            e.Property(x => x.ConversationKey).HasMaxLength(200);
+            e.Property(x => x.EventType).HasMaxLength(32);
+            e.Property(x => x.ReplyToken).HasMaxLength(128);
+            e.Property(x => x.Status).HasMaxLength(16);
+            e.HasIndex(x => x.WebhookEventId).IsUnique().HasDatabaseName("ux_line_inbox_event");
+            // The processor lists pending events in arrival order, then takes each conversation's oldest; processed
+            // rows (most of the table) are not in these indexes.
+            e.HasIndex(x => x.Id).HasFilter("status = 'pending'").HasDatabaseName("ix_line_inbox_pending");
+            e.HasIndex(x => new { x.ConversationKey, x.Timestamp }).HasFilter("status = 'pending'").HasDatabaseName("ix_line_inbox_pending_conversation");
+        });
+        modelBuilder.Entity<LineOutboxRow>(e =>
+        {
+            e.ToTable("line_outbox");
+            e.HasKey(x => x.Id);
+            e.Property(x => x.TenantId).HasMaxLength(64);
+            e.Property(x => x.Recipient).HasMaxLength(64);
+            e.Property(x => x.RetryKey).HasMaxLength(36);
+            e.Property(x => x.ReplyToken).HasMaxLength(128);
+            e.Property(x => x.Status).HasMaxLength(16);
+            e.Property(x => x.LastError).HasMaxLength(300);
+            e.HasIndex(x => x.RetryKey).IsUnique().HasDatabaseName("ux_line_outbox_retry_key");
+            e.HasIndex(x => x.Id).HasFilter("status = 'pending'").HasDatabaseName("ix_line_outbox_pending");
         });
         modelBuilder.Entity<AuditRow>(e =>
         {

@@ -68,6 +68,8 @@ public sealed class AnswerRow
     public DateOnly? ValueDate { get; set; }
     /// <summary>Multiple choice: the option ids as a JSON array.</summary>
     public string? ValueList { get; set; }
+    /// <summary>The channel's id of the message that carried the answer (LINE message id), for "unsend".</summary>
+    public string? SourceId { get; set; }
 }
 
 /// <summary>Who did what and when (pseudonymous subject, never personal data).</summary>
@@ -79,4 +81,53 @@ public sealed class AuditRow
     public required string Action { get; set; }
     public string? Subject { get; set; }
     public string? Details { get; set; }
+}
+
+/// <summary>
+/// A LINE webhook event as received, kept until it has been processed (unique on LINE's webhook event id, so a
+/// redelivery is a no-op). The event's JSON (which may hold what the resident wrote) and its reply token are cleared
+/// once it is processed.
+/// </summary>
+public sealed class LineInboxRow
+{
+    public long Id { get; set; }
+    public required string TenantId { get; set; }
+    public required string WebhookEventId { get; set; }
+    /// <summary>Tenant and LINE source (user, group or room): events of one conversation are processed in order.</summary>
+    public required string ConversationKey { get; set; }
+    public required string EventType { get; set; }
+    public DateTimeOffset Timestamp { get; set; }
+    public DateTimeOffset ReceivedAt { get; set; }
+    public string? ReplyToken { get; set; }
+    public string? Payload { get; set; }
+    /// <summary>pending, done, ignored or failed.</summary>
+    public required string Status { get; set; }
+    public int Attempts { get; set; }
+    public DateTimeOffset? ProcessedAt { get; set; }
+}
+
+/// <summary>
+/// Messages to a LINE user decided by a committed turn, kept until LINE accepted them. The retry key is sent as
+/// X-Line-Retry-Key with every push of these messages, so a retry after a crash cannot deliver them twice.
+/// </summary>
+public sealed class LineOutboxRow
+{
+    public long Id { get; set; }
+    public required string TenantId { get; set; }
+    /// <summary>The LINE user (or group) id the messages go to.</summary>
+    public required string Recipient { get; set; }
+    /// <summary>A UUID: the X-Line-Retry-Key of the first request (later requests of the same messages derive theirs from it).</summary>
+    public required string RetryKey { get; set; }
+    public string? ReplyToken { get; set; }
+    /// <summary>When the reply token stops being usable (LINE: one minute after the event, less a margin).</summary>
+    public DateTimeOffset? ReplyBefore { get; set; }
+    /// <summary>The LINE message objects, a JSON array (at most five per request are sent).</summary>
+    public required string Messages { get; set; }
+    /// <summary>pending or failed (a row is deleted once LINE accepted all of its messages).</summary>
+    public required string Status { get; set; }
+    /// <summary>How many requests (of at most five messages) LINE has accepted, so a retry resumes after them.</summary>
+    public int SentBatches { get; set; }
+    public int Attempts { get; set; }
+    public string? LastError { get; set; }
+    public DateTimeOffset CreatedAt { get; set; }
 }

@@ -3,6 +3,7 @@ using ChatSupport.Web.Access;
 using ChatSupport.Web.Admin;
 using ChatSupport.Web.Health;
 using ChatSupport.Web.Hosting;
+using ChatSupport.Web.Line;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddChatSupport();
@@ -20,6 +21,7 @@ app.UseAuthorization();
 app.MapOpenApi().RequireAuthorization(Roles.Staff);
 app.MapHealthApi();
 app.MapBotFrameworkApi();
+app.MapLineWebhook();
 app.MapQuestionnaireListApi();
 app.MapResidentsAdminApi();
 

@@ -58,8 +58,20 @@ public sealed class QuestionnaireBot : IBot
 
         if (activity.Type == ActivityTypes.ConversationUpdate)
         {
-            if (activity.MembersAdded?.Any(m => m is not null && m.Id != activity.Recipient?.Id) == true && dc.ActiveDialog is null)
-                await BeginAsync(dc, Options.DefaultQuestionnaire, cancellationToken).ConfigureAwait(false);
+            if (activity.MembersAdded?.Any(m => m is not null && m.Id != activity.Recipient?.Id) == true)
+            {
+                if (dc.ActiveDialog is null)
+                {
+                    await BeginAsync(dc, Options.DefaultQuestionnaire, cancellationToken).ConfigureAwait(false);
+                }
+                else
+                {
+                    // A resident who comes back (LINE: unblocked the account) in the middle of a questionnaire.
+                    var texts = EngineTexts.For(await LocaleAsync(turnContext, cancellationToken).ConfigureAwait(false));
+                    await turnContext.SendActivityAsync(Activity.CreateMessageActivity(texts.WelcomeBack), cancellationToken).ConfigureAwait(false);
+                    await dc.RepromptDialogAsync(cancellationToken).ConfigureAwait(false);
+                }
+            }
         }
         else if (activity.Type == ActivityTypes.Message)
         {

@@ -81,7 +81,7 @@ internal sealed partial class QuestionnaireFlow(QuestionnaireDefinition definiti
         }
         var json = AnswerValues.ToJson(value);
         Answers(state)[question.Id] = json;
-        dc.Context.Events().Add(new AnswerRecorded(dc.Context.ResidentId(), dc.Context.Clock().Now, ResponseId(state), question.Id, json?.DeepClone(), skipped) { Type = question.Type });
+        dc.Context.Events().Add(new AnswerRecorded(dc.Context.ResidentId(), dc.Context.Clock().Now, ResponseId(state), question.Id, json?.DeepClone(), skipped) { Type = question.Type, SourceId = dc.Context.Activity.Id });
 
         var scope = await ScopeAsync(dc.Context, state, cancellationToken).ConfigureAwait(false);
         foreach (var emergency in definition.Emergencies)

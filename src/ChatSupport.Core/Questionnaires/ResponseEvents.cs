@@ -22,6 +22,9 @@ public sealed record AnswerRecorded(string ResidentId, DateTimeOffset At, string
 {
     /// <summary>The question's type, so a store files the value in the right typed column.</summary>
     public QuestionType Type { get; init; }
+
+    /// <summary>The id of the activity that carried the answer (LINE: the message id), so an unsent message's text can be deleted.</summary>
+    public string? SourceId { get; init; }
 }
 
 public sealed record ResponseCompleted(string ResidentId, DateTimeOffset At, QuestionnaireOutcome Outcome) : ResponseEvent(ResidentId, At);

@@ -15,16 +15,28 @@ namespace ChatSupport.Persistence.Stores;
 public static class DatabaseTurn
 {
     public static async Task<IReadOnlyList<Activity>> RunAsync(ChatSupportDbContext db, QuestionnaireCatalog catalog, ResidentKeys keys,
-        QuestionnaireBotOptions options, TimeProvider clock, Activity activity, IResponseHistory? history = null, CancellationToken cancellationToken = default)
+        QuestionnaireBotOptions options, TimeProvider clock, Activity activity, IResponseHistory? history = null, CancellationToken cancellationToken = default,
+        TurnHooks? hooks = null)
     {
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        if (hooks?.BeforeTurn is { } before && !await before(db, cancellationToken).ConfigureAwait(false)) return [];
         var batch = new TurnBatch(db);
         var storage = new EfStorage(db, clock, batch);
         var bot = new QuestionnaireBot(catalog, new ConversationState(storage), new UserState(storage),
             history ?? new EfResponseHistory(db, keys), options, new EfResponseEventSink(db, keys, clock, batch));
         var replies = await new BufferedAdapter().ProcessActivityAsync(activity, bot, cancellationToken).ConfigureAwait(false);
+        if (hooks?.BeforeCommit is { } after) await after(db, batch, replies, cancellationToken).ConfigureAwait(false);
         await batch.FlushAsync(cancellationToken).ConfigureAwait(false);
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
         return replies;
     }
 }
+
+/// <summary>
+/// Work a channel does in the turn's transaction: before the turn (return false to skip it, e.g. an event another
+/// process already handled) and before the commit (e.g. mark the event done and keep the replies to send), whose
+/// statements can join the turn's batch (<see cref="TurnBatch.ExecuteAsync"/>).
+/// </summary>
+public sealed record TurnHooks(
+    Func<ChatSupportDbContext, CancellationToken, Task<bool>>? BeforeTurn = null,
+    Func<ChatSupportDbContext, TurnBatch, IReadOnlyList<Activity>, CancellationToken, Task>? BeforeCommit = null);

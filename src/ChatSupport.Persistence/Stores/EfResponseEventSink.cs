@@ -86,8 +86,8 @@ public sealed class EfResponseEventSink(ChatSupportDbContext db, ResidentKeys ke
     }
 
     private static string InsertSql(int rows) =>
-        "INSERT INTO answers (response_id, resident_id, question_id, answered_at, skipped, value_text, value_number, value_bool, value_date, value_list) VALUES "
-        + string.Join(", ", Enumerable.Range(0, rows).Select(n => $"(@r{n}, @s{n}, @q{n}, @a{n}, @k{n}, @t{n}, @n{n}, @b{n}, @d{n}, @l{n})"));
+        "INSERT INTO answers (response_id, resident_id, question_id, answered_at, skipped, value_text, value_number, value_bool, value_date, value_list, source_id) VALUES "
+        + string.Join(", ", Enumerable.Range(0, rows).Select(n => $"(@r{n}, @s{n}, @q{n}, @a{n}, @k{n}, @t{n}, @n{n}, @b{n}, @d{n}, @l{n}, @o{n})"));
 
     private static void AddAnswers(Func<System.Data.Common.DbParameter> create, System.Data.Common.DbParameterCollection parameters, List<AnswerRow> answers)
     {
@@ -111,6 +111,7 @@ public sealed class EfResponseEventSink(ChatSupportDbContext db, ResidentKeys ke
             Add("@b", n, a.ValueBool);
             Add("@d", n, a.ValueDate);
             Add("@l", n, a.ValueList);
+            Add("@o", n, a.SourceId);
         }
     }
 
@@ -145,7 +146,7 @@ public sealed class EfResponseEventSink(ChatSupportDbContext db, ResidentKeys ke
 
     private static AnswerRow ToRow(AnswerRecorded a, string pseudonym)
     {
-        var row = new AnswerRow { ResponseId = a.ResponseId, ResidentId = pseudonym, QuestionId = a.QuestionId, AnsweredAt = a.At, Skipped = a.Skipped };
+        var row = new AnswerRow { ResponseId = a.ResponseId, ResidentId = pseudonym, QuestionId = a.QuestionId, AnsweredAt = a.At, Skipped = a.Skipped, SourceId = a.SourceId is { Length: <= 64 } id ? id : null };
         switch (a.Value?.GetValueKind())
         {
             case JsonValueKind.Number: row.ValueNumber = a.Value.GetValue<decimal>(); break;

@@ -47,6 +47,32 @@ public sealed class TurnBatch(ChatSupportDbContext db)
             if (keys[i] is { } key && batch.BatchCommands[i].RecordsAffected != 1) throw new StorageConflictException(key);
     }
 
+    /// <summary>
+    /// A statement of the turn: added to the batch where it defers, executed at once otherwise. Parameters are
+    /// <c>@name</c> → value pairs.
+    /// </summary>
+    public async Task ExecuteAsync(string sql, IReadOnlyDictionary<string, object?> parameters, CancellationToken cancellationToken)
+    {
+        if (IsDeferring)
+        {
+            var command = Add(sql);
+            foreach (var (name, value) in parameters) Parameter(command, name, value);
+            return;
+        }
+        await using var scope = await ConnectionScope.OpenAsync(db, cancellationToken).ConfigureAwait(false);
+        await using var direct = scope.Command();
+        direct.CommandText = sql;
+        foreach (var (name, value) in parameters)
+        {
+            var p = direct.CreateParameter();
+            p.ParameterName = name;
+            p.Value = value ?? DBNull.Value;
+            direct.Parameters.Add(p);
+        }
+        db.Counter?.Observe(sql);
+        await direct.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+
     internal static void Parameter(DbBatchCommand command, string name, object? value)
     {
         var p = command.CreateParameter();

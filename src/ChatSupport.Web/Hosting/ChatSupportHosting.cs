@@ -6,6 +6,7 @@ using ChatSupport.Persistence.Residents;
 using ChatSupport.Questionnaires;
 using ChatSupport.Web.Access;
 using ChatSupport.Web.Turns;
+using ChatSupport.Web.Line;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Options;
 using OpenTelemetry;
@@ -43,8 +44,10 @@ public static class ChatSupportHosting
         var telemetry = services.AddOpenTelemetry().WithMetrics(m => m.AddMeter(TurnMetrics.MeterName).AddAspNetCoreInstrumentation());
         // Exported only where a collector is configured (OTEL_EXPORTER_OTLP_ENDPOINT).
         if (!string.IsNullOrEmpty(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"])) telemetry.UseOtlpExporter();
-        services.AddSingleton<ITurnRunner, DatabaseTurnRunner>();
+        services.AddSingleton<DatabaseTurnRunner>();
+        services.AddSingleton<ITurnRunner>(sp => sp.GetRequiredService<DatabaseTurnRunner>());
         services.AddBotFrameworkChannel(builder.Configuration);
+        services.AddLineChannel();
         services.AddAccess();
         // The Bot Framework's JSON: camelCase, nulls left out, Japanese unescaped.
         services.ConfigureHttpJsonOptions(o =>

@@ -29,7 +29,10 @@ public sealed class DatabaseTurnRunner(
 {
     public const int MaxAttempts = 10;
 
-    public async Task<IReadOnlyList<Activity>> RunAsync(Activity activity, CancellationToken cancellationToken)
+    public Task<IReadOnlyList<Activity>> RunAsync(Activity activity, CancellationToken cancellationToken) => RunAsync(activity, null, cancellationToken);
+
+    /// <summary>A turn with a channel's own work in the same transaction (see <see cref="TurnHooks"/>); hooks may run more than once on retries.</summary>
+    public async Task<IReadOnlyList<Activity>> RunAsync(Activity activity, TurnHooks? hooks, CancellationToken cancellationToken, QuestionnaireBotOptions? botOptions = null)
     {
         var started = clock.GetTimestamp();
         var conversationKey = $"{activity.ChannelId}/{activity.Conversation?.Id}";
@@ -38,7 +41,7 @@ public sealed class DatabaseTurnRunner(
         {
             try
             {
-                var replies = await RunOnceAsync(activity, cancellationToken).ConfigureAwait(false);
+                var replies = await RunOnceAsync(activity, hooks, botOptions ?? options.Value, cancellationToken).ConfigureAwait(false);
                 metrics.Turn(activity.ChannelId, "committed", clock.GetElapsedTime(started));
                 return replies;
             }
@@ -72,11 +75,11 @@ public sealed class DatabaseTurnRunner(
         _ => false,
     };
 
-    private async Task<IReadOnlyList<Activity>> RunOnceAsync(Activity activity, CancellationToken ct)
+    private async Task<IReadOnlyList<Activity>> RunOnceAsync(Activity activity, TurnHooks? hooks, QuestionnaireBotOptions botOptions, CancellationToken ct)
     {
         await using var db = Database.Open(settings.ConnectionString);
         activity.Timestamp ??= clock.GetUtcNow();
-        return await DatabaseTurn.RunAsync(db, catalog, keys, options.Value, clock, activity, cancellationToken: ct).ConfigureAwait(false);
+        return await DatabaseTurn.RunAsync(db, catalog, keys, botOptions, clock, activity, cancellationToken: ct, hooks: hooks).ConfigureAwait(false);
     }
 }
 

@@ -50,6 +50,11 @@ namespace ChatSupport.Persistence.Migrations.Sqlite
                         .HasColumnType("INTEGER")
                         .HasColumnName("skipped");
 
+                    b.Property<string>("SourceId")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("source_id");
+
                     b.Property<bool?>("ValueBool")
                         .HasColumnType("INTEGER")
                         .HasColumnName("value_bool");
@@ -121,6 +126,160 @@ namespace ChatSupport.Persistence.Migrations.Sqlite
                     b.HasKey("Id");
 
                     b.ToTable("audit_log", (string)null);
+                });
+
+            modelBuilder.Entity("ChatSupport.Persistence.LineInboxRow", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("id");
+
+                    b.Property<int>("Attempts")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("attempts");
+
+                    b.Property<string>("ConversationKey")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("conversation_key");
+
+                    b.Property<string>("EventType")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("event_type");
+
+                    b.Property<string>("Payload")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("payload");
+
+                    b.Property<long?>("ProcessedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("processed_at");
+
+                    b.Property<long>("ReceivedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("received_at");
+
+                    b.Property<string>("ReplyToken")
+                        .HasMaxLength(128)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("reply_token");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("status");
+
+                    b.Property<string>("TenantId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("tenant_id");
+
+                    b.Property<long>("Timestamp")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("timestamp");
+
+                    b.Property<string>("WebhookEventId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("webhook_event_id");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Id")
+                        .HasDatabaseName("ix_line_inbox_pending")
+                        .HasFilter("status = 'pending'");
+
+                    b.HasIndex("WebhookEventId")
+                        .IsUnique()
+                        .HasDatabaseName("ux_line_inbox_event");
+
+                    b.HasIndex("ConversationKey", "Timestamp")
+                        .HasDatabaseName("ix_line_inbox_pending_conversation")
+                        .HasFilter("status = 'pending'");
+
+                    b.ToTable("line_inbox", (string)null);
+                });
+
+            modelBuilder.Entity("ChatSupport.Persistence.LineOutboxRow", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("id");
+
+                    b.Property<int>("Attempts")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("attempts");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("LastError")
+                        .HasMaxLength(300)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("last_error");
+
+                    b.Property<string>("Messages")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("messages");
+
+                    b.Property<string>("Recipient")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("recipient");
+
+                    b.Property<long?>("ReplyBefore")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("reply_before");
+
+                    b.Property<string>("ReplyToken")
+                        .HasMaxLength(128)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("reply_token");
+
+                    b.Property<string>("RetryKey")
+                        .IsRequired()
+                        .HasMaxLength(36)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("retry_key");
+
+                    b.Property<int>("SentBatches")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("sent_batches");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("status");
+
+                    b.Property<string>("TenantId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("tenant_id");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Id")
+                        .HasDatabaseName("ix_line_outbox_pending")
+                        .HasFilter("status = 'pending'");
+
+                    b.HasIndex("RetryKey")
+                        .IsUnique()
+                        .HasDatabaseName("ux_line_outbox_retry_key");
+
+                    b.ToTable("line_outbox", (string)null);
                 });
 
             modelBuilder.Entity("ChatSupport.Persistence.ResidentRow", b =>

@@ -1,0 +1,77 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace ChatSupport.Channels.Line;
+
+/// <summary>
+/// The tenants of one deployment (for example several prefectures), each with its own LINE channel:
+/// <c>Tenants:{id}:Line:ChannelSecret</c>, <c>…:ChannelAccessToken</c>, <c>…:ApiBaseUrl</c>, and the tenant's
+/// questionnaire, locale, time zone and follow-up hour. Environment variables such as
+/// <c>Tenants__kanagawa__Line__ChannelSecret</c> configure a tenant without a file.
+/// </summary>
+public sealed class TenantsOptions : Dictionary<string, TenantOptions>
+{
+    public const string SectionName = "Tenants";
+
+    public TenantsOptions() : base(StringComparer.OrdinalIgnoreCase) { }
+
+    /// <summary>Every problem of the configuration, for start-up validation (secrets are never quoted).</summary>
+    public IEnumerable<string> Problems()
+    {
+        foreach (var (id, tenant) in this)
+        {
+            if (!TenantOptions.IsValidId(id)) yield return $"Tenants:{id}: a tenant id is 1-32 characters a-z, 0-9, '-' or '_'.";
+            if (tenant.Line is not { } line) continue;
+            if (string.IsNullOrWhiteSpace(line.ChannelSecret)) yield return $"Tenants:{id}:Line:ChannelSecret is missing.";
+            if (string.IsNullOrWhiteSpace(line.ChannelAccessToken)) yield return $"Tenants:{id}:Line:ChannelAccessToken is missing.";
+            if (!Uri.TryCreate(line.ApiBaseUrl, UriKind.Absolute, out var api) || api.Scheme is not ("https" or "http"))
+                yield return $"Tenants:{id}:Line:ApiBaseUrl must be an absolute http(s) URL.";
+            if (!TimeZoneInfo.TryFindSystemTimeZoneById(tenant.TimeZoneId, out _)) yield return $"Tenants:{id}:TimeZoneId '{tenant.TimeZoneId}' is not a known time zone.";
+            if (tenant.FollowUpHour is < 0 or > 23) yield return $"Tenants:{id}:FollowUpHour must be 0-23.";
+        }
+    }
+}
+
+public sealed class TenantOptions
+{
+    public LineChannelOptions? Line { get; set; }
+    /// <summary>The questionnaire a new resident is offered (default: the host's Questionnaires:DefaultQuestionnaire).</summary>
+    public string? DefaultQuestionnaire { get; set; }
+    public string Locale { get; set; } = "ja";
+    public string TimeZoneId { get; set; } = "Asia/Tokyo";
+    [Range(0, 23)]
+    public int FollowUpHour { get; set; } = 10;
+
+    public static bool IsValidId(string id) =>
+        id.Length is > 0 and <= 32 && id.All(c => c is (>= 'a' and <= 'z') or (>= '0' and <= '9') or '-' or '_');
+}
+
+public sealed class LineChannelOptions
+{
+    public const string DefaultApiBaseUrl = "https://api.line.me";
+
+    /// <summary>Signs the webhook requests (x-line-signature). From the environment or user-secrets, never the repo.</summary>
+    public string ChannelSecret { get; set; } = "";
+    /// <summary>A long-lived channel access token for the Messaging API.</summary>
+    public string ChannelAccessToken { get; set; } = "";
+    public string ApiBaseUrl { get; set; } = DefaultApiBaseUrl;
+}
+
+/// <summary>How ChatSupport talks to LINE (all tenants): rate limits per endpoint, retries, reply-token margin.</summary>
+public sealed class LineClientOptions
+{
+    public const string SectionName = "Line";
+
+    /// <summary>Requests per second per endpoint, at LINE's published limits unless configured lower.</summary>
+    public Dictionary<string, int> RateLimits { get; set; } = new(StringComparer.OrdinalIgnoreCase)
+    {
+        ["reply"] = 2000, ["push"] = 2000, ["multicast"] = 200, ["profile"] = 2000, ["loading"] = 100, ["quota"] = 2000,
+    };
+
+    public int MaxRetries { get; set; } = 4;
+    public TimeSpan FirstRetryDelay { get; set; } = TimeSpan.FromMilliseconds(500);
+    public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(10);
+    /// <summary>A reply token is used only while the event is younger than this (LINE allows one minute).</summary>
+    public TimeSpan ReplyTokenLifetime { get; set; } = TimeSpan.FromSeconds(50);
+    /// <summary>Show LINE's loading animation when a turn takes longer than this.</summary>
+    public TimeSpan LoadingAnimationAfter { get; set; } = TimeSpan.FromSeconds(1);
+}

@@ -1,0 +1,111 @@
+﻿using Microsoft.EntityFrameworkCore.Migrations;
+
+#nullable disable
+
+namespace ChatSupport.Persistence.Migrations.Sqlite
+{
+    /// <inheritdoc />
+    public partial class LineChannel : Migration
+    {
+        /// <inheritdoc />
+        protected override void Up(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.AddColumn<string>(
+                name: "source_id",
+                table: "answers",
+                type: "TEXT",
+                maxLength: 64,
+                nullable: true);
+
+            migrationBuilder.CreateTable(
+                name: "line_inbox",
+                columns: table => new
+                {
+                    id = table.Column<long>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    tenant_id = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    webhook_event_id = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    conversation_key = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
+                    event_type = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
+                    timestamp = table.Column<long>(type: "INTEGER", nullable: false),
+                    received_at = table.Column<long>(type: "INTEGER", nullable: false),
+                    reply_token = table.Column<string>(type: "TEXT", maxLength: 128, nullable: true),
+                    payload = table.Column<string>(type: "TEXT", nullable: true),
+                    status = table.Column<string>(type: "TEXT", maxLength: 16, nullable: false),
+                    attempts = table.Column<int>(type: "INTEGER", nullable: false),
+                    processed_at = table.Column<long>(type: "INTEGER", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_line_inbox", x => x.id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "line_outbox",
+                columns: table => new
+                {
+                    id = table.Column<long>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    tenant_id = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    recipient = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    retry_key = table.Column<string>(type: "TEXT", maxLength: 36, nullable: false),
+                    reply_token = table.Column<string>(type: "TEXT", maxLength: 128, nullable: true),
+                    reply_before = table.Column<long>(type: "INTEGER", nullable: true),
+                    messages = table.Column<string>(type: "TEXT", nullable: false),
+                    status = table.Column<string>(type: "TEXT", maxLength: 16, nullable: false),
+                    sent_batches = table.Column<int>(type: "INTEGER", nullable: false),
+                    attempts = table.Column<int>(type: "INTEGER", nullable: false),
+                    last_error = table.Column<string>(type: "TEXT", maxLength: 300, nullable: true),
+                    created_at = table.Column<long>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_line_outbox", x => x.id);
+                });
+
+            migrationBuilder.CreateIndex(
+                name: "ix_line_inbox_pending",
+                table: "line_inbox",
+                column: "id",
+                filter: "status = 'pending'");
+
+            migrationBuilder.CreateIndex(
+                name: "ix_line_inbox_pending_conversation",
+                table: "line_inbox",
+                columns: new[] { "conversation_key", "timestamp" },
+                filter: "status = 'pending'");
+
+            migrationBuilder.CreateIndex(
+                name: "ux_line_inbox_event",
+                table: "line_inbox",
+                column: "webhook_event_id",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "ix_line_outbox_pending",
+                table: "line_outbox",
+                column: "id",
+                filter: "status = 'pending'");
+
+            migrationBuilder.CreateIndex(
+                name: "ux_line_outbox_retry_key",
+                table: "line_outbox",
+                column: "retry_key",
+                unique: true);
+        }
+
+        /// <inheritdoc />
+        protected override void Down(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.DropTable(
+                name: "line_inbox");
+
+            migrationBuilder.DropTable(
+                name: "line_outbox");
+
+            migrationBuilder.DropColumn(
+                name: "source_id",
+                table: "answers");
+        }
+    }
+}

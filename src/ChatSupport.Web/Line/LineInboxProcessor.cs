@@ -1,0 +1,277 @@
+using System.Collections.Concurrent;
+using System.Text.Json.Nodes;
+using ChatSupport.Activities;
+using ChatSupport.Channels.Line;
+using ChatSupport.Persistence;
+using ChatSupport.Persistence.Residents;
+using ChatSupport.Persistence.Stores;
+using ChatSupport.Questionnaires;
+using ChatSupport.Web.Hosting;
+using ChatSupport.Web.Turns;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace ChatSupport.Web.Line;
+
+/// <summary>
+/// Answers the events of the LINE inbox: each conversation's events one at a time in LINE's timestamp order (events
+/// that arrived within <see cref="LineInboxOptions.ReorderWindow"/> of each other are put in order first), several
+/// conversations at once. An event's turn, the event marked done and the replies to send commit in one transaction;
+/// the replies are sent after the commit. Unprocessed events are picked up again after a restart. On PostgreSQL an
+/// advisory lock per conversation keeps two servers from answering the same conversation at once.
+/// </summary>
+public sealed class LineInboxProcessor(
+    DatabaseSettings settings, DatabaseTurnRunner runner, LineSender sender, LineClient client, LineInboxSignal signal,
+    IOptionsMonitor<TenantsOptions> tenants, IOptions<QuestionnaireBotOptions> botOptions, IOptions<LineClientOptions> lineOptions,
+    IOptions<LineInboxOptions> inboxOptions, ResidentKeys keys, TimeProvider clock, ILogger<LineInboxProcessor> logger) : BackgroundService
+{
+    private readonly ConcurrentDictionary<string, Task> _busy = new(StringComparer.Ordinal);
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        if (!inboxOptions.Value.ProcessEvents)
+        {
+            logger.LogInformation("The LINE inbox is not processed here (LineInbox:ProcessEvents is false)");
+            return;
+        }
+        var lastSweep = DateTimeOffset.MinValue;
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            var wait = TimeSpan.FromSeconds(1);
+            try
+            {
+                wait = await DispatchAsync(stoppingToken);
+                if (clock.GetUtcNow() - lastSweep > TimeSpan.FromSeconds(5))
+                {
+                    lastSweep = clock.GetUtcNow();
+                    await sender.SweepAsync(stoppingToken);
+                }
+            }
+            catch (Exception e) when (!stoppingToken.IsCancellationRequested)
+            {
+                logger.LogError("The LINE inbox could not be read: {ErrorType}", e.GetType().Name);
+            }
+            try
+            {
+                await signal.WaitAsync(wait, stoppingToken);
+                // Workers finish often under load: look at most every 10 ms, not once per finished event.
+                await Task.Delay(TimeSpan.FromMilliseconds(10), stoppingToken);
+            }
+            catch (OperationCanceledException) { break; }
+        }
+        await Task.WhenAll(_busy.Values).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+    }
+
+    /// <summary>Starts a worker for each conversation with pending events; returns how long to wait before looking again.</summary>
+    private async Task<TimeSpan> DispatchAsync(CancellationToken ct)
+    {
+        await using var db = Database.Open(settings.ConnectionString);
+        var pending = await db.LineInbox.AsNoTracking().Where(r => r.Status == "pending").OrderBy(r => r.Id).Take(500)
+            .Select(r => new { r.ConversationKey, r.ReceivedAt }).ToListAsync(ct);
+        var now = clock.GetUtcNow();
+        var window = inboxOptions.Value.ReorderWindow;
+        var next = TimeSpan.FromSeconds(1);
+        foreach (var conversation in pending.GroupBy(p => p.ConversationKey))
+        {
+            if (_busy.ContainsKey(conversation.Key) || _busy.Count >= inboxOptions.Value.MaxConversationsAtOnce) continue;
+            var ready = conversation.Min(p => p.ReceivedAt) + window;
+            if (ready > now)
+            {
+                if (ready - now < next) next = ready - now;
+                continue;
+            }
+            var key = conversation.Key;
+            var worker = new TaskCompletionSource();
+            if (!_busy.TryAdd(key, worker.Task)) continue;
+            _ = Task.Run(async () =>
+            {
+                try { await ProcessConversationAsync(key, ct); }
+                catch (Exception e) when (!ct.IsCancellationRequested) { logger.LogError("A LINE conversation could not be processed: {ErrorType}", e.GetType().Name); }
+                finally
+                {
+                    _busy.TryRemove(key, out _);
+                    worker.SetResult();
+                    signal.Notify();
+                }
+            }, CancellationToken.None);
+        }
+        return next < TimeSpan.FromMilliseconds(20) ? TimeSpan.FromMilliseconds(20) : next;
+    }
+
+    private async Task ProcessConversationAsync(string conversationKey, CancellationToken ct)
+    {
+        for (var processed = 0; processed < 100 && !ct.IsCancellationRequested; processed++)
+        {
+            LineInboxRow? row;
+            await using (var db = Database.Open(settings.ConnectionString))
+                row = await db.LineInbox.AsNoTracking().Where(r => r.ConversationKey == conversationKey && r.Status == "pending")
+                    .OrderBy(r => r.Timestamp).ThenBy(r => r.Id).FirstOrDefaultAsync(ct);
+            if (row is null) return;
+            if (!await ProcessEventAsync(row, ct)) return; // held by another server, or failed: look again later
+        }
+    }
+
+    /// <summary>One event; false when it was not processed now (another server holds the conversation, or it failed).</summary>
+    private async Task<bool> ProcessEventAsync(LineInboxRow row, CancellationToken ct)
+    {
+        var tenant = tenants.CurrentValue.GetValueOrDefault(row.TenantId);
+        LineEvent? e = null;
+        try { if (row.Payload is not null && JsonNode.Parse(row.Payload) is JsonObject o) e = new LineEvent(o); }
+        catch (System.Text.Json.JsonException) { }
+        try
+        {
+            if (e is null || tenant?.Line is null)
+                return await SimpleAsync(row, "ignored", null, ct);
+            var options = TenantBotOptions(tenant);
+            if (LineActivityMapper.ToActivity(e, row.TenantId, tenant.Locale) is { } activity)
+                return await TurnAsync(row, e, activity, options, ct);
+            return e.Type switch
+            {
+                "unfollow" when e.UserId is { } user => await SimpleAsync(row, "done", db => db.Residents
+                    .Where(r => r.Id == Pseudonym(row.TenantId, user)).ExecuteUpdateAsync(s => s.SetProperty(r => r.Blocked, true), ct), ct),
+                "unsend" when e.UserId is { } user && e.UnsentMessageId is { } message => await SimpleAsync(row, "done", db => db.Answers
+                    .Where(a => a.ResidentId == Pseudonym(row.TenantId, user) && a.SourceId == message)
+                    .ExecuteUpdateAsync(s => s.SetProperty(a => a.ValueText, (string?)null), ct), ct),
+                _ => await LogIgnoredAsync(row, e, ct),
+            };
+        }
+        catch (Exception ex) when (!ct.IsCancellationRequested)
+        {
+            logger.LogError("LINE event {EventType} failed: {ErrorType}", row.EventType, ex.GetType().Name);
+            await using var db = Database.Open(settings.ConnectionString);
+            var attempts = row.Attempts + 1;
+            await db.LineInbox.Where(r => r.Id == row.Id).ExecuteUpdateAsync(s => s
+                .SetProperty(r => r.Attempts, attempts)
+                .SetProperty(r => r.Status, attempts >= inboxOptions.Value.MaxAttempts ? "failed" : "pending"), ct);
+            return false;
+        }
+    }
+
+    private async Task<bool> LogIgnoredAsync(LineInboxRow row, LineEvent e, CancellationToken ct)
+    {
+        logger.LogInformation("LINE event {EventType} ({Mode}) is not answered", e.Type.Length > 32 ? e.Type[..32] : e.Type, e.Mode);
+        return await SimpleAsync(row, "ignored", null, ct);
+    }
+
+    private string Pseudonym(string tenantId, string userId) => keys.Pseudonym($"{LineActivityMapper.ChannelId}:{LineActivityMapper.UserKey(tenantId, userId)}");
+
+    private QuestionnaireBotOptions TenantBotOptions(TenantOptions tenant)
+    {
+        var o = botOptions.Value;
+        return new QuestionnaireBotOptions
+        {
+            Path = o.Path,
+            DefaultQuestionnaire = tenant.DefaultQuestionnaire ?? o.DefaultQuestionnaire,
+            TimeZoneId = tenant.TimeZoneId,
+        };
+    }
+
+    /// <summary>An event that is not a turn: claim it, do its work, mark it, in one transaction.</summary>
+    private async Task<bool> SimpleAsync(LineInboxRow row, string status, Func<ChatSupportDbContext, Task>? work, CancellationToken ct)
+    {
+        await using var db = Database.Open(settings.ConnectionString);
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        if (!await ClaimAsync(db, row, ct)) return false;
+        if (work is not null) await work(db);
+        var batch = new TurnBatch(db);
+        await batch.ExecuteAsync(MarkSql, MarkParameters(db, row, status), ct);
+        await batch.FlushAsync(ct);
+        await transaction.CommitAsync(ct);
+        return true;
+    }
+
+    private async Task<bool> TurnAsync(LineInboxRow row, LineEvent e, Activity activity, QuestionnaireBotOptions options, CancellationToken ct)
+    {
+        OutboxMessage? outbox = null;
+        var claimed = false;
+        var delivered = sender.TakeDelivered();
+        var hooks = new TurnHooks(
+            BeforeTurn: async (db, token) =>
+            {
+                claimed = await ClaimAsync(db, row, token);
+                if (claimed && e.Type == "follow" && e.UserId is { } user)
+                    await db.Residents.Where(r => r.Id == Pseudonym(row.TenantId, user)).ExecuteUpdateAsync(s => s.SetProperty(r => r.Blocked, false), token);
+                return claimed;
+            },
+            BeforeCommit: async (db, batch, replies, token) =>
+            {
+                outbox = null;
+                await batch.ExecuteAsync(MarkSql, MarkParameters(db, row, "done"), token);
+                if (delivered.Count > 0)
+                    await batch.ExecuteAsync($"DELETE FROM line_outbox WHERE retry_key IN ({string.Join(", ", delivered.Select((_, i) => "@dk" + i))})",
+                        delivered.Select((k, i) => (Name: "@dk" + i, Value: (object?)k)).ToDictionary(p => p.Name, p => p.Value), token);
+                var messages = LineMessageRenderer.Render(replies);
+                if (messages.Count == 0) return;
+                var replyBefore = e.Timestamp + sender.ReplyTokenLifetime;
+                outbox = new OutboxMessage(row.TenantId, e.ChatId!, Guid.NewGuid().ToString("D"), e.ReplyToken, replyBefore, new JsonArray([.. messages]));
+                await batch.ExecuteAsync(
+                    "INSERT INTO line_outbox (tenant_id, recipient, retry_key, reply_token, reply_before, messages, status, sent_batches, attempts, created_at) " +
+                    "VALUES (@ot, @or, @ok, @orp, @ob, @om, 'pending', 0, 0, @oc)",
+                    new Dictionary<string, object?>
+                    {
+                        ["@ot"] = row.TenantId, ["@or"] = outbox.Recipient, ["@ok"] = outbox.RetryKey, ["@orp"] = e.ReplyToken,
+                        ["@ob"] = LineInboxStore.Instant(db, replyBefore), ["@om"] = outbox.Messages.ToJsonString(), ["@oc"] = LineInboxStore.Instant(db, clock.GetUtcNow()),
+                    }, token);
+            });
+
+        // LINE's loading animation if the turn takes a while (1:1 chats only).
+        using var finished = new CancellationTokenSource();
+        if (e.SourceType == "user" && e.UserId is { } chat)
+            _ = ShowLoadingLaterAsync(row.TenantId, chat, finished.Token);
+        await runner.RunAsync(activity, hooks, ct, options);
+        await finished.CancelAsync();
+        if (!claimed) return false;
+        sender.Deleted(delivered);
+        if (outbox is not null) await sender.SendAsync(outbox, ct);
+        return true;
+    }
+
+    private async Task ShowLoadingLaterAsync(string tenantId, string chatId, CancellationToken finished)
+    {
+        try
+        {
+            await Task.Delay(lineOptions.Value.LoadingAnimationAfter, finished);
+            await client.ShowLoadingAsync(tenantId, chatId, 10, CancellationToken.None);
+        }
+        catch (OperationCanceledException) { }
+    }
+
+    /// <summary>
+    /// The event is still pending and no other server holds its conversation (PostgreSQL: a transaction-scoped
+    /// advisory lock on the conversation key, taken without waiting).
+    /// </summary>
+    private static async Task<bool> ClaimAsync(ChatSupportDbContext db, LineInboxRow row, CancellationToken ct)
+    {
+        var sql = db.Database.IsNpgsql()
+            ? "SELECT status FROM line_inbox WHERE id = @id AND pg_try_advisory_xact_lock(hashtext(@key))"
+            : "SELECT status FROM line_inbox WHERE id = @id";
+        var connection = db.Database.GetDbConnection();
+        await using var command = connection.CreateCommand();
+        command.Transaction = Microsoft.EntityFrameworkCore.Storage.DbContextTransactionExtensions.GetDbTransaction(db.Database.CurrentTransaction!);
+        command.CommandText = sql;
+        var id = command.CreateParameter(); id.ParameterName = "@id"; id.Value = row.Id; command.Parameters.Add(id);
+        var key = command.CreateParameter(); key.ParameterName = "@key"; key.Value = row.ConversationKey; command.Parameters.Add(key);
+        return await command.ExecuteScalarAsync(ct) is "pending";
+    }
+
+    private const string MarkSql =
+        "UPDATE line_inbox SET status = @ms, payload = NULL, reply_token = NULL, processed_at = @mp, attempts = attempts + 1 WHERE id = @mi";
+
+    private Dictionary<string, object?> MarkParameters(ChatSupportDbContext db, LineInboxRow row, string status) => new()
+    {
+        ["@ms"] = status, ["@mp"] = LineInboxStore.Instant(db, clock.GetUtcNow()), ["@mi"] = row.Id,
+    };
+}
+
+/// <summary>How the LINE inbox is worked (<c>LineInbox:*</c>).</summary>
+public sealed class LineInboxOptions
+{
+    public const string SectionName = "LineInbox";
+    /// <summary>Whether this process answers the inbox (false: it only receives webhooks, another process answers).</summary>
+    public bool ProcessEvents { get; set; } = true;
+    /// <summary>Events of a conversation that arrive within this time of each other are answered in LINE's timestamp order.</summary>
+    public TimeSpan ReorderWindow { get; set; } = TimeSpan.FromMilliseconds(150);
+    public int MaxConversationsAtOnce { get; set; } = 16;
+    /// <summary>An event that failed this many times is set aside as failed (and logged).</summary>
+    public int MaxAttempts { get; set; } = 5;
+}

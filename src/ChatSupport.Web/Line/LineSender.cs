@@ -1,0 +1,123 @@
+using System.Collections.Concurrent;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json.Nodes;
+using ChatSupport.Channels.Line;
+using ChatSupport.Persistence;
+using ChatSupport.Web.Hosting;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace ChatSupport.Web.Line;
+
+/// <summary>Messages a committed turn decided to send (a row of <c>line_outbox</c>).</summary>
+public sealed record OutboxMessage(string TenantId, string Recipient, string RetryKey, string? ReplyToken, DateTimeOffset? ReplyBefore, JsonArray Messages, int SentBatches = 0);
+
+/// <summary>
+/// Sends what committed turns decided: with the reply token while it is fresh (free), otherwise (or if LINE refuses
+/// the token) by push with the outbox row's retry key, so a retry, a restart or a second server cannot deliver the
+/// same messages twice (LINE answers 409 for a key it accepted, which counts as delivered). More than five messages
+/// go in several requests, each with its own key derived from the row's. A row is deleted once everything is
+/// accepted, in the transaction of a later turn (so an event costs two commits: its inbox insert and its turn), or by
+/// the sweep when the inbox is quiet; a row not delivered stays for the sweep, which retries rows left behind (a
+/// crash after the commit, LINE unavailable) by push.
+/// </summary>
+public sealed class LineSender(LineClient client, DatabaseSettings settings, IOptions<LineClientOptions> options, TimeProvider clock, ILogger<LineSender> logger)
+{
+    private readonly ConcurrentDictionary<string, byte> _inFlight = new(StringComparer.Ordinal);
+    /// <summary>Rows whose messages LINE accepted, until their deletion commits (the sweep must not send them again).</summary>
+    private readonly ConcurrentDictionary<string, byte> _delivered = new(StringComparer.Ordinal);
+
+    public async Task<bool> SendAsync(OutboxMessage m, CancellationToken ct)
+    {
+        if (!_inFlight.TryAdd(m.RetryKey, 0)) return false;
+        try
+        {
+            var batches = LineMessageRenderer.Pack([.. m.Messages.OfType<JsonObject>()]);
+            for (var i = m.SentBatches; i < batches.Count; i++)
+            {
+                LineResult result;
+                if (i == 0 && m.ReplyToken is not null && clock.GetUtcNow() < m.ReplyBefore)
+                {
+                    result = await client.ReplyAsync(m.TenantId, m.ReplyToken, batches[i], ct);
+                    // A spent or stale token, or LINE unavailable for the reply: the messages still go, by push.
+                    if (!result.Delivered && (result.InvalidReplyToken || result.Status is 0 or >= 500))
+                        result = await client.PushAsync(m.TenantId, m.Recipient, batches[i], KeyFor(m.RetryKey, i), ct);
+                }
+                else
+                {
+                    result = await client.PushAsync(m.TenantId, m.Recipient, batches[i], KeyFor(m.RetryKey, i), ct);
+                }
+                if (!result.Delivered)
+                {
+                    await FailedAsync(m.RetryKey, i, result, ct);
+                    return false;
+                }
+            }
+            _delivered.TryAdd(m.RetryKey, 0);
+            return true;
+        }
+        finally
+        {
+            _inFlight.TryRemove(m.RetryKey, out _);
+        }
+    }
+
+    /// <summary>The retry key of request <paramref name="index"/> of a row: the row's key, then keys derived from it.</summary>
+    public static Guid KeyFor(string retryKey, int index)
+    {
+        if (index == 0) return Guid.Parse(retryKey);
+        var hash = SHA256.HashData(Encoding.UTF8.GetBytes($"{retryKey}/{index}"));
+        hash[6] = (byte)((hash[6] & 0x0F) | 0x40); // version 4 layout
+        hash[8] = (byte)((hash[8] & 0x3F) | 0x80); // RFC 4122 variant
+        return new Guid(hash.AsSpan(0, 16), bigEndian: true);
+    }
+
+    private async Task FailedAsync(string retryKey, int sentBatches, LineResult result, CancellationToken ct)
+    {
+        // Other 4xx are final (the request itself is wrong, or the user cannot be reached); 429/5xx/timeouts were retried and are tried again later.
+        var final = result.Status is >= 400 and < 500 and not 429 and not 409;
+        await using var db = Database.Open(settings.ConnectionString);
+        await db.LineOutbox.Where(r => r.RetryKey == retryKey).ExecuteUpdateAsync(s => s
+            .SetProperty(r => r.SentBatches, sentBatches)
+            .SetProperty(r => r.Attempts, r => r.Attempts + 1)
+            .SetProperty(r => r.ReplyToken, (string?)null)
+            .SetProperty(r => r.Status, final ? "failed" : "pending")
+            .SetProperty(r => r.LastError, $"{result.Status} {result.Error} (request id {result.RequestId})"), ct);
+        logger.LogWarning("Sending to LINE failed ({Status}, request id {RequestId}); {Outcome}", result.Status, result.RequestId, final ? "given up" : "will retry");
+    }
+
+    /// <summary>
+    /// Rows of delivered messages to delete in the caller's transaction (a turn's): no commit of their own while turns
+    /// are running. Call <see cref="Deleted"/> once that transaction committed.
+    /// </summary>
+    public IReadOnlyList<string> TakeDelivered(int max = 200) => [.. _delivered.Keys.Take(max)];
+
+    public void Deleted(IEnumerable<string> keys)
+    {
+        foreach (var key in keys) _delivered.TryRemove(key, out _);
+    }
+
+    /// <summary>Deletes the rows of delivered messages that no turn took with it (when the inbox is quiet), in one commit.</summary>
+    public async Task FlushDeliveredAsync(CancellationToken ct)
+    {
+        var keys = TakeDelivered(500);
+        if (keys.Count == 0) return;
+        await using var db = Database.Open(settings.ConnectionString);
+        await db.LineOutbox.Where(r => keys.Contains(r.RetryKey)).ExecuteDeleteAsync(ct);
+        Deleted(keys);
+    }
+
+    /// <summary>Sends again what was left behind: pending rows older than a few seconds that no send of this process holds.</summary>
+    public async Task SweepAsync(CancellationToken ct)
+    {
+        await FlushDeliveredAsync(ct);
+        await using var db = Database.Open(settings.ConnectionString);
+        var before = clock.GetUtcNow() - TimeSpan.FromSeconds(5);
+        var rows = await db.LineOutbox.AsNoTracking().Where(r => r.Status == "pending").OrderBy(r => r.Id).Take(200).ToListAsync(ct);
+        foreach (var r in rows.Where(r => r.CreatedAt < before && !_inFlight.ContainsKey(r.RetryKey) && !_delivered.ContainsKey(r.RetryKey)))
+            await SendAsync(new OutboxMessage(r.TenantId, r.Recipient, r.RetryKey, null, null, (JsonArray)JsonNode.Parse(r.Messages)!, r.SentBatches), ct);
+    }
+
+    public TimeSpan ReplyTokenLifetime => options.Value.ReplyTokenLifetime;
+}

@@ -1,0 +1,114 @@
+using ChatSupport.Channels.Line;
+using ChatSupport.Persistence;
+using ChatSupport.Web.Hosting;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace ChatSupport.Web.Line;
+
+/// <summary>
+/// <c>POST /webhooks/line/{tenantId}</c>: the signature is checked on the raw bytes before anything is parsed (401,
+/// nothing stored); every event is kept in the inbox (unique on its webhook event id, so a redelivery or a duplicate
+/// is a no-op) in one commit, and the request is answered at once; the inbox processor answers the residents.
+/// </summary>
+public static class LineWebhookApi
+{
+    public static IEndpointRouteBuilder MapLineWebhook(this IEndpointRouteBuilder app)
+    {
+        app.MapPost("/webhooks/line/{tenantId}", ReceiveAsync)
+            .AllowAnonymous() // LINE signs its requests; the signature is the authentication
+            .WithName("LineWebhook")
+            .WithSummary("LINE webhook of a tenant: signed events are kept in the inbox and answered asynchronously.")
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge);
+        return app;
+    }
+
+    private static async Task<Results<Ok, ProblemHttpResult>> ReceiveAsync(string tenantId, HttpRequest request,
+        IOptionsMonitor<TenantsOptions> tenants, DatabaseSettings settings, LineInboxSignal signal, TimeProvider clock, CancellationToken ct)
+    {
+        if (!tenants.CurrentValue.TryGetValue(tenantId, out var tenant) || tenant.Line is null)
+            return TypedResults.Problem(title: "Unknown tenant.", statusCode: StatusCodes.Status404NotFound);
+        using var buffer = new MemoryStream();
+        await request.Body.CopyToAsync(buffer, ct);
+        var body = buffer.GetBuffer().AsMemory(0, (int)buffer.Length);
+        if (!LineSignature.IsValid(body.Span, request.Headers["x-line-signature"].ToString(), tenant.Line.ChannelSecret))
+            return TypedResults.Problem(title: "The signature is missing or wrong.", statusCode: StatusCodes.Status401Unauthorized);
+        LineCallback callback;
+        try
+        {
+            callback = LineCallback.Parse(body.Span);
+        }
+        catch (FormatException e)
+        {
+            return TypedResults.Problem(title: "The body is not a LINE webhook request.", detail: e.Message, statusCode: StatusCodes.Status400BadRequest);
+        }
+        if (callback.Events.Count == 0) return TypedResults.Ok(); // LINE's verification request
+        await using var db = Database.Open(settings.ConnectionString);
+        await LineInboxStore.InsertAsync(db, tenantId, callback.Events, clock.GetUtcNow(), ct);
+        signal.Notify();
+        return TypedResults.Ok();
+    }
+}
+
+/// <summary>Wakes the inbox processor when events arrive (it also looks on its own every second).</summary>
+public sealed class LineInboxSignal
+{
+    private readonly SemaphoreSlim _signal = new(0, 1);
+
+    public void Notify()
+    {
+        try { if (_signal.CurrentCount == 0) _signal.Release(); }
+        catch (SemaphoreFullException) { }
+    }
+
+    public Task WaitAsync(TimeSpan timeout, CancellationToken ct) => _signal.WaitAsync(timeout, ct);
+}
+
+/// <summary>The inbox and outbox tables in plain SQL (the same statements on PostgreSQL and SQLite).</summary>
+public static class LineInboxStore
+{
+    public static object Instant(ChatSupportDbContext db, DateTimeOffset t) => db.Database.IsSqlite() ? t.UtcTicks : t.ToUniversalTime();
+
+    /// <summary>One statement for all events of a request; an event already in the inbox is left as it is.</summary>
+    public static async Task InsertAsync(ChatSupportDbContext db, string tenantId, IReadOnlyList<LineEvent> events, DateTimeOffset now, CancellationToken ct)
+    {
+        var connection = db.Database.GetDbConnection();
+        await db.Database.OpenConnectionAsync(ct);
+        try
+        {
+            await using var command = connection.CreateCommand();
+            var rows = new List<string>();
+            void Add(string name, object? value)
+            {
+                var p = command.CreateParameter();
+                p.ParameterName = name;
+                p.Value = value ?? DBNull.Value;
+                command.Parameters.Add(p);
+            }
+            for (var i = 0; i < events.Count; i++)
+            {
+                var e = events[i];
+                rows.Add($"(@t{i}, @w{i}, @c{i}, @y{i}, @s{i}, @r{i}, @k{i}, @p{i}, 'pending', 0)");
+                Add("@t" + i, tenantId);
+                Add("@w" + i, e.WebhookEventId);
+                Add("@c" + i, LineActivityMapper.UserKey(tenantId, e.ChatId ?? "-"));
+                Add("@y" + i, e.Type.Length > 32 ? e.Type[..32] : e.Type);
+                Add("@s" + i, Instant(db, e.Timestamp));
+                Add("@r" + i, Instant(db, now));
+                Add("@k" + i, e.ReplyToken is { Length: <= 128 } token ? token : null);
+                Add("@p" + i, e.Json.ToJsonString());
+            }
+            command.CommandText = "INSERT INTO line_inbox (tenant_id, webhook_event_id, conversation_key, event_type, timestamp, received_at, reply_token, payload, status, attempts) VALUES "
+                + string.Join(", ", rows) + " ON CONFLICT (webhook_event_id) DO NOTHING";
+            await command.ExecuteNonQueryAsync(ct);
+        }
+        finally
+        {
+            await db.Database.CloseConnectionAsync();
+        }
+    }
+}

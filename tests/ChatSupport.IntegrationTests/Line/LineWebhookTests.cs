@@ -1,0 +1,223 @@
+using System.Net;
+using System.Text;
+using System.Text.Json.Nodes;
+using ChatSupport.Channels.Line;
+using ChatSupport.Tests.Line;
+using Microsoft.EntityFrameworkCore;
+
+namespace ChatSupport.IntegrationTests.Line;
+
+/// <summary>The LINE channel end to end: signed webhooks into the real host and database, replies at the mock LINE API.</summary>
+public sealed class LineWebhookTests
+{
+    private static async Task<(TestDatabase Db, LineApiMock Mock, WebHost Host)> StartAsync(string provider, IReadOnlyDictionary<string, string>? extra = null)
+    {
+        var db = await TestDatabase.CreateAsync(provider);
+        var mock = await LineApiMock.StartAsync(LineTenant.Token);
+        var host = new WebHost(db, settings: LineTenant.Settings(mock, extra));
+        return (db, mock, host);
+    }
+
+    private static async Task<Dictionary<string, long>> CountRowsAsync(TestDatabase database)
+    {
+        await using var db = database.Open();
+        return new()
+        {
+            ["residents"] = await db.Residents.LongCountAsync(), ["state"] = await db.StateDocuments.LongCountAsync(),
+            ["responses"] = await db.Responses.LongCountAsync(), ["answers"] = await db.Answers.LongCountAsync(),
+            ["inbox"] = await db.LineInbox.LongCountAsync(), ["outbox"] = await db.LineOutbox.LongCountAsync(), ["audit"] = await db.AuditLog.LongCountAsync(),
+        };
+    }
+
+    [Theory]
+    [InlineData("postgres")]
+    [InlineData("sqlite")]
+    public async Task SelfCheck_ByButtonsAndByTyping_RepliesArriveAtLine(string provider)
+    {
+        var (database, mock, host) = await StartAsync(provider);
+        await using var databaseScope = database; await using var mockScope = mock; await using var hostScope = host;
+        var resident = new LineResident(host.CreateClient(), mock);
+
+        var greeting = await resident.SayAsync(resident.Follow());
+        Assert.Contains(greeting, m => ((string?)m!["text"])?.Contains("同意") == true);
+        var consent = await resident.SayAsync(resident.Postback(LineResident.DataOf(greeting, "同意する")));
+        var symptoms = await resident.SayAsync(resident.Postback(LineResident.DataOf(consent, "1日前から")));
+        var age = await resident.SayAsync(resident.Text("無し"));                 // typed instead of tapped
+        var sex = await resident.SayAsync(resident.Text("７０"));                 // full-width digits
+        var job = await resident.SayAsync(resident.Postback(LineResident.DataOf(sex, "男性")));
+        var conditions = await resident.SayAsync(resident.Postback(LineResident.DataOf(job, "無職")));
+        var postal = await resident.SayAsync(resident.Postback(LineResident.DataOf(conditions, "下記いずれも該当なし")));
+        var behaviours = await resident.SayAsync(resident.Text("２２０－００１２"));
+        var advice = await resident.SayAsync(resident.Postback(LineResident.DataOf(behaviours, "いずれも行っていない")));
+        Assert.Contains(advice, m => ((string?)m!["text"])?.Contains("横浜市") == true);
+        Assert.NotEmpty(symptoms); Assert.NotEmpty(age);
+
+        Assert.Empty(mock.SpecViolations);
+        Assert.All(mock.Requests, r => Assert.Equal("Bearer " + LineTenant.Token, r.Headers["Authorization"]));
+        // No LINE user id, reply token or typed answer in any log line.
+        Assert.DoesNotContain(host.Logs, l => l.Contains(resident.UserId) || l.Contains("２２０－００１２") || l.Contains("reply-"));
+        await using var db = database.Open();
+        var answers = await db.Answers.ToListAsync();
+        Assert.Contains(answers, a => a.QuestionId == "age" && a.ValueNumber == 70);
+        Assert.Equal(8, answers.Count);
+        Assert.False(string.IsNullOrEmpty((await db.Responses.SingleAsync()).QuestionnaireVersion));
+        // Processed events keep nothing of what was written, and delivered messages are gone from the outbox.
+        await WaitUntilAsync(async () => await db.LineOutbox.CountAsync() == 0);
+        Assert.All(await db.LineInbox.ToListAsync(), r => { Assert.Equal("done", r.Status); Assert.Null(r.Payload); Assert.Null(r.ReplyToken); });
+    }
+
+    [Fact]
+    public async Task ABadSignature_Is401_AndChangesNothing()
+    {
+        var (database, mock, host) = await StartAsync("postgres");
+        await using var databaseScope = database; await using var mockScope = mock; await using var hostScope = host;
+        var resident = new LineResident(host.CreateClient(), mock);
+        var before = await CountRowsAsync(database);
+        var body = LineResident.Body(resident.Text("はい"));
+        Assert.Equal(HttpStatusCode.Unauthorized, (await resident.PostAsync(body, signature: "")).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await resident.PostAsync(body, signature: LineSignature.Sign(body, "another-secret"))).StatusCode);
+        var tampered = (byte[])body.Clone(); tampered[^3] ^= 1;
+        var response = await resident.PostAsync(tampered, signature: LineSignature.Sign(body, LineTenant.Secret));
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        await Task.Delay(300);
+        Assert.Equal(before, await CountRowsAsync(database));
+        Assert.Empty(mock.Requests);
+    }
+
+    [Fact]
+    public async Task UnknownTenant_Is404_MalformedBody_Is400_Verification_Is200()
+    {
+        var (database, mock, host) = await StartAsync("sqlite");
+        await using var databaseScope = database; await using var mockScope = mock; await using var hostScope = host;
+        var resident = new LineResident(host.CreateClient(), mock);
+        Assert.Equal(HttpStatusCode.NotFound, (await resident.PostAsync(LineResident.Body(), tenantId: "nowhere")).StatusCode);
+        var notJson = "{\"events\": [oops"u8.ToArray();
+        var bad = await resident.PostAsync(notJson);
+        Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
+        Assert.Equal("application/problem+json", bad.Content.Headers.ContentType?.MediaType);
+        Assert.Equal(HttpStatusCode.OK, (await resident.PostAsync(LineResident.Body())).StatusCode);
+        Assert.Equal(0, (await CountRowsAsync(database))["inbox"]);
+    }
+
+    [Fact]
+    public async Task ARedeliveredEvent_ChangesNothing_AndSendsNothing()
+    {
+        var (database, mock, host) = await StartAsync("postgres");
+        await using var databaseScope = database; await using var mockScope = mock; await using var hostScope = host;
+        var resident = new LineResident(host.CreateClient(), mock);
+        var follow = resident.Follow();
+        await resident.SayAsync(follow);
+        var consent = resident.Postback("同意する");
+        await resident.SayAsync(consent);
+        var before = await CountRowsAsync(database);
+        var sent = mock.Requests.Count(r => r.Status == 200);
+
+        var again = (JsonObject)consent.DeepClone();
+        again["deliveryContext"] = new JsonObject { ["isRedelivery"] = true };
+        Assert.Equal(HttpStatusCode.OK, (await resident.PostAsync(LineResident.Body(again))).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await resident.PostAsync(LineResident.Body(again, (JsonObject)follow.DeepClone()))).StatusCode);
+        await Task.Delay(1500);
+        Assert.Equal(sent, mock.Requests.Count(r => r.Status == 200));
+        Assert.Equal(before, await CountRowsAsync(database));
+    }
+
+    [Fact]
+    public async Task A429FromLine_IsRetried_AndTheResidentReceivesTheMessageOnce()
+    {
+        var (database, mock, host) = await StartAsync("postgres");
+        await using var databaseScope = database; await using var mockScope = mock; await using var hostScope = host;
+        var resident = new LineResident(host.CreateClient(), mock);
+        mock.FailNext("/v2/bot/message/reply", 429, 1, TimeSpan.FromSeconds(1));
+        var follow = resident.Follow();
+        await resident.SayAsync(follow);
+        var replies = mock.Requests.Where(r => r.Path == "/v2/bot/message/reply").ToList();
+        Assert.Equal([429, 200], replies.Select(r => r.Status));
+        Assert.True(replies[1].At - replies[0].At >= TimeSpan.FromSeconds(0.9), "Retry-After was not honoured");
+
+        // A stale reply token: the answer goes by push with a retry key; a 500 is retried with the same key, delivered once.
+        mock.FailNext("/v2/bot/message/push", 500, 1);
+        var late = resident.Postback("同意する");
+        late["timestamp"] = DateTimeOffset.UtcNow.AddMinutes(-2).ToUnixTimeMilliseconds();
+        await resident.SayAsync(late);
+        var pushes = mock.Requests.Where(r => r.Path == "/v2/bot/message/push").ToList();
+        Assert.Equal([500, 200], pushes.Select(r => r.Status));
+        Assert.Equal(pushes[0].Headers["X-Line-Retry-Key"], pushes[1].Headers["X-Line-Retry-Key"]);
+        Assert.True(Guid.TryParse(pushes[1].Headers["X-Line-Retry-Key"], out _));
+        Assert.Empty(mock.SpecViolations);
+    }
+
+    [Fact]
+    public async Task StoppingRightAfterThe200_StillAnswersTheResident()
+    {
+        await using var database = await TestDatabase.CreateAsync("postgres");
+        await using var mock = await LineApiMock.StartAsync(LineTenant.Token);
+        JsonObject follow;
+        await using (var receiver = new WebHost(database, settings: LineTenant.Settings(mock, new Dictionary<string, string> { ["LineInbox:ProcessEvents"] = "false" })))
+        {
+            var resident = new LineResident(receiver.CreateClient(), mock, userId: "U0123456789abcdef0123456789abcdef");
+            follow = resident.Follow();
+            Assert.Equal(HttpStatusCode.OK, (await resident.PostAsync(LineResident.Body(follow))).StatusCode);
+            await Task.Delay(500);
+            Assert.Empty(mock.Requests);
+        } // the process stops with the event in its inbox
+
+        await using var restarted = new WebHost(database, settings: LineTenant.Settings(mock));
+        restarted.CreateClient(); // starts the host, whose processor finds the event
+        var reply = await mock.WaitForAsync(r => r.Status == 200 && (string?)r.Body?["replyToken"] == (string?)follow["replyToken"], TimeSpan.FromSeconds(20));
+        Assert.Contains(reply.Body!["messages"]!.AsArray(), m => ((string?)m!["text"])?.Contains("同意") == true);
+    }
+
+    [Fact]
+    public async Task EventsOfSeveralUsers_InOneRequest_AreAnsweredInTimestampOrder()
+    {
+        var (database, mock, host) = await StartAsync("postgres");
+        await using var databaseScope = database; await using var mockScope = mock; await using var hostScope = host;
+        var client = host.CreateClient();
+        var a = new LineResident(client, mock);
+        var b = new LineResident(client, mock);
+        await a.SayAsync(a.Follow());
+        await b.SayAsync(b.Follow());
+        var t = DateTimeOffset.UtcNow;
+        // LINE may deliver out of order: a's "restart" (later) comes before a's consent (earlier) in the request.
+        var consent = a.Postback("同意する"); consent["timestamp"] = t.ToUnixTimeMilliseconds();
+        var help = a.Text("ヘルプ"); help["timestamp"] = t.AddSeconds(1).ToUnixTimeMilliseconds();
+        var bConsent = b.Postback("同意する");
+        Assert.Equal(HttpStatusCode.OK, (await a.PostAsync(LineResident.Body(help, bConsent, consent))).StatusCode);
+        var replyToHelp = await mock.WaitForAsync(r => r.Status == 200 && (string?)r.Body?["replyToken"] == (string?)help["replyToken"], TimeSpan.FromSeconds(20));
+        var replyToConsent = mock.Requests.Single(r => r.Status == 200 && (string?)r.Body?["replyToken"] == (string?)consent["replyToken"]);
+        Assert.True(replyToConsent.At <= replyToHelp.At);
+        await mock.WaitForAsync(r => r.Status == 200 && (string?)r.Body?["replyToken"] == (string?)bConsent["replyToken"], TimeSpan.FromSeconds(20));
+    }
+
+    [Fact]
+    public async Task Unfollow_MarksTheResidentBlocked_AndUnsend_DeletesTheText()
+    {
+        var (database, mock, host) = await StartAsync("postgres", new Dictionary<string, string> { ["Questionnaires:DefaultQuestionnaire"] = "covid19-selfcheck" });
+        await using var databaseScope = database; await using var mockScope = mock; await using var hostScope = host;
+        var resident = new LineResident(host.CreateClient(), mock);
+        await resident.SayAsync(resident.Follow());
+        await resident.SayAsync(resident.Postback("同意する"));
+        await resident.SayAsync(resident.Postback("1日前から"));
+        var typed = resident.Text("無し");
+        await resident.SayAsync(typed);
+        var messageId = (string)typed["message"]!["id"]!;
+
+        await resident.PostAsync(LineResident.Body(resident.Event("unsend", new JsonObject { ["unsend"] = new JsonObject { ["messageId"] = messageId } })));
+        await resident.PostAsync(LineResident.Body(resident.Event("unfollow")));
+        await using var db = database.Open();
+        await WaitUntilAsync(async () => await db.Residents.AnyAsync(r => r.Blocked));
+        var answer = await db.Answers.SingleAsync(a => a.SourceId == messageId);
+        Assert.Null(answer.ValueText); // the text is gone; the row still counts
+    }
+
+    internal static async Task WaitUntilAsync(Func<Task<bool>> condition, int seconds = 20)
+    {
+        for (var i = 0; i < seconds * 10; i++)
+        {
+            if (await condition()) return;
+            await Task.Delay(100);
+        }
+        Assert.Fail("The condition did not become true in time.");
+    }
+}

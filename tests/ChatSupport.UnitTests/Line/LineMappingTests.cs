@@ -1,0 +1,92 @@
+using System.Text;
+using System.Text.Json.Nodes;
+using ChatSupport.Activities;
+using ChatSupport.Channels.Line;
+
+namespace ChatSupport.UnitTests.Line;
+
+/// <summary>Webhook events to activities: what the bot answers, and as whom.</summary>
+public sealed class LineMappingTests
+{
+    private const string User = "U4af4980629a0b3c1d2e3f4a5b6c7d8e9";
+
+    private static LineEvent Event(string json) => LineCallback.Parse(Encoding.UTF8.GetBytes($$"""{"destination":"Ubot","events":[{{json}}]}""")).Events.Single();
+
+    private static string Common(string type, string extra, string source = $$"""{"type":"user","userId":"{{User}}"}""", string mode = "active") =>
+        $$"""{"type":"{{type}}","mode":"{{mode}}","timestamp":1763600000000,"source":{{source}},"webhookEventId":"01JABCDEF0123456789ABCDEFG","deliveryContext":{"isRedelivery":false},"replyToken":"r0"{{extra}}}""";
+
+    [Fact]
+    public void AText_IsAMessageFromTheTenantsResident()
+    {
+        var e = Event(Common("message", ""","message":{"id":"100001","type":"text","text":"３７.５℃","quoteToken":"q"}"""));
+        var a = LineActivityMapper.ToActivity(e, "kanagawa", "ja")!;
+        Assert.Equal(ActivityTypes.Message, a.Type);
+        Assert.Equal("３７.５℃", a.Text);
+        Assert.Equal("line", a.ChannelId);
+        Assert.Equal("kanagawa:" + User, a.From!.Id);
+        Assert.Equal("kanagawa:" + User, a.Conversation!.Id);
+        Assert.Equal("100001", a.Id); // the message id: "unsend" finds the answer by it
+        Assert.Equal(DateTimeOffset.FromUnixTimeMilliseconds(1763600000000), a.Timestamp);
+        Assert.Equal("ja", a.Locale);
+    }
+
+    [Fact]
+    public void APostback_IsTheAnswerItCarries()
+    {
+        var e = Event(Common("postback", ""","postback":{"data":"37.5℃以上"}"""));
+        var a = LineActivityMapper.ToActivity(e, "kanagawa", "ja")!;
+        Assert.Equal(ActivityTypes.Message, a.Type);
+        Assert.Equal("37.5℃以上", a.Text);
+        Assert.Equal("01JABCDEF0123456789ABCDEFG", a.Id);
+    }
+
+    [Fact]
+    public void AFollow_AddsTheResident()
+    {
+        var e = Event(Common("follow", ""","follow":{"isUnblocked":true}"""));
+        Assert.True(e.IsUnblocked);
+        var a = LineActivityMapper.ToActivity(e, "kanagawa", "ja")!;
+        Assert.Equal(ActivityTypes.ConversationUpdate, a.Type);
+        Assert.Equal("kanagawa:" + User, Assert.Single(a.MembersAdded!).Id);
+    }
+
+    [Fact]
+    public void InAGroup_TheConversationIsTheGroup_AndTheSenderTheUser()
+    {
+        var e = Event(Common("message", ""","message":{"id":"1","type":"text","text":"はい"}""", $$"""{"type":"group","groupId":"Cabc","userId":"{{User}}"}"""));
+        var a = LineActivityMapper.ToActivity(e, "t1", null)!;
+        Assert.Equal("t1:Cabc", a.Conversation!.Id);
+        Assert.Equal("t1:" + User, a.From!.Id);
+        Assert.True(a.Conversation.IsGroup);
+    }
+
+    [Theory]
+    [InlineData("message", ""","message":{"id":"1","type":"sticker","packageId":"1","stickerId":"1"}""", "active")]
+    [InlineData("message", ""","message":{"id":"1","type":"text","text":"はい"}""", "standby")]
+    [InlineData("unfollow", "", "active")]
+    [InlineData("unsend", ""","unsend":{"messageId":"1"}""", "active")]
+    [InlineData("somethingNew", ""","somethingNew":{"x":1}""", "active")]
+    public void OtherEvents_AreNotTurns(string type, string extra, string mode) =>
+        Assert.Null(LineActivityMapper.ToActivity(Event(Common(type, extra, mode: mode)), "t1", "ja"));
+
+    [Fact]
+    public void UnknownFields_AreKept_AndDoNotFail()
+    {
+        var e = Event(Common("message", ""","message":{"id":"1","type":"text","text":"x","newField":{"a":[1]}},"anotherNewField":true"""));
+        Assert.Equal("x", e.MessageText);
+        Assert.True((bool)e.Json["anotherNewField"]!);
+    }
+
+    [Theory]
+    [InlineData("not json")]
+    [InlineData("[]")]
+    [InlineData("""{"destination":"U"}""")]
+    [InlineData("""{"events":[{"type":"message"}]}""")]                                           // no id, no timestamp
+    [InlineData("""{"events":[{"type":"message","webhookEventId":"x","timestamp":"soon"}]}""")]
+    public void AMalformedBody_IsAFormatException(string body) =>
+        Assert.Throws<FormatException>(() => LineCallback.Parse(Encoding.UTF8.GetBytes(body)));
+
+    [Fact]
+    public void TheVerificationRequest_HasNoEvents() =>
+        Assert.Empty(LineCallback.Parse("""{"destination":"Uxxx","events":[]}"""u8).Events);
+}
