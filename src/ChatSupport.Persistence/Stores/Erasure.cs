@@ -24,9 +24,9 @@ public static class Erasure
         await db.Residents.Where(r => r.Id == pseudonym).ExecuteDeleteAsync(ct).ConfigureAwait(false);
         if (channel == "line" && user.IndexOf(':', StringComparison.Ordinal) is > 0 and var split)
         {
-            // LINE keeps events (with what was written) until they are processed, and messages until LINE accepted them.
+            // LINE events keep what was written only until they are processed (then nothing of the resident); messages
+            // stay until LINE accepted them (the confirmation of this erasure among them), those given up are erased.
             var (tenant, lineUser) = (user[..split], user[(split + 1)..]);
-            await db.LineInbox.Where(r => r.ConversationKey == user && r.Status != "pending").ExecuteDeleteAsync(ct).ConfigureAwait(false);
             await db.LineOutbox.Where(r => r.TenantId == tenant && r.Recipient == lineUser && r.Status == "failed").ExecuteDeleteAsync(ct).ConfigureAwait(false);
         }
         foreach (var tracked in db.ChangeTracker.Entries().ToList()) tracked.State = EntityState.Detached;

@@ -17,7 +17,8 @@ namespace ChatSupport.Web.Line;
 /// Answers the events of the LINE inbox: each conversation's events one at a time in LINE's timestamp order (events
 /// that arrived within <see cref="LineInboxOptions.ReorderWindow"/> of each other are put in order first), several
 /// conversations at once. An event's turn, the event marked done and the replies to send commit in one transaction;
-/// the replies are sent after the commit. Unprocessed events are picked up again after a restart. On PostgreSQL an
+/// the replies are sent after the commit. A processed event keeps nothing of the resident (no JSON, reply token or
+/// conversation key), only that it was processed, so that a redelivery is still recognised. Unprocessed events are picked up again after a restart. On PostgreSQL an
 /// advisory lock per conversation keeps two servers from answering the same conversation at once.
 /// </summary>
 public sealed class LineInboxProcessor(
@@ -255,7 +256,7 @@ public sealed class LineInboxProcessor(
     }
 
     private const string MarkSql =
-        "UPDATE line_inbox SET status = @ms, payload = NULL, reply_token = NULL, processed_at = @mp, attempts = attempts + 1 WHERE id = @mi";
+        "UPDATE line_inbox SET status = @ms, conversation_key = '', payload = NULL, reply_token = NULL, processed_at = @mp, attempts = attempts + 1 WHERE id = @mi";
 
     private Dictionary<string, object?> MarkParameters(ChatSupportDbContext db, LineInboxRow row, string status) => new()
     {

@@ -211,6 +211,37 @@ public sealed class LineWebhookTests
         Assert.Null(answer.ValueText); // the text is gone; the row still counts
     }
 
+    /// <summary>"データ削除" over LINE: once the confirmation is delivered, no table holds the LINE user id or the pseudonym.</summary>
+    [Fact]
+    public async Task DeleteMyData_OverLine_LeavesNothingThatIdentifiesTheResident()
+    {
+        var (database, mock, host) = await StartAsync("postgres");
+        await using var databaseScope = database; await using var mockScope = mock; await using var hostScope = host;
+        var resident = new LineResident(host.CreateClient(), mock);
+        await resident.SayAsync(resident.Follow());
+        await resident.SayAsync(resident.Postback("同意する"));
+        await resident.SayAsync(resident.Postback("1日前から"));
+        await resident.SayAsync(resident.Text("無し"));
+        await resident.SayAsync(resident.Text("データ削除"));
+        var done = await resident.SayAsync(resident.Postback("はい"));
+        Assert.Contains(done, m => ((string?)m!["text"])?.Contains("削除しました") == true);
+
+        var pseudonym = ChatSupport.Persistence.Residents.ResidentKeys.FromSecret("web-test-pseudonymisation-key-0123456789").Pseudonym($"line:{LineTenant.Id}:{resident.UserId}");
+        await using var db = database.Open();
+        await WaitUntilAsync(async () => await db.LineOutbox.CountAsync() == 0);
+        foreach (var entity in db.Model.GetEntityTypes())
+        {
+            var set = typeof(DbContext).GetMethod(nameof(DbContext.Set), Type.EmptyTypes)!.MakeGenericMethod(entity.ClrType).Invoke(db, null)!;
+            await foreach (var row in (IAsyncEnumerable<object>)set)
+                foreach (var property in entity.GetProperties().Where(p => p.ClrType == typeof(string)))
+                {
+                    var value = (string?)property.GetGetter().GetClrValue(row);
+                    Assert.False(value is not null && (value.Contains(resident.UserId, StringComparison.Ordinal) || value.Contains(pseudonym, StringComparison.Ordinal)),
+                        $"{entity.GetTableName()}.{property.GetColumnName()} still holds '{value}'");
+                }
+        }
+    }
+
     internal static async Task WaitUntilAsync(Func<Task<bool>> condition, int seconds = 20)
     {
         for (var i = 0; i < seconds * 10; i++)
