@@ -16,7 +16,7 @@ namespace ChatSupport.Benchmarks;
 /// rate, each waiting for the answer to its previous message before it sends the next, as people do; a loopback
 /// stand-in for the Messaging API receives the host's replies. For each rate: events/s accepted, webhook response
 /// p50/p99, and end-to-end p50/p99 from sending the event to the reply arriving. Rates rise until one is not
-/// sustained (more than 1% of its events unanswered within 10 s).
+/// sustained (more than 1% of its events unanswered within 10 s, or an end-to-end p99 over 3 s: a backlog builds).
 /// <code>line-load --url http://127.0.0.1:5090 --mock-port 5091 --tenant bench --secret S --rates 50,100,200 --seconds 10</code>
 /// </summary>
 public static class LineLoadTool
@@ -48,7 +48,7 @@ public static class LineLoadTool
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"{rate,12:F0}  {r.EventsPerSecond,12:F1}  {r.WebhookP50,14:F1}  {r.WebhookP99,14:F1}  {r.EndToEndP50,10:F1}  {r.EndToEndP99,10:F1}  {r.Unanswered,10}"));
             // Past the sustainable rate a backlog builds that later rates would inherit: stop there.
-            if (r.Unanswered > rate * seconds / 100) { Console.WriteLine($"not sustained at {rate}/s: stopping"); break; }
+            if (r.Unanswered > rate * seconds / 100 || r.EndToEndP99 > 3000) { Console.WriteLine($"not sustained at {rate}/s (a backlog builds): stopping"); break; }
         }
         return 0;
     }

@@ -29,11 +29,17 @@ public static class LineMessageRenderer
         {
             var buttons = a.SuggestedActions?.Actions.Where(b => Label(b).Length > 0).ToList() ?? [];
             foreach (var card in a.Attachments ?? [])
+            {
                 if (card.ContentType == HeroCard.ContentType && card.Content is { } content)
                 {
                     var hero = content.Deserialize<HeroCard>(ActivityJson.Options)!;
                     messages.Add(Flex(hero.Text ?? a.Text ?? "", hero.Buttons));
                 }
+                else if (card.ContentType == AnswerSummary.ContentType && card.Content is { } summary)
+                {
+                    messages.Add(SummaryFlex(summary.Deserialize<AnswerSummary>(ActivityJson.Options)!));
+                }
+            }
             if (!string.IsNullOrEmpty(a.Text))
                 foreach (var part in Split(a.Text, MaxTextLength))
                     messages.Add(new JsonObject { ["type"] = "text", ["text"] = part });
@@ -97,6 +103,29 @@ public static class LineMessageRenderer
             {
                 ["type"] = "bubble",
                 ["body"] = new JsonObject { ["type"] = "box", ["layout"] = "vertical", ["spacing"] = "sm", ["contents"] = body },
+            },
+        };
+    }
+
+    /// <summary>The answers of a completed response as a flex bubble: a title, then question (small, grey) and answer pairs.</summary>
+    private static JsonObject SummaryFlex(AnswerSummary summary)
+    {
+        var title = summary.Title ?? "";
+        var body = new JsonArray { new JsonObject { ["type"] = "text", ["text"] = Truncate(title.Length > 0 ? title : "-", 100), ["weight"] = "bold", ["size"] = "md" } };
+        foreach (var item in summary.Items.Take(30))
+        {
+            body.Add(new JsonObject { ["type"] = "text", ["text"] = Truncate(item.Question.Length > 0 ? item.Question : "-", 200), ["size"] = "xs", ["color"] = "#888888", ["wrap"] = true, ["margin"] = "md" });
+            body.Add(new JsonObject { ["type"] = "text", ["text"] = Truncate(item.Answer.Length > 0 ? item.Answer : "-", 200), ["size"] = "sm", ["wrap"] = true });
+        }
+        var alt = title + "：" + string.Join(" / ", summary.Items.Select(i => i.Answer));
+        return new JsonObject
+        {
+            ["type"] = "flex",
+            ["altText"] = Truncate(alt, MaxAltText),
+            ["contents"] = new JsonObject
+            {
+                ["type"] = "bubble",
+                ["body"] = new JsonObject { ["type"] = "box", ["layout"] = "vertical", ["spacing"] = "xs", ["contents"] = body },
             },
         };
     }

@@ -53,3 +53,19 @@ public sealed class HeroCard
     public Attachment ToAttachment() =>
         new() { ContentType = ContentType, Content = JsonSerializer.SerializeToElement(this, ActivityJson.Options) };
 }
+
+/// <summary>
+/// A short summary of a completed response (question and answer, in the resident's language), sent after the advice.
+/// Channels that know it draw it (LINE: a flex bubble); others may ignore the attachment.
+/// </summary>
+public sealed class AnswerSummary
+{
+    public const string ContentType = "application/vnd.chatsupport.summary+json";
+    public string? Title { get; set; }
+    public IList<AnswerSummaryItem> Items { get; set; } = [];
+
+    public Attachment ToAttachment() =>
+        new() { ContentType = ContentType, Content = JsonSerializer.SerializeToElement(this, ActivityJson.Options) };
+}
+
+public sealed record AnswerSummaryItem(string Question, string Answer);

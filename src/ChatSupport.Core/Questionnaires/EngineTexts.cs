@@ -6,7 +6,7 @@ public sealed record EngineTexts(
     string RetryChoice, string RetryList, string RetryNumber, string RetryNumberRange, string RetryDate, string RetryPostalCode,
     string RetryText, string RetryYesNo, string PreviousAnswer,
     string Help, string FollowUpsStopped, string DeleteConfirm, string Deleted, string DeleteCancelled,
-    string Abandoned, string QuestionnaireUpdated, string WelcomeBack)
+    string Abandoned, string QuestionnaireUpdated, string WelcomeBack, string SummaryTitle)
 {
     public static readonly EngineTexts Japanese = new(
         Yes: "はい", No: "いいえ", Today: "今日", Yesterday: "昨日",
@@ -26,7 +26,8 @@ public sealed record EngineTexts(
         DeleteCancelled: "削除を取りやめました。",
         Abandoned: "お答えを読み取れなかったため、質問を中断しました。「やり直し」と送ると最初から始められます。",
         QuestionnaireUpdated: "質問の内容が新しくなりました。お手数ですが、はじめからお答えください。",
-        WelcomeBack: "おかえりなさい。途中の質問から続けます。");
+        WelcomeBack: "おかえりなさい。途中の質問から続けます。",
+        SummaryTitle: "今回の回答");
 
     public static readonly EngineTexts English = new(
         Yes: "Yes", No: "No", Today: "Today", Yesterday: "Yesterday",
@@ -46,7 +47,8 @@ public sealed record EngineTexts(
         DeleteCancelled: "Nothing was deleted.",
         Abandoned: "I could not read your answer, so I stopped the questions. Send \"restart\" to begin again.",
         QuestionnaireUpdated: "The questions have been updated. Sorry, please answer again from the beginning.",
-        WelcomeBack: "Welcome back. Let us continue where you left off.");
+        WelcomeBack: "Welcome back. Let us continue where you left off.",
+        SummaryTitle: "Your answers");
 
     public static EngineTexts For(string? locale) => Dialogs.Prompts.PromptTexts.IsEnglish(locale) ? English : Japanese;
 }

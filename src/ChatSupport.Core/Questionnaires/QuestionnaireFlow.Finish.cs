@@ -45,6 +45,8 @@ internal sealed partial class QuestionnaireFlow
         }
         if (status == ResponseStatus.Completed && definition.Closing is { } closing)
             messages.Add(Activity.CreateMessageActivity(closing.Get(locale)));
+        if (status == ResponseStatus.Completed && Summary(scope, locale) is { Items.Count: > 0 } summary)
+            messages.Add(new Activity { Type = ActivityTypes.Message, Attachments = [summary.ToAttachment()] });
         if (messages.Count > 0) await ctx.SendActivitiesAsync(messages, ct).ConfigureAwait(false);
 
         FollowUpDecision? followUp = null;
@@ -63,6 +65,17 @@ internal sealed partial class QuestionnaireFlow
         var outcome = Outcome(state, status, values, advice, escalations, followUp);
         ctx.Events().Add(new ResponseCompleted(ctx.ResidentId(), ctx.Clock().Now, outcome));
         return await dc.EndDialogAsync(outcome, ct).ConfigureAwait(false);
+    }
+
+    /// <summary>What the resident answered, question by question (skipped and unasked questions left out).</summary>
+    private AnswerSummary Summary(ResponseScope scope, string locale)
+    {
+        var values = scope.Values();
+        var items = definition.Questions
+            .Where(q => q.HasAnswer && values.GetValueOrDefault(q.Id) is not null)
+            .Select(q => new AnswerSummaryItem(q.Text.Get(locale), MessageTemplate.Format(values[q.Id], q, locale)))
+            .ToList();
+        return new AnswerSummary { Title = EngineTexts.For(locale).SummaryTitle, Items = items };
     }
 
     private QuestionnaireOutcome Outcome(JsonObject state, ResponseStatus status, IReadOnlyDictionary<string, object?> values,

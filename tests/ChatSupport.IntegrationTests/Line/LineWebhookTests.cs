@@ -211,6 +211,18 @@ public sealed class LineWebhookTests
         Assert.Null(answer.ValueText); // the text is gone; the row still counts
     }
 
+    /// <summary>A turn slower than Line:LoadingAnimationAfter (here: no time at all) shows LINE's loading animation first.</summary>
+    [Fact]
+    public async Task ASlowTurn_ShowsTheLoadingAnimation()
+    {
+        var (database, mock, host) = await StartAsync("sqlite", new Dictionary<string, string> { ["Line:LoadingAnimationAfter"] = "00:00:00" });
+        await using var databaseScope = database; await using var mockScope = mock; await using var hostScope = host;
+        var resident = new LineResident(host.CreateClient(), mock);
+        await resident.SayAsync(resident.Follow());
+        var loading = await mock.WaitForAsync(r => r.Path == "/v2/bot/chat/loading/start", TimeSpan.FromSeconds(10));
+        Assert.Equal(resident.UserId, (string?)loading.Body!["chatId"]);
+    }
+
     /// <summary>"データ削除" over LINE: once the confirmation is delivered, no table holds the LINE user id or the pseudonym.</summary>
     [Fact]
     public async Task DeleteMyData_OverLine_LeavesNothingThatIdentifiesTheResident()

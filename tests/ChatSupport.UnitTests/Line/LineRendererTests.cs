@@ -96,13 +96,14 @@ public sealed class LineRendererTests
 
     /// <summary>Every reply of whole self-check conversations (ja and en, buttons and typed answers) is a valid LINE request.</summary>
     [Theory]
-    [InlineData("ja-JP", new[] { "開始", "同意する", "1日前から", "無し", "70", "男性", "無職", "下記いずれも該当なし", "220-0012", "手洗い", "回答終了" })]
-    [InlineData("en-US", new[] { "start", "I agree", "Since yesterday", "None", "30", "Female", "Other", "None of the above", "2200012", "None of these" })]
+    [InlineData("ja-JP", new[] { "開始", "同意する", "1日前から", "無し", "70", "男性", "無職", "下記いずれも該当なし", "220-0012", "石けんで手洗い", "回答終了" })]
+    [InlineData("en-US", new[] { "start", "I agree", "Since 1 day ago", "No", "30", "Female", "Other", "None of these", "2200012", "None of these" })]
     public async Task EveryReplyOfTheSelfCheck_IsAValidRequest(string locale, string[] inputs)
     {
         var storage = new MemoryStorage();
         var history = new ChatSupport.Residents.InMemoryResponseHistory();
         var turns = 0;
+        List<JsonObject> last = [];
         foreach (var (text, i) in inputs.Select((t, i) => (t, i)))
         {
             var bot = new QuestionnaireBot(Shipped.Catalog, new ConversationState(storage), new UserState(storage), history,
@@ -117,7 +118,12 @@ public sealed class LineRendererTests
             if (messages.Count == 0) continue;
             turns++;
             AssertValid(messages);
+            last = messages;
         }
         Assert.True(turns >= inputs.Length - 1);
+        // The advice, then a short flex summary of the answers.
+        Assert.Equal("flex", (string?)last[^1]["type"]);
+        Assert.StartsWith(locale.StartsWith("ja", StringComparison.Ordinal) ? "今回の回答：" : "Your answers：", (string?)last[^1]["altText"]);
+        Assert.Contains(last[^1]["contents"]!["body"]!["contents"]!.AsArray(), t => (string?)t!["text"] is "70" or "30" or "70歳" or "30歳" || ((string?)t!["text"])?.StartsWith("70") == true || ((string?)t!["text"])?.StartsWith("30") == true);
     }
 }
