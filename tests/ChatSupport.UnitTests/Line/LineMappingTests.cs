@@ -86,6 +86,28 @@ public sealed class LineMappingTests
     public void AMalformedBody_IsAFormatException(string body) =>
         Assert.Throws<FormatException>(() => LineCallback.Parse(Encoding.UTF8.GetBytes(body)));
 
+    public static TheoryData<string> Examples() =>
+        [.. Directory.GetFiles(Path.Combine(AppContext.BaseDirectory, "Line", "WebhookExamples"), "*.json").Select(f => Path.GetFileName(f)).Order()];
+
+    /// <summary>Every event type of webhook.yml (and unknown fields and types) is parsed and either mapped or left alone, never an error.</summary>
+    [Theory]
+    [MemberData(nameof(Examples))]
+    public void EveryExampleOfTheSpec_IsParsed_AndMappedOrIgnored(string file)
+    {
+        var callback = LineCallback.Parse(File.ReadAllBytes(Path.Combine(AppContext.BaseDirectory, "Line", "WebhookExamples", file)));
+        foreach (var e in callback.Events)
+        {
+            Assert.NotEmpty(e.WebhookEventId);
+            var activity = LineActivityMapper.ToActivity(e, "t1", "ja");
+            var expected = e.Mode != "standby" && e.UserId is not null
+                && (e.Type is "follow" or "postback" || (e.Type == "message" && e.MessageType == "text"));
+            Assert.Equal(expected, activity is not null);
+        }
+        if (file.StartsWith("message-text", StringComparison.Ordinal)) Assert.Contains(callback.Events, e => e.MessageText is { Length: > 0 });
+        if (file.StartsWith("redelivery", StringComparison.Ordinal)) Assert.Contains(callback.Events, e => e.IsRedelivery);
+        if (file.StartsWith("several-users", StringComparison.Ordinal)) Assert.True(callback.Events.Select(e => e.UserId).Distinct().Count() >= 2);
+    }
+
     [Fact]
     public void TheVerificationRequest_HasNoEvents() =>
         Assert.Empty(LineCallback.Parse("""{"destination":"Uxxx","events":[]}"""u8).Events);
