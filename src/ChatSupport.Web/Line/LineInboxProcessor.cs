@@ -22,7 +22,7 @@ namespace ChatSupport.Web.Line;
 /// advisory lock per conversation keeps two servers from answering the same conversation at once.
 /// </summary>
 public sealed class LineInboxProcessor(
-    DatabaseSettings settings, DatabaseTurnRunner runner, LineSender sender, LineClient client, LineInboxSignal signal,
+    DatabaseSettings settings, QuestionnaireCatalog catalog, DatabaseTurnRunner runner, LineSender sender, LineClient client, LineInboxSignal signal,
     IOptionsMonitor<TenantsOptions> tenants, IOptions<QuestionnaireBotOptions> botOptions, IOptions<LineClientOptions> lineOptions,
     IOptions<LineInboxOptions> inboxOptions, ResidentKeys keys, TimeProvider clock, ILogger<LineInboxProcessor> logger) : BackgroundService
 {
@@ -130,9 +130,8 @@ public sealed class LineInboxProcessor(
             {
                 "unfollow" when e.UserId is { } user => await SimpleAsync(row, "done", db => db.Residents
                     .Where(r => r.Id == Pseudonym(row.TenantId, user)).ExecuteUpdateAsync(s => s.SetProperty(r => r.Blocked, true), ct), ct),
-                "unsend" when e.UserId is { } user && e.UnsentMessageId is { } message => await SimpleAsync(row, "done", db => db.Answers
-                    .Where(a => a.ResidentId == Pseudonym(row.TenantId, user) && a.SourceId == message)
-                    .ExecuteUpdateAsync(s => s.SetProperty(a => a.ValueText, (string?)null), ct), ct),
+                "unsend" when e.UserId is { } user && e.UnsentMessageId is { } message =>
+                    await SimpleAsync(row, "done", db => ForgetUnsentTextAsync(db, Pseudonym(row.TenantId, user), message, ct), ct),
                 _ => await LogIgnoredAsync(row, e, ct),
             };
         }
@@ -146,6 +145,29 @@ public sealed class LineInboxProcessor(
                 .SetProperty(r => r.Status, attempts >= inboxOptions.Value.MaxAttempts ? "failed" : "pending"), ct);
             return false;
         }
+    }
+
+    /// <summary>
+    /// LINE asks that an unsent message's content be deleted: where the resident's own words were kept (a free-text or
+    /// postal-code answer), they are removed from the answer row and from the response's values. The answer row stays,
+    /// so it is still counted; a chosen option or a number is the questionnaire's value, not the message, and stays.
+    /// </summary>
+    private async Task ForgetUnsentTextAsync(ChatSupportDbContext db, string pseudonym, string messageId, CancellationToken ct)
+    {
+        var answers = await db.Answers.Where(a => a.ResidentId == pseudonym && a.SourceId == messageId).ToListAsync(ct);
+        foreach (var answer in answers)
+        {
+            var response = await db.Responses.FirstOrDefaultAsync(r => r.Id == answer.ResponseId, ct);
+            var type = response is null ? null : catalog.Find(response.QuestionnaireId)?.FindQuestion(answer.QuestionId)?.Type;
+            if (type is not (QuestionType.Text or QuestionType.PostalCode)) continue;
+            answer.ValueText = null;
+            if (response?.ValuesJson is { } json && JsonNode.Parse(json) is JsonObject values && values.ContainsKey(answer.QuestionId))
+            {
+                values[answer.QuestionId] = null;
+                response.ValuesJson = values.ToJsonString();
+            }
+        }
+        await db.SaveChangesAsync(ct);
     }
 
     private async Task<bool> LogIgnoredAsync(LineInboxRow row, LineEvent e, CancellationToken ct)

@@ -193,22 +193,30 @@ public sealed class LineWebhookTests
     [Fact]
     public async Task Unfollow_MarksTheResidentBlocked_AndUnsend_DeletesTheText()
     {
-        var (database, mock, host) = await StartAsync("postgres", new Dictionary<string, string> { ["Questionnaires:DefaultQuestionnaire"] = "covid19-selfcheck" });
+        var (database, mock, host) = await StartAsync("postgres");
         await using var databaseScope = database; await using var mockScope = mock; await using var hostScope = host;
         var resident = new LineResident(host.CreateClient(), mock);
         await resident.SayAsync(resident.Follow());
-        await resident.SayAsync(resident.Postback("同意する"));
-        await resident.SayAsync(resident.Postback("1日前から"));
-        var typed = resident.Text("無し");
-        await resident.SayAsync(typed);
-        var messageId = (string)typed["message"]!["id"]!;
+        var typedChoice = resident.Text("無し");
+        JsonObject? postal = null;
+        foreach (var say in new[] { "同意する", "1日前から", "無し", "70", "男性", "無職", "下記いずれも該当なし", "２２０－００１２", "いずれも行っていない" })
+        {
+            var e = say == "無し" ? typedChoice : resident.Text(say);
+            if (say == "２２０－００１２") postal = e;
+            await resident.SayAsync(e);
+        }
 
-        await resident.PostAsync(LineResident.Body(resident.Event("unsend", new JsonObject { ["unsend"] = new JsonObject { ["messageId"] = messageId } })));
+        await resident.PostAsync(LineResident.Body(resident.Event("unsend", new JsonObject { ["unsend"] = new JsonObject { ["messageId"] = (string)postal!["message"]!["id"]! } })));
+        await resident.PostAsync(LineResident.Body(resident.Event("unsend", new JsonObject { ["unsend"] = new JsonObject { ["messageId"] = (string)typedChoice["message"]!["id"]! } })));
         await resident.PostAsync(LineResident.Body(resident.Event("unfollow")));
         await using var db = database.Open();
         await WaitUntilAsync(async () => await db.Residents.AnyAsync(r => r.Blocked));
-        var answer = await db.Answers.SingleAsync(a => a.SourceId == messageId);
-        Assert.Null(answer.ValueText); // the text is gone; the row still counts
+        // The postal code the resident typed is gone from the answer and the response's values; the row still counts.
+        var postalAnswer = await db.Answers.SingleAsync(a => a.QuestionId == "postal_code");
+        Assert.Null(postalAnswer.ValueText);
+        Assert.DoesNotContain("2200012", (await db.Responses.SingleAsync()).ValuesJson ?? "");
+        // A typed choice is kept as the option it chose (the questionnaire's value, not the message).
+        Assert.Equal("none", (await db.Answers.SingleAsync(a => a.SourceId == (string)typedChoice["message"]!["id"]!)).ValueText);
     }
 
     /// <summary>A turn slower than Line:LoadingAnimationAfter (here: no time at all) shows LINE's loading animation first.</summary>
