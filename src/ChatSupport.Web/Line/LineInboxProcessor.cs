@@ -295,6 +295,12 @@ public sealed class LineInboxOptions
     /// <summary>Events of a conversation that arrive within this time of each other are answered in LINE's timestamp order.</summary>
     public TimeSpan ReorderWindow { get; set; } = TimeSpan.FromMilliseconds(150);
     public int MaxConversationsAtOnce { get; set; } = 16;
+    /// <summary>
+    /// Messages still pending this long after their turn (LINE was unavailable, or the process stopped before sending)
+    /// are sent again by push with their retry key. Default: the longest a send can take with all its retries, plus
+    /// 10 s, so that no server's send still in progress is doubled.
+    /// </summary>
+    public TimeSpan? ResendPendingAfter { get; set; }
     /// <summary>An event that failed this many times is set aside as failed (and logged).</summary>
     public int MaxAttempts { get; set; } = 5;
 }

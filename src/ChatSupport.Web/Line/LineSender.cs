@@ -22,7 +22,7 @@ public sealed record OutboxMessage(string TenantId, string Recipient, string Ret
 /// the sweep when the inbox is quiet; a row not delivered stays for the sweep, which retries rows left behind (a
 /// crash after the commit, LINE unavailable) by push.
 /// </summary>
-public sealed class LineSender(LineClient client, DatabaseSettings settings, IOptions<LineClientOptions> options, TimeProvider clock, ILogger<LineSender> logger)
+public sealed class LineSender(LineClient client, DatabaseSettings settings, IOptions<LineClientOptions> options, IOptions<LineInboxOptions> inboxOptions, TimeProvider clock, ILogger<LineSender> logger)
 {
     private readonly ConcurrentDictionary<string, byte> _inFlight = new(StringComparer.Ordinal);
     /// <summary>Rows whose messages LINE accepted, until their deletion commits (the sweep must not send them again).</summary>
@@ -108,12 +108,16 @@ public sealed class LineSender(LineClient client, DatabaseSettings settings, IOp
         Deleted(keys);
     }
 
-    /// <summary>Sends again what was left behind: pending rows older than a few seconds that no send of this process holds.</summary>
+    /// <summary>
+    /// Sends again what was left behind: pending rows no send can still be working on — older than the longest a send
+    /// may take with all its retries (another server's send included), plus a margin — that this process does not hold.
+    /// </summary>
     public async Task SweepAsync(CancellationToken ct)
     {
         await FlushDeliveredAsync(ct);
         await using var db = Database.Open(settings.ConnectionString);
-        var before = clock.GetUtcNow() - TimeSpan.FromSeconds(5);
+        var longestSend = options.Value.Timeout * (options.Value.MaxRetries + 2) * 2; // a reply, then a push
+        var before = clock.GetUtcNow() - (inboxOptions.Value.ResendPendingAfter ?? longestSend + TimeSpan.FromSeconds(10));
         var rows = await db.LineOutbox.AsNoTracking().Where(r => r.Status == "pending").OrderBy(r => r.Id).Take(200).ToListAsync(ct);
         foreach (var r in rows.Where(r => r.CreatedAt < before && !_inFlight.ContainsKey(r.RetryKey) && !_delivered.ContainsKey(r.RetryKey)))
             await SendAsync(new OutboxMessage(r.TenantId, r.Recipient, r.RetryKey, null, null, (JsonArray)JsonNode.Parse(r.Messages)!, r.SentBatches), ct);

@@ -147,6 +147,28 @@ public sealed class LineWebhookTests
         Assert.Empty(mock.SpecViolations);
     }
 
+    /// <summary>LINE unavailable longer than the retries last: the messages wait in the outbox and are pushed later, once.</summary>
+    [Fact]
+    public async Task WhenLineIsDownLongerThanTheRetries_TheMessageIsPushedLater_Once()
+    {
+        var (database, mock, host) = await StartAsync("postgres", new Dictionary<string, string>
+        {
+            ["Line:MaxRetries"] = "1", ["LineInbox:ResendPendingAfter"] = "00:00:01",
+        });
+        await using var databaseScope = database; await using var mockScope = mock; await using var hostScope = host;
+        var resident = new LineResident(host.CreateClient(), mock);
+        mock.FailNext("/v2/bot/message/reply", 500, times: 2);
+        mock.FailNext("/v2/bot/message/push", 500, times: 2);
+        var follow = resident.Follow();
+        Assert.Equal(HttpStatusCode.OK, (await resident.PostAsync(LineResident.Body(follow))).StatusCode);
+        var pushed = await mock.WaitForAsync(r => r.Path == "/v2/bot/message/push" && r.Status == 200, TimeSpan.FromSeconds(30));
+        Assert.Equal(resident.UserId, (string?)pushed.Body!["to"]);
+        await Task.Delay(TimeSpan.FromSeconds(7)); // more sweeps: nothing is sent again
+        Assert.Single(mock.Requests, r => r.Status == 200 && r.Path is "/v2/bot/message/push" or "/v2/bot/message/reply");
+        var keys = mock.Requests.Where(r => r.Path == "/v2/bot/message/push").Select(r => r.Headers["X-Line-Retry-Key"]).Distinct();
+        Assert.Single(keys); // every push of these messages carried the same retry key
+    }
+
     [Fact]
     public async Task StoppingRightAfterThe200_StillAnswersTheResident()
     {
