@@ -75,8 +75,7 @@ public sealed class LineClient(IHttpClientFactory factory, IOptionsMonitor<Tenan
             using var response = await factory.CreateClient(HttpClientName).SendAsync(request, ct).ConfigureAwait(false);
             return await ResultAsync(endpoint, response, ct).ConfigureAwait(false);
         }
-        catch (Exception e) when (e is HttpRequestException or TimeoutException or Polly.CircuitBreaker.BrokenCircuitException
-                                      || (e is TaskCanceledException && !ct.IsCancellationRequested))
+        catch (Exception e) when (IsFailure(e, ct))
         {
             logger.LogWarning("LINE {Endpoint} failed: {ErrorType}", endpoint, e.GetType().Name);
             return new LineResult(0, null, Error: e.GetType().Name);
@@ -93,13 +92,20 @@ public sealed class LineClient(IHttpClientFactory factory, IOptionsMonitor<Tenan
             var json = JsonNode.Parse(await response.Content.ReadAsStringAsync(ct).ConfigureAwait(false)) as JsonObject;
             return (new LineResult((int)response.StatusCode, RequestId(response)), json);
         }
-        catch (Exception e) when (e is HttpRequestException or TimeoutException or Polly.CircuitBreaker.BrokenCircuitException
-                                      || (e is TaskCanceledException && !ct.IsCancellationRequested))
+        catch (Exception e) when (IsFailure(e, ct))
         {
             logger.LogWarning("LINE {Endpoint} failed: {ErrorType}", endpoint, e.GetType().Name);
             return (new LineResult(0, null, Error: e.GetType().Name), null);
         }
     }
+
+    /// <summary>
+    /// A request that did not get an answer from LINE: connection failures, timeouts and the pipeline's rejections
+    /// (Polly's timeout, open circuit, rate limiter) are a result (status 0), not an exception for the caller.
+    /// </summary>
+    private static bool IsFailure(Exception e, CancellationToken ct) =>
+        e is HttpRequestException or TimeoutException or ExecutionRejectedException
+        || (e is OperationCanceledException && !ct.IsCancellationRequested);
 
     private HttpRequestMessage Request(string tenant, string endpoint, HttpMethod method, string path)
     {
@@ -108,10 +114,15 @@ public sealed class LineClient(IHttpClientFactory factory, IOptionsMonitor<Tenan
         var request = new HttpRequestMessage(method, new Uri(new Uri(line.ApiBaseUrl.TrimEnd('/') + "/"), path));
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", line.ChannelAccessToken);
         request.Options.Set(EndpointKey, endpoint);
+        request.Options.Set(TenantKey, tenant);
         return request;
     }
 
     internal static readonly HttpRequestOptionsKey<string> EndpointKey = new("ChatSupport.LineEndpoint");
+    internal static readonly HttpRequestOptionsKey<string> TenantKey = new("ChatSupport.LineTenant");
+
+    internal static string EndpointOf(HttpRequestMessage? request) => request?.Options.TryGetValue(EndpointKey, out var e) == true ? e : "other";
+    internal static string TenantOf(HttpRequestMessage? request) => request?.Options.TryGetValue(TenantKey, out var t) == true ? t : "";
 
     private async Task<LineResult> ResultAsync(string endpoint, HttpResponseMessage response, CancellationToken ct)
     {
@@ -144,6 +155,8 @@ public static class LineClientRegistration
     {
         services.AddSingleton<LineClient>();
         services.AddSingleton<LineRateLimiters>();
+        // One pipeline per tenant: LINE's limits are per channel, and one prefecture's outage must not open the
+        // circuit for the others.
         services.AddHttpClient(LineClient.HttpClientName).AddResilienceHandler("line", (pipeline, context) =>
         {
             var options = context.ServiceProvider.GetRequiredService<IOptions<LineClientOptions>>().Value;
@@ -152,6 +165,11 @@ public static class LineClientRegistration
             pipeline.AddRetry(new HttpRetryStrategyOptions
             {
                 // 429, 5xx, 408, timeouts and connection failures; other 4xx are final. Retry-After is honoured.
+                // A reply has no retry key: after a timeout or a 5xx it may have been delivered, so only a 429 (refused,
+                // not delivered) is retried; the sender decides what to do about the rest.
+                ShouldHandle = args => LineClient.EndpointOf(args.Context.GetRequestMessage()) == "reply"
+                    ? ValueTask.FromResult(args.Outcome.Result?.StatusCode == HttpStatusCode.TooManyRequests)
+                    : HttpClientResiliencePredicates.IsTransient(args.Outcome) ? ValueTask.FromResult(true) : ValueTask.FromResult(false),
                 MaxRetryAttempts = options.MaxRetries,
                 Delay = options.FirstRetryDelay,
                 BackoffType = DelayBackoffType.Exponential,
@@ -167,26 +185,27 @@ public static class LineClientRegistration
                 RateLimiter = args => limiters.AcquireAsync(args.Context.GetRequestMessage(), args.Context.CancellationToken),
             });
             pipeline.AddTimeout(options.Timeout);
-        });
+        }).SelectPipelineBy(_ => request => LineClient.TenantOf(request));
         return services;
     }
 }
 
-/// <summary>One token bucket per endpoint (reply, push, multicast, …), refilled every second to its configured rate; requests wait their turn.</summary>
+/// <summary>One token bucket per tenant and endpoint (reply, push, multicast, …), refilled every second to its configured rate; requests wait their turn.</summary>
 public sealed class LineRateLimiters(IOptions<LineClientOptions> options) : IDisposable
 {
-    private readonly PartitionedRateLimiter<string> _limiter = PartitionedRateLimiter.Create<string, string>(endpoint =>
-        RateLimitPartition.GetTokenBucketLimiter(endpoint, e => new TokenBucketRateLimiterOptions
+    private readonly PartitionedRateLimiter<string> _limiter = PartitionedRateLimiter.Create<string, string>(key =>
+        RateLimitPartition.GetTokenBucketLimiter(key, k => new TokenBucketRateLimiterOptions
         {
-            TokenLimit = Math.Max(1, options.Value.RateLimits.GetValueOrDefault(e, 100)),
-            TokensPerPeriod = Math.Max(1, options.Value.RateLimits.GetValueOrDefault(e, 100)),
+            TokenLimit = Math.Max(1, options.Value.RateLimits.GetValueOrDefault(k[(k.IndexOf('/') + 1)..], 100)),
+            TokensPerPeriod = Math.Max(1, options.Value.RateLimits.GetValueOrDefault(k[(k.IndexOf('/') + 1)..], 100)),
             ReplenishmentPeriod = TimeSpan.FromSeconds(1),
             QueueLimit = 100_000,
             QueueProcessingOrder = QueueProcessingOrder.OldestFirst,
         }));
 
+    /// <summary>Waits for a token of the request's tenant and endpoint (limits are per LINE channel).</summary>
     public ValueTask<RateLimitLease> AcquireAsync(HttpRequestMessage? request, CancellationToken ct) =>
-        _limiter.AcquireAsync(request?.Options.TryGetValue(LineClient.EndpointKey, out var e) == true ? e : "other", 1, ct);
+        _limiter.AcquireAsync(LineClient.TenantOf(request) + "/" + LineClient.EndpointOf(request), 1, ct);
 
     public void Dispose() => _limiter.Dispose();
 }

@@ -12,7 +12,8 @@ public sealed class TenantsOptions : Dictionary<string, TenantOptions>
 {
     public const string SectionName = "Tenants";
 
-    public TenantsOptions() : base(StringComparer.OrdinalIgnoreCase) { }
+    /// <summary>Ids are compared exactly (they are lower case): one tenant has one spelling in every key and pseudonym.</summary>
+    public TenantsOptions() : base(StringComparer.Ordinal) { }
 
     /// <summary>Every problem of the configuration, for start-up validation (secrets are never quoted).</summary>
     public IEnumerable<string> Problems()

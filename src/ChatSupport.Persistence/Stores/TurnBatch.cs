@@ -49,13 +49,13 @@ public sealed class TurnBatch(ChatSupportDbContext db)
 
     /// <summary>
     /// A statement of the turn: added to the batch where it defers, executed at once otherwise. Parameters are
-    /// <c>@name</c> → value pairs.
+    /// <c>@name</c> → value pairs. With a conflict key, the statement must change exactly one row.
     /// </summary>
-    public async Task ExecuteAsync(string sql, IReadOnlyDictionary<string, object?> parameters, CancellationToken cancellationToken)
+    public async Task ExecuteAsync(string sql, IReadOnlyDictionary<string, object?> parameters, CancellationToken cancellationToken, string? conflictKey = null)
     {
         if (IsDeferring)
         {
-            var command = Add(sql);
+            var command = Add(sql, conflictKey);
             foreach (var (name, value) in parameters) Parameter(command, name, value);
             return;
         }
@@ -70,7 +70,8 @@ public sealed class TurnBatch(ChatSupportDbContext db)
             direct.Parameters.Add(p);
         }
         db.Counter?.Observe(sql);
-        await direct.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        if (await direct.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) != 1 && conflictKey is not null)
+            throw new StorageConflictException(conflictKey);
     }
 
     internal static void Parameter(DbBatchCommand command, string name, object? value)

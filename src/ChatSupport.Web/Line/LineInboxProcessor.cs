@@ -27,6 +27,7 @@ public sealed class LineInboxProcessor(
     IOptions<LineInboxOptions> inboxOptions, ResidentKeys keys, TimeProvider clock, ILogger<LineInboxProcessor> logger) : BackgroundService
 {
     private readonly ConcurrentDictionary<string, Task> _busy = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, DateTimeOffset> _notBefore = new(StringComparer.Ordinal);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -61,6 +62,9 @@ public sealed class LineInboxProcessor(
             catch (OperationCanceledException) { break; }
         }
         await Task.WhenAll(_busy.Values).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        // Delivered messages are forgotten before the process goes, so that no restart sends them again.
+        try { await sender.FlushDeliveredAsync(CancellationToken.None); }
+        catch (Exception e) { logger.LogWarning("Delivered LINE messages could not be cleared at shutdown: {ErrorType}", e.GetType().Name); }
     }
 
     /// <summary>Starts a worker for each conversation with pending events; returns how long to wait before looking again.</summary>
@@ -76,6 +80,11 @@ public sealed class LineInboxProcessor(
         {
             if (_busy.ContainsKey(conversation.Key) || _busy.Count >= inboxOptions.Value.MaxConversationsAtOnce) continue;
             var ready = conversation.Min(p => p.ReceivedAt) + window;
+            if (_notBefore.TryGetValue(conversation.Key, out var notBefore))
+            {
+                if (notBefore > ready) ready = notBefore;
+                if (notBefore <= now) _notBefore.TryRemove(conversation.Key, out _);
+            }
             if (ready > now)
             {
                 if (ready - now < next) next = ready - now;
@@ -140,9 +149,17 @@ public sealed class LineInboxProcessor(
             logger.LogError("LINE event {EventType} failed: {ErrorType}", row.EventType, ex.GetType().Name);
             await using var db = Database.Open(settings.ConnectionString);
             var attempts = row.Attempts + 1;
-            await db.LineInbox.Where(r => r.Id == row.Id).ExecuteUpdateAsync(s => s
-                .SetProperty(r => r.Attempts, attempts)
-                .SetProperty(r => r.Status, attempts >= inboxOptions.Value.MaxAttempts ? "failed" : "pending"), ct);
+            if (attempts >= inboxOptions.Value.MaxAttempts)
+                // Set aside: nothing of the resident is kept (no JSON, reply token or conversation key).
+                await db.LineInbox.Where(r => r.Id == row.Id && r.Status == "pending").ExecuteUpdateAsync(s => s
+                    .SetProperty(r => r.Attempts, attempts).SetProperty(r => r.Status, "failed").SetProperty(r => r.ConversationKey, "")
+                    .SetProperty(r => r.Payload, (string?)null).SetProperty(r => r.ReplyToken, (string?)null), ct);
+            else
+            {
+                await db.LineInbox.Where(r => r.Id == row.Id && r.Status == "pending").ExecuteUpdateAsync(s => s.SetProperty(r => r.Attempts, attempts), ct);
+                // The conversation waits (1 s, 2 s, 4 s, …) before the event is tried again; its later events wait behind it.
+                _notBefore[row.ConversationKey] = clock.GetUtcNow() + TimeSpan.FromSeconds(Math.Pow(2, attempts - 1));
+            }
             return false;
         }
     }
@@ -197,7 +214,7 @@ public sealed class LineInboxProcessor(
         if (!await ClaimAsync(db, row, ct)) return false;
         if (work is not null) await work(db);
         var batch = new TurnBatch(db);
-        await batch.ExecuteAsync(MarkSql, MarkParameters(db, row, status), ct);
+        await batch.ExecuteAsync(MarkSql, MarkParameters(db, row, status), ct, conflictKey: "line_inbox/" + row.Id);
         await batch.FlushAsync(ct);
         await transaction.CommitAsync(ct);
         return true;
@@ -219,7 +236,8 @@ public sealed class LineInboxProcessor(
             BeforeCommit: async (db, batch, replies, token) =>
             {
                 outbox = null;
-                await batch.ExecuteAsync(MarkSql, MarkParameters(db, row, "done"), token);
+                // Still pending when the turn commits, or the turn rolls back and runs again (and then finds it done).
+                await batch.ExecuteAsync(MarkSql, MarkParameters(db, row, "done"), token, conflictKey: "line_inbox/" + row.Id);
                 if (delivered.Count > 0)
                     await batch.ExecuteAsync($"DELETE FROM line_outbox WHERE retry_key IN ({string.Join(", ", delivered.Select((_, i) => "@dk" + i))})",
                         delivered.Select((k, i) => (Name: "@dk" + i, Value: (object?)k)).ToDictionary(p => p.Name, p => p.Value), token);
@@ -265,20 +283,25 @@ public sealed class LineInboxProcessor(
     /// </summary>
     private static async Task<bool> ClaimAsync(ChatSupportDbContext db, LineInboxRow row, CancellationToken ct)
     {
-        var sql = db.Database.IsNpgsql()
-            ? "SELECT status FROM line_inbox WHERE id = @id AND pg_try_advisory_xact_lock(hashtext(@key))"
-            : "SELECT status FROM line_inbox WHERE id = @id";
         var connection = db.Database.GetDbConnection();
-        await using var command = connection.CreateCommand();
-        command.Transaction = Microsoft.EntityFrameworkCore.Storage.DbContextTransactionExtensions.GetDbTransaction(db.Database.CurrentTransaction!);
-        command.CommandText = sql;
-        var id = command.CreateParameter(); id.ParameterName = "@id"; id.Value = row.Id; command.Parameters.Add(id);
-        var key = command.CreateParameter(); key.ParameterName = "@key"; key.Value = row.ConversationKey; command.Parameters.Add(key);
-        return await command.ExecuteScalarAsync(ct) is "pending";
+        var transaction = Microsoft.EntityFrameworkCore.Storage.DbContextTransactionExtensions.GetDbTransaction(db.Database.CurrentTransaction!);
+        async Task<object?> ScalarAsync(string sql)
+        {
+            await using var command = connection.CreateCommand();
+            command.Transaction = transaction;
+            command.CommandText = sql;
+            var id = command.CreateParameter(); id.ParameterName = "@id"; id.Value = row.Id; command.Parameters.Add(id);
+            var key = command.CreateParameter(); key.ParameterName = "@key"; key.Value = row.ConversationKey; command.Parameters.Add(key);
+            return await command.ExecuteScalarAsync(ct);
+        }
+        // The lock first, then the status in a statement of its own: under READ COMMITTED a statement sees what was
+        // committed when it began, so reading the status in the locking statement could miss the other server's commit.
+        if (db.Database.IsNpgsql() && await ScalarAsync("SELECT pg_try_advisory_xact_lock(hashtext(@key))") is not true) return false;
+        return await ScalarAsync("SELECT status FROM line_inbox WHERE id = @id AND conversation_key = @key") is "pending";
     }
 
     private const string MarkSql =
-        "UPDATE line_inbox SET status = @ms, conversation_key = '', payload = NULL, reply_token = NULL, processed_at = @mp, attempts = attempts + 1 WHERE id = @mi";
+        "UPDATE line_inbox SET status = @ms, conversation_key = '', payload = NULL, reply_token = NULL, processed_at = @mp, attempts = attempts + 1 WHERE id = @mi AND status = 'pending'";
 
     private Dictionary<string, object?> MarkParameters(ChatSupportDbContext db, LineInboxRow row, string status) => new()
     {
@@ -301,6 +324,8 @@ public sealed class LineInboxOptions
     /// 10 s, so that no server's send still in progress is doubled.
     /// </summary>
     public TimeSpan? ResendPendingAfter { get; set; }
+    /// <summary>Messages not delivered within this time are given up (and what they said is not kept).</summary>
+    public TimeSpan GiveUpSendingAfter { get; set; } = TimeSpan.FromHours(6);
     /// <summary>An event that failed this many times is set aside as failed (and logged).</summary>
     public int MaxAttempts { get; set; } = 5;
 }

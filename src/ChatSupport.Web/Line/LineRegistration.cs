@@ -12,8 +12,8 @@ public static class LineRegistration
         services.AddSingleton<IValidateOptions<TenantsOptions>, TenantsValidation>();
         services.AddOptions<TenantsOptions>().ValidateOnStart();
         services.AddOptions<LineClientOptions>().BindConfiguration(LineClientOptions.SectionName)
-            .Validate(o => o.MaxRetries is >= 0 and <= 10 && o.Timeout > TimeSpan.Zero && o.ReplyTokenLifetime is { TotalSeconds: > 0 and < 60 },
-                "Line: MaxRetries 0-10, a positive Timeout and a ReplyTokenLifetime under one minute.")
+            .Validate(o => o.MaxRetries is >= 1 and <= 10 && o.Timeout > TimeSpan.Zero && o.ReplyTokenLifetime is { TotalSeconds: > 0 and < 60 },
+                "Line: MaxRetries 1-10, a positive Timeout and a ReplyTokenLifetime under one minute.")
             .ValidateOnStart();
         services.AddOptions<LineInboxOptions>().BindConfiguration(LineInboxOptions.SectionName)
             .Validate(o => o.MaxConversationsAtOnce is >= 1 and <= 256 && o.MaxAttempts >= 1 && o.ReorderWindow >= TimeSpan.Zero,

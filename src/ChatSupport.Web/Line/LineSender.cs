@@ -11,7 +11,11 @@ using Microsoft.Extensions.Options;
 namespace ChatSupport.Web.Line;
 
 /// <summary>Messages a committed turn decided to send (a row of <c>line_outbox</c>).</summary>
-public sealed record OutboxMessage(string TenantId, string Recipient, string RetryKey, string? ReplyToken, DateTimeOffset? ReplyBefore, JsonArray Messages, int SentBatches = 0);
+public sealed record OutboxMessage(string TenantId, string Recipient, string RetryKey, string? ReplyToken, DateTimeOffset? ReplyBefore, JsonArray Messages, int SentBatches = 0)
+{
+    /// <summary>Sent again by the sweep: an earlier send of this row may have reached LINE.</summary>
+    public bool IsResend { get; init; }
+}
 
 /// <summary>
 /// Sends what committed turns decided: with the reply token while it is fresh (free), otherwise (or if LINE refuses
@@ -40,8 +44,15 @@ public sealed class LineSender(LineClient client, DatabaseSettings settings, IOp
                 if (i == 0 && m.ReplyToken is not null && clock.GetUtcNow() < m.ReplyBefore)
                 {
                     result = await client.ReplyAsync(m.TenantId, m.ReplyToken, batches[i], ct);
-                    // A spent or stale token, or LINE unavailable for the reply: the messages still go, by push.
-                    if (!result.Delivered && (result.InvalidReplyToken || result.Status is 0 or >= 500))
+                    var tries = 1;
+                    // No answer (a timeout, a 5xx): the reply may have landed. The same token again tells: LINE refuses a
+                    // token that was used, and only this row ever held it.
+                    while (!result.Delivered && result.Status is 0 or >= 500 && tries++ < 3 && clock.GetUtcNow() < m.ReplyBefore)
+                        result = await client.ReplyAsync(m.TenantId, m.ReplyToken, batches[i], ct);
+                    if (result.InvalidReplyToken && (m.IsResend || tries > 1))
+                        result = result with { Status = 200 }; // the token was spent by our own earlier attempt: delivered
+                    // A token LINE refuses on the first try (expired), or LINE unreachable: the messages go by push.
+                    else if (!result.Delivered && (result.InvalidReplyToken || result.Status is 0 or >= 500))
                         result = await client.PushAsync(m.TenantId, m.Recipient, batches[i], KeyFor(m.RetryKey, i), ct);
                 }
                 else
@@ -119,8 +130,21 @@ public sealed class LineSender(LineClient client, DatabaseSettings settings, IOp
         var longestSend = options.Value.Timeout * (options.Value.MaxRetries + 2) * 2; // a reply, then a push
         var before = clock.GetUtcNow() - (inboxOptions.Value.ResendPendingAfter ?? longestSend + TimeSpan.FromSeconds(10));
         var rows = await db.LineOutbox.AsNoTracking().Where(r => r.Status == "pending").OrderBy(r => r.Id).Take(200).ToListAsync(ct);
+        var tooOld = clock.GetUtcNow() - inboxOptions.Value.GiveUpSendingAfter;
         foreach (var r in rows.Where(r => r.CreatedAt < before && !_inFlight.ContainsKey(r.RetryKey) && !_delivered.ContainsKey(r.RetryKey)))
-            await SendAsync(new OutboxMessage(r.TenantId, r.Recipient, r.RetryKey, null, null, (JsonArray)JsonNode.Parse(r.Messages)!, r.SentBatches), ct);
+        {
+            if (r.CreatedAt < tooOld)
+            {
+                // Advice from hours ago would mislead: given up, and what it said is not kept.
+                await db.LineOutbox.Where(x => x.Id == r.Id).ExecuteUpdateAsync(s => s
+                    .SetProperty(x => x.Status, "failed").SetProperty(x => x.Messages, "[]").SetProperty(x => x.ReplyToken, (string?)null)
+                    .SetProperty(x => x.LastError, "given up: not delivered in time"), ct);
+                logger.LogWarning("A LINE message was not delivered in time and is given up");
+                continue;
+            }
+            // The reply token goes along: if an earlier send used it, LINE says so, and nothing is sent twice.
+            await SendAsync(new OutboxMessage(r.TenantId, r.Recipient, r.RetryKey, r.ReplyToken, r.ReplyBefore, (JsonArray)JsonNode.Parse(r.Messages)!, r.SentBatches) { IsResend = true }, ct);
+        }
     }
 
     public TimeSpan ReplyTokenLifetime => options.Value.ReplyTokenLifetime;

@@ -98,4 +98,34 @@ public sealed class LineClientTests
         Assert.True(at[4] - at[0] >= TimeSpan.FromSeconds(0.9), $"5 pushes within {at[4] - at[0]}");
         Assert.All(mock.Requests, r => Assert.Equal(200, r.Status));
     }
+
+    /// <summary>No answer in time is a result (status 0) the sender can act on, not an exception escaping the client.</summary>
+    [Fact]
+    public async Task ATimeout_IsAResult_NotAnException()
+    {
+        await using var mock = await LineApiMock.StartAsync(LineTenant.Token);
+        var (services, client) = Client(mock, new() { ["Line:Timeout"] = "00:00:00.300", ["Line:MaxRetries"] = "1" });
+        await using var scope = services;
+        mock.Delay = TimeSpan.FromSeconds(2);
+        var result = await client.PushAsync("t1", "U0123456789abcdef0123456789abcdef", Hello, Guid.NewGuid());
+        Assert.Equal(0, result.Status);
+        Assert.False(result.Delivered);
+    }
+
+    /// <summary>One tenant's outage opens its own circuit, not the other tenants'.</summary>
+    [Fact]
+    public async Task OneTenantsOutage_DoesNotStopTheOthers()
+    {
+        await using var mock = await LineApiMock.StartAsync(LineTenant.Token);
+        var (services, client) = Client(mock, new()
+        {
+            ["Tenants:down:Line:ChannelSecret"] = "s", ["Tenants:down:Line:ChannelAccessToken"] = LineTenant.Token,
+            ["Tenants:down:Line:ApiBaseUrl"] = "http://127.0.0.1:9", // nothing listens
+            ["Line:MaxRetries"] = "1", ["Line:Timeout"] = "00:00:00.500",
+        });
+        await using var scope = services;
+        for (var i = 0; i < 25; i++)
+            Assert.False((await client.PushAsync("down", "U0123456789abcdef0123456789abcdef", Hello, Guid.NewGuid())).Delivered);
+        Assert.True((await client.PushAsync("t1", "U0123456789abcdef0123456789abcdef", Hello, Guid.NewGuid())).Delivered);
+    }
 }

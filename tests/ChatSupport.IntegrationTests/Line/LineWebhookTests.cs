@@ -157,8 +157,8 @@ public sealed class LineWebhookTests
         });
         await using var databaseScope = database; await using var mockScope = mock; await using var hostScope = host;
         var resident = new LineResident(host.CreateClient(), mock);
-        mock.FailNext("/v2/bot/message/reply", 500, times: 2);
-        mock.FailNext("/v2/bot/message/push", 500, times: 2);
+        mock.FailNext("/v2/bot/message/reply", 500, times: 3); // the sender tries the token three times, then pushes
+        mock.FailNext("/v2/bot/message/push", 500, times: 2);  // the push and its one retry
         var follow = resident.Follow();
         Assert.Equal(HttpStatusCode.OK, (await resident.PostAsync(LineResident.Body(follow))).StatusCode);
         var pushed = await mock.WaitForAsync(r => r.Path == "/v2/bot/message/push" && r.Status == 200, TimeSpan.FromSeconds(30));
