@@ -16,6 +16,12 @@ public abstract class ChatSupportDbContext(DbContextOptions options) : DbContext
     public DbSet<LineInboxRow> LineInbox => Set<LineInboxRow>();
     public DbSet<LineOutboxRow> LineOutbox => Set<LineOutboxRow>();
 
+    /// <summary>SQLite (the embedded default) rather than PostgreSQL; known from the context's type, without asking EF's provider on a hot path.</summary>
+    public bool UsesSqlite => this is SqliteChatSupportDbContext;
+
+    /// <summary>An instant as the model stores it, for plain SQL: timestamptz on PostgreSQL, UTC ticks on SQLite.</summary>
+    public object Instant(DateTimeOffset at) => UsesSqlite ? at.UtcTicks : at.ToUniversalTime();
+
     /// <summary>Where plain-SQL statements report themselves when the context was opened with a counter.</summary>
     internal StatementCounter? Counter { get; set; }
 

@@ -169,7 +169,7 @@ public static class LineClientRegistration
                 // not delivered) is retried; the sender decides what to do about the rest.
                 ShouldHandle = args => LineClient.EndpointOf(args.Context.GetRequestMessage()) == "reply"
                     ? ValueTask.FromResult(args.Outcome.Result?.StatusCode == HttpStatusCode.TooManyRequests)
-                    : HttpClientResiliencePredicates.IsTransient(args.Outcome) ? ValueTask.FromResult(true) : ValueTask.FromResult(false),
+                    : ValueTask.FromResult(HttpClientResiliencePredicates.IsTransient(args.Outcome)),
                 MaxRetryAttempts = options.MaxRetries,
                 Delay = options.FirstRetryDelay,
                 BackoffType = DelayBackoffType.Exponential,

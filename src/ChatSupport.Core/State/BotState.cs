@@ -26,13 +26,8 @@ public abstract class BotState(IStorage storage, string contextName)
 
     public async Task LoadAsync(ITurnContext turnContext, bool force = false, CancellationToken cancellationToken = default)
     {
-        if (!force && turnContext.TurnState.Get<CachedState>(_cacheKey) is not null) return;
-        var key = GetStorageKey(turnContext);
-        var items = await _storage.ReadAsync([key], cancellationToken).ConfigureAwait(false);
-        var cached = items.TryGetValue(key, out var item)
-            ? new CachedState(JsonNode.Parse(item.Json)!.AsObject(), item.Json, item.ETag)
-            : new CachedState([], null, null);
-        turnContext.TurnState.Set(_cacheKey, cached);
+        if (force) turnContext.TurnState.Remove(_cacheKey);
+        await LoadAllAsync(turnContext, [this], cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>

@@ -63,24 +63,16 @@ public sealed class EfResponseEventSink(ChatSupportDbContext db, ResidentKeys ke
     private async Task InsertAsync(List<AnswerRow> answers, CancellationToken ct)
     {
         if (answers.Count == 0) return;
-        if (db.Database.IsSqlite())
+        if (db.UsesSqlite)
         {
             db.Answers.AddRange(answers);
         }
-        else if (batch is { IsDeferring: true })
-        {
-            // Sent with the turn's state writes, in one round trip before the commit.
-            var command = batch.Add(InsertSql(answers.Count));
-            AddAnswers(command.CreateParameter, command.Parameters, answers);
-        }
         else
         {
-            await using var scope = await ConnectionScope.OpenAsync(db, ct).ConfigureAwait(false);
-            await using var command = scope.Command();
-            command.CommandText = InsertSql(answers.Count);
-            AddAnswers(command.CreateParameter, command.Parameters, answers);
-            db.Counter?.Observe(command.CommandText);
-            await command.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+            // With the turn's batch, sent with its state writes in one round trip before the commit.
+            var writes = batch ?? new TurnBatch(db);
+            await writes.ExecuteAsync(InsertSql(answers.Count), Parameters(answers), ct).ConfigureAwait(false);
+            if (batch is null) await writes.FlushAsync(ct).ConfigureAwait(false);
         }
         answers.Clear();
     }
@@ -89,30 +81,25 @@ public sealed class EfResponseEventSink(ChatSupportDbContext db, ResidentKeys ke
         "INSERT INTO answers (response_id, resident_id, question_id, answered_at, skipped, value_text, value_number, value_bool, value_date, value_list, source_id) VALUES "
         + string.Join(", ", Enumerable.Range(0, rows).Select(n => $"(@r{n}, @s{n}, @q{n}, @a{n}, @k{n}, @t{n}, @n{n}, @b{n}, @d{n}, @l{n}, @o{n})"));
 
-    private static void AddAnswers(Func<System.Data.Common.DbParameter> create, System.Data.Common.DbParameterCollection parameters, List<AnswerRow> answers)
+    private static Dictionary<string, object?> Parameters(List<AnswerRow> answers)
     {
-        void Add(string name, int n, object? value)
-        {
-            var p = create();
-            p.ParameterName = name + n.ToString(System.Globalization.CultureInfo.InvariantCulture);
-            p.Value = value ?? DBNull.Value;
-            parameters.Add(p);
-        }
+        var parameters = new Dictionary<string, object?>(answers.Count * 11);
         for (var n = 0; n < answers.Count; n++)
         {
-            var a = answers[n];
-            Add("@r", n, a.ResponseId);
-            Add("@s", n, a.ResidentId);
-            Add("@q", n, a.QuestionId);
-            Add("@a", n, a.AnsweredAt.ToUniversalTime());
-            Add("@k", n, a.Skipped);
-            Add("@t", n, a.ValueText);
-            Add("@n", n, a.ValueNumber);
-            Add("@b", n, a.ValueBool);
-            Add("@d", n, a.ValueDate);
-            Add("@l", n, a.ValueList);
-            Add("@o", n, a.SourceId);
+            var (a, i) = (answers[n], n.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            parameters["@r" + i] = a.ResponseId;
+            parameters["@s" + i] = a.ResidentId;
+            parameters["@q" + i] = a.QuestionId;
+            parameters["@a" + i] = a.AnsweredAt.ToUniversalTime();
+            parameters["@k" + i] = a.Skipped;
+            parameters["@t" + i] = a.ValueText;
+            parameters["@n" + i] = a.ValueNumber;
+            parameters["@b" + i] = a.ValueBool;
+            parameters["@d" + i] = a.ValueDate;
+            parameters["@l" + i] = a.ValueList;
+            parameters["@o" + i] = a.SourceId;
         }
+        return parameters;
     }
 
     private async Task CompleteAsync(ResponseEvent e, string pseudonym, QuestionnaireOutcome o, CancellationToken ct)

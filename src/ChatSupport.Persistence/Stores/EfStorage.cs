@@ -1,9 +1,6 @@
-using System.Data;
-using System.Data.Common;
 using System.Globalization;
 using ChatSupport.State;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Storage;
 
 namespace ChatSupport.Persistence.Stores;
 
@@ -25,17 +22,10 @@ public sealed class EfStorage(ChatSupportDbContext db, TimeProvider clock, TurnB
     {
         var result = new Dictionary<string, StoreItem>(StringComparer.Ordinal);
         if (keys.Count == 0) return result;
+        var names = keys.Select((_, i) => "@k" + i.ToString(CultureInfo.InvariantCulture)).ToList();
         await using var scope = await ConnectionScope.OpenAsync(db, cancellationToken).ConfigureAwait(false);
-        await using var command = scope.Command();
-        var names = new List<string>(keys.Count);
-        foreach (var key in keys)
-        {
-            var name = "@k" + names.Count.ToString(CultureInfo.InvariantCulture);
-            names.Add(name);
-            Add(command, name, key);
-        }
-        command.CommandText = $"SELECT key, json, version FROM state_documents WHERE key IN ({string.Join(", ", names)})";
-        db.Counter?.Observe(command.CommandText);
+        await using var command = scope.Command($"SELECT key, json, version FROM state_documents WHERE key IN ({string.Join(", ", names)})");
+        foreach (var (name, key) in names.Zip(keys)) command.AddParameter(name, key);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
             result[reader.GetString(0)] = new StoreItem(reader.GetString(1), reader.GetInt64(2).ToString(CultureInfo.InvariantCulture));
@@ -49,55 +39,18 @@ public sealed class EfStorage(ChatSupportDbContext db, TimeProvider clock, TurnB
         foreach (var (key, item) in changes)
             if (item.ETag is not (null or "*") && !long.TryParse(item.ETag, NumberStyles.None, CultureInfo.InvariantCulture, out _))
                 throw new StorageConflictException(key);
-        if (batch is { IsDeferring: true })
-        {
-            // Sent with the turn's other writes just before the commit; a conflict fails that flush.
-            object at = clock.GetUtcNow().ToUniversalTime();
-            foreach (var (key, item) in changes)
-            {
-                var command = batch.Add(Statement(item.ETag), key);
-                AddParameters(command.CreateParameter, command.Parameters, key, item, at);
-            }
-            return;
-        }
         await using var scope = await ConnectionScope.OpenAsync(db, cancellationToken).ConfigureAwait(false);
         var own = db.Database.CurrentTransaction is null
             ? await db.Database.BeginTransactionAsync(cancellationToken).ConfigureAwait(false)
             : null;
         try
         {
-            var now = clock.GetUtcNow().ToUniversalTime();
-            // As the model stores instants: timestamptz on PostgreSQL, UTC ticks on SQLite.
-            object stamp = db.Database.IsSqlite() ? now.UtcTicks : now;
-            var connection = db.Database.GetDbConnection();
-            if (connection.CanCreateBatch && changes.Count > 1)
-            {
-                await using var batch = connection.CreateBatch();
-                batch.Transaction = db.Database.CurrentTransaction!.GetDbTransaction();
-                foreach (var (key, item) in changes)
-                {
-                    var command = batch.CreateBatchCommand();
-                    command.CommandText = Statement(item.ETag);
-                    AddParameters(command.CreateParameter, command.Parameters, key, item, stamp);
-                    batch.BatchCommands.Add(command);
-                }
-                foreach (var command in batch.BatchCommands) db.Counter?.Observe(command.CommandText);
-                await batch.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-                foreach (var (command, key) in batch.BatchCommands.Cast<DbBatchCommand>().Zip(changes.Keys))
-                    if (command.RecordsAffected != 1) throw new StorageConflictException(key);
-            }
-            else
-            {
-                foreach (var (key, item) in changes)
-                {
-                    await using var command = scope.Command();
-                    command.CommandText = Statement(item.ETag);
-                    AddParameters(command.CreateParameter, command.Parameters, key, item, stamp);
-                    db.Counter?.Observe(command.CommandText);
-                    if (await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) != 1)
-                        throw new StorageConflictException(key);
-                }
-            }
+            // The turn's batch sends these with its other writes; without one, this call's writes are a batch of their own.
+            var writes = batch ?? new TurnBatch(db);
+            var at = db.Instant(clock.GetUtcNow());
+            foreach (var (key, item) in changes)
+                await writes.ExecuteAsync(Statement(item.ETag), Parameters(key, item, at), cancellationToken, conflictKey: key).ConfigureAwait(false);
+            if (batch is null) await writes.FlushAsync(cancellationToken).ConfigureAwait(false);
             if (own is not null) await own.CommitAsync(cancellationToken).ConfigureAwait(false);
         }
         finally
@@ -114,60 +67,13 @@ public sealed class EfStorage(ChatSupportDbContext db, TimeProvider clock, TurnB
         _ => "UPDATE state_documents SET json = @json, version = @version + 1, updated_at = @at WHERE key = @key AND version = @version",
     };
 
-    private static void AddParameters(Func<DbParameter> create, DbParameterCollection parameters, string key, StoreItem item, object stamp)
+    private static Dictionary<string, object?> Parameters(string key, StoreItem item, object at)
     {
-        void Add(string name, object value)
-        {
-            var p = create();
-            p.ParameterName = name;
-            p.Value = value;
-            parameters.Add(p);
-        }
-        Add("@key", key);
-        Add("@json", item.Json);
-        Add("@at", stamp);
-        if (item.ETag is not (null or "*")) Add("@version", long.Parse(item.ETag, NumberStyles.None, CultureInfo.InvariantCulture));
+        var parameters = new Dictionary<string, object?> { ["@key"] = key, ["@json"] = item.Json, ["@at"] = at };
+        if (item.ETag is not (null or "*")) parameters["@version"] = long.Parse(item.ETag, NumberStyles.None, CultureInfo.InvariantCulture);
+        return parameters;
     }
 
     public async Task DeleteAsync(IReadOnlyCollection<string> keys, CancellationToken cancellationToken = default) =>
         await db.StateDocuments.Where(d => keys.Contains(d.Key)).ExecuteDeleteAsync(cancellationToken).ConfigureAwait(false);
-
-    private static void Add(DbCommand command, string name, object value)
-    {
-        var p = command.CreateParameter();
-        p.ParameterName = name;
-        p.Value = value;
-        command.Parameters.Add(p);
-    }
-}
-
-/// <summary>
-/// The context's own connection for plain SQL, opened for the duration if EF has not opened it (outside a
-/// transaction), and commands enlisted in the context's transaction if there is one.
-/// </summary>
-internal sealed class ConnectionScope : IAsyncDisposable
-{
-    private readonly ChatSupportDbContext _db;
-    private readonly bool _opened;
-
-    private ConnectionScope(ChatSupportDbContext db, bool opened) => (_db, _opened) = (db, opened);
-
-    public static async Task<ConnectionScope> OpenAsync(ChatSupportDbContext db, CancellationToken ct)
-    {
-        var opened = db.Database.GetDbConnection().State != ConnectionState.Open;
-        if (opened) await db.Database.OpenConnectionAsync(ct).ConfigureAwait(false);
-        return new ConnectionScope(db, opened);
-    }
-
-    public DbCommand Command()
-    {
-        var command = _db.Database.GetDbConnection().CreateCommand();
-        command.Transaction = _db.Database.CurrentTransaction?.GetDbTransaction();
-        return command;
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        if (_opened) await _db.Database.CloseConnectionAsync().ConfigureAwait(false);
-    }
 }

@@ -38,7 +38,7 @@ public sealed class TurnBatch(ChatSupportDbContext db)
         if (_batch is null) return;
         await using var batch = _batch;
         var keys = _conflictKeys.ToList();
-        (_batch, _conflictKeys.Capacity) = (null, _conflictKeys.Capacity);
+        _batch = null;
         _conflictKeys.Clear();
         batch.Transaction = db.Database.CurrentTransaction?.GetDbTransaction();
         foreach (var command in batch.BatchCommands) db.Counter?.Observe(command.CommandText);
@@ -56,29 +56,13 @@ public sealed class TurnBatch(ChatSupportDbContext db)
         if (IsDeferring)
         {
             var command = Add(sql, conflictKey);
-            foreach (var (name, value) in parameters) Parameter(command, name, value);
+            foreach (var (name, value) in parameters) command.AddParameter(name, value);
             return;
         }
         await using var scope = await ConnectionScope.OpenAsync(db, cancellationToken).ConfigureAwait(false);
-        await using var direct = scope.Command();
-        direct.CommandText = sql;
-        foreach (var (name, value) in parameters)
-        {
-            var p = direct.CreateParameter();
-            p.ParameterName = name;
-            p.Value = value ?? DBNull.Value;
-            direct.Parameters.Add(p);
-        }
-        db.Counter?.Observe(sql);
+        await using var direct = scope.Command(sql);
+        foreach (var (name, value) in parameters) direct.AddParameter(name, value);
         if (await direct.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) != 1 && conflictKey is not null)
             throw new StorageConflictException(conflictKey);
-    }
-
-    internal static void Parameter(DbBatchCommand command, string name, object? value)
-    {
-        var p = command.CreateParameter();
-        p.ParameterName = name;
-        p.Value = value ?? DBNull.Value;
-        command.Parameters.Add(p);
     }
 }

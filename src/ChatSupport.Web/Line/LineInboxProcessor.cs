@@ -28,6 +28,7 @@ public sealed class LineInboxProcessor(
 {
     private readonly ConcurrentDictionary<string, Task> _busy = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, DateTimeOffset> _notBefore = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<(string Questionnaire, string TimeZoneId), QuestionnaireBotOptions> _tenantBotOptions = new();
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -195,15 +196,13 @@ public sealed class LineInboxProcessor(
 
     private string Pseudonym(string tenantId, string userId) => keys.Pseudonym($"{LineActivityMapper.ChannelId}:{LineActivityMapper.UserKey(tenantId, userId)}");
 
+    /// <summary>The bot's options for a tenant, made once per distinct setting (they hold the time zone, looked up once).</summary>
     private QuestionnaireBotOptions TenantBotOptions(TenantOptions tenant)
     {
         var o = botOptions.Value;
-        return new QuestionnaireBotOptions
-        {
-            Path = o.Path,
-            DefaultQuestionnaire = tenant.DefaultQuestionnaire ?? o.DefaultQuestionnaire,
-            TimeZoneId = tenant.TimeZoneId,
-        };
+        var questionnaire = tenant.DefaultQuestionnaire ?? o.DefaultQuestionnaire;
+        return _tenantBotOptions.GetOrAdd((questionnaire, tenant.TimeZoneId), k =>
+            new QuestionnaireBotOptions { Path = o.Path, DefaultQuestionnaire = k.Questionnaire, TimeZoneId = k.TimeZoneId });
     }
 
     /// <summary>An event that is not a turn: claim it, do its work, mark it, in one transaction.</summary>
@@ -243,7 +242,7 @@ public sealed class LineInboxProcessor(
                         delivered.Select((k, i) => (Name: "@dk" + i, Value: (object?)k)).ToDictionary(p => p.Name, p => p.Value), token);
                 var messages = LineMessageRenderer.Render(replies);
                 if (messages.Count == 0) return;
-                var replyBefore = e.Timestamp + sender.ReplyTokenLifetime;
+                var replyBefore = e.Timestamp + lineOptions.Value.ReplyTokenLifetime;
                 outbox = new OutboxMessage(row.TenantId, e.ChatId!, Guid.NewGuid().ToString("D"), e.ReplyToken, replyBefore, new JsonArray([.. messages]));
                 await batch.ExecuteAsync(
                     "INSERT INTO line_outbox (tenant_id, recipient, retry_key, reply_token, reply_before, messages, status, sent_batches, attempts, created_at) " +
@@ -251,7 +250,7 @@ public sealed class LineInboxProcessor(
                     new Dictionary<string, object?>
                     {
                         ["@ot"] = row.TenantId, ["@or"] = outbox.Recipient, ["@ok"] = outbox.RetryKey, ["@orp"] = e.ReplyToken,
-                        ["@ob"] = LineInboxStore.Instant(db, replyBefore), ["@om"] = outbox.Messages.ToJsonString(), ["@oc"] = LineInboxStore.Instant(db, clock.GetUtcNow()),
+                        ["@ob"] = db.Instant(replyBefore), ["@om"] = outbox.Messages.ToJsonString(), ["@oc"] = db.Instant(clock.GetUtcNow()),
                     }, token);
             });
 
@@ -283,20 +282,17 @@ public sealed class LineInboxProcessor(
     /// </summary>
     private static async Task<bool> ClaimAsync(ChatSupportDbContext db, LineInboxRow row, CancellationToken ct)
     {
-        var connection = db.Database.GetDbConnection();
-        var transaction = Microsoft.EntityFrameworkCore.Storage.DbContextTransactionExtensions.GetDbTransaction(db.Database.CurrentTransaction!);
+        await using var scope = await ConnectionScope.OpenAsync(db, ct);
         async Task<object?> ScalarAsync(string sql)
         {
-            await using var command = connection.CreateCommand();
-            command.Transaction = transaction;
-            command.CommandText = sql;
-            var id = command.CreateParameter(); id.ParameterName = "@id"; id.Value = row.Id; command.Parameters.Add(id);
-            var key = command.CreateParameter(); key.ParameterName = "@key"; key.Value = row.ConversationKey; command.Parameters.Add(key);
+            await using var command = scope.Command(sql);
+            command.AddParameter("@id", row.Id);
+            command.AddParameter("@key", row.ConversationKey);
             return await command.ExecuteScalarAsync(ct);
         }
         // The lock first, then the status in a statement of its own: under READ COMMITTED a statement sees what was
         // committed when it began, so reading the status in the locking statement could miss the other server's commit.
-        if (db.Database.IsNpgsql() && await ScalarAsync("SELECT pg_try_advisory_xact_lock(hashtext(@key))") is not true) return false;
+        if (!db.UsesSqlite && await ScalarAsync("SELECT pg_try_advisory_xact_lock(hashtext(@key))") is not true) return false;
         return await ScalarAsync("SELECT status FROM line_inbox WHERE id = @id AND conversation_key = @key") is "pending";
     }
 
@@ -305,7 +301,7 @@ public sealed class LineInboxProcessor(
 
     private Dictionary<string, object?> MarkParameters(ChatSupportDbContext db, LineInboxRow row, string status) => new()
     {
-        ["@ms"] = status, ["@mp"] = LineInboxStore.Instant(db, clock.GetUtcNow()), ["@mi"] = row.Id,
+        ["@ms"] = status, ["@mp"] = db.Instant(clock.GetUtcNow()), ["@mi"] = row.Id,
     };
 }
 

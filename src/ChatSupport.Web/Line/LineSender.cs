@@ -146,6 +146,4 @@ public sealed class LineSender(LineClient client, DatabaseSettings settings, IOp
             await SendAsync(new OutboxMessage(r.TenantId, r.Recipient, r.RetryKey, r.ReplyToken, r.ReplyBefore, (JsonArray)JsonNode.Parse(r.Messages)!, r.SentBatches) { IsResend = true }, ct);
         }
     }
-
-    public TimeSpan ReplyTokenLifetime => options.Value.ReplyTokenLifetime;
 }

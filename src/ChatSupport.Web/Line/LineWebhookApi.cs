@@ -2,7 +2,7 @@ using ChatSupport.Channels.Line;
 using ChatSupport.Persistence;
 using ChatSupport.Web.Hosting;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.EntityFrameworkCore;
+using ChatSupport.Persistence.Stores;
 using Microsoft.Extensions.Options;
 
 namespace ChatSupport.Web.Line;
@@ -68,47 +68,29 @@ public sealed class LineInboxSignal
     public Task WaitAsync(TimeSpan timeout, CancellationToken ct) => _signal.WaitAsync(timeout, ct);
 }
 
-/// <summary>The inbox and outbox tables in plain SQL (the same statements on PostgreSQL and SQLite).</summary>
+/// <summary>The inbox in plain SQL (the same statement on PostgreSQL and SQLite).</summary>
 public static class LineInboxStore
 {
-    public static object Instant(ChatSupportDbContext db, DateTimeOffset t) => db.Database.IsSqlite() ? t.UtcTicks : t.ToUniversalTime();
-
     /// <summary>One statement for all events of a request; an event already in the inbox is left as it is.</summary>
     public static async Task InsertAsync(ChatSupportDbContext db, string tenantId, IReadOnlyList<LineEvent> events, DateTimeOffset now, CancellationToken ct)
     {
-        var connection = db.Database.GetDbConnection();
-        await db.Database.OpenConnectionAsync(ct);
-        try
+        var rows = events.Select((_, i) => $"(@t{i}, @w{i}, @c{i}, @y{i}, @s{i}, @r{i}, @k{i}, @p{i}, 'pending', 0)");
+        await using var scope = await ConnectionScope.OpenAsync(db, ct);
+        await using var command = scope.Command(
+            "INSERT INTO line_inbox (tenant_id, webhook_event_id, conversation_key, event_type, timestamp, received_at, reply_token, payload, status, attempts) VALUES "
+            + string.Join(", ", rows) + " ON CONFLICT (webhook_event_id) DO NOTHING");
+        for (var i = 0; i < events.Count; i++)
         {
-            await using var command = connection.CreateCommand();
-            var rows = new List<string>();
-            void Add(string name, object? value)
-            {
-                var p = command.CreateParameter();
-                p.ParameterName = name;
-                p.Value = value ?? DBNull.Value;
-                command.Parameters.Add(p);
-            }
-            for (var i = 0; i < events.Count; i++)
-            {
-                var e = events[i];
-                rows.Add($"(@t{i}, @w{i}, @c{i}, @y{i}, @s{i}, @r{i}, @k{i}, @p{i}, 'pending', 0)");
-                Add("@t" + i, tenantId);
-                Add("@w" + i, e.WebhookEventId);
-                Add("@c" + i, LineActivityMapper.UserKey(tenantId, e.ChatId ?? "-"));
-                Add("@y" + i, e.Type.Length > 32 ? e.Type[..32] : e.Type);
-                Add("@s" + i, Instant(db, e.Timestamp));
-                Add("@r" + i, Instant(db, now));
-                Add("@k" + i, e.ReplyToken is { Length: <= 128 } token ? token : null);
-                Add("@p" + i, e.Json.ToJsonString());
-            }
-            command.CommandText = "INSERT INTO line_inbox (tenant_id, webhook_event_id, conversation_key, event_type, timestamp, received_at, reply_token, payload, status, attempts) VALUES "
-                + string.Join(", ", rows) + " ON CONFLICT (webhook_event_id) DO NOTHING";
-            await command.ExecuteNonQueryAsync(ct);
+            var e = events[i];
+            command.AddParameter("@t" + i, tenantId);
+            command.AddParameter("@w" + i, e.WebhookEventId);
+            command.AddParameter("@c" + i, LineActivityMapper.UserKey(tenantId, e.ChatId ?? "-"));
+            command.AddParameter("@y" + i, e.Type.Length > 32 ? e.Type[..32] : e.Type);
+            command.AddParameter("@s" + i, db.Instant(e.Timestamp));
+            command.AddParameter("@r" + i, db.Instant(now));
+            command.AddParameter("@k" + i, e.ReplyToken is { Length: <= 128 } token ? token : null);
+            command.AddParameter("@p" + i, e.Json.ToJsonString());
         }
-        finally
-        {
-            await db.Database.CloseConnectionAsync();
-        }
+        await command.ExecuteNonQueryAsync(ct);
     }
 }

@@ -17,7 +17,7 @@ namespace ChatSupport.Tests.Line;
 public sealed record RecordedRequest(string Method, string Path, IReadOnlyDictionary<string, string> Headers, JsonNode? Body, int Status, DateTimeOffset At);
 
 /// <summary>
-/// A stand-in for api.line.me on loopback (real HTTP through Kestrel). Request bodies are checked against LINE's
+/// A stand-in for LINE's Messaging API on loopback (real HTTP through Kestrel). Request bodies are checked against LINE's
 /// messaging-api.yml; reply tokens are single-use; X-Line-Retry-Key is honoured as LINE does (409 for a key already
 /// accepted). Everything it receives is recorded, rejected requests too.
 /// </summary>
