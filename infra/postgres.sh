@@ -43,7 +43,7 @@ as_postgres "$pg_bin/initdb" -D "$pg_dir/data" -U postgres -A trust -E UTF8 --lo
   || { cat "$pg_dir/initdb.log"; return 1 2>/dev/null || exit 1; }
 # Sized for this 2-core machine and for tests: fsync off (a throwaway cluster), few connections.
 as_postgres "$pg_bin/pg_ctl" -D "$pg_dir/data" -l "$pg_dir/server.log" -w -t 60 \
-  -o "-p $pg_port -k $pg_dir -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=60" start >/dev/null \
+  -o "-p $pg_port -k $pg_dir -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200" start >/dev/null \
   || { cat "$pg_dir/server.log"; return 1 2>/dev/null || exit 1; }
 
 export ConnectionStrings__ChatSupport="Host=127.0.0.1;Port=$pg_port;Username=postgres;Database=postgres;Maximum Pool Size=20"

@@ -15,6 +15,10 @@ public abstract class ChatSupportDbContext(DbContextOptions options) : DbContext
     public DbSet<AuditRow> AuditLog => Set<AuditRow>();
     public DbSet<LineInboxRow> LineInbox => Set<LineInboxRow>();
     public DbSet<LineOutboxRow> LineOutbox => Set<LineOutboxRow>();
+    public DbSet<FollowUpBatchRow> FollowUpBatches => Set<FollowUpBatchRow>();
+    public DbSet<FollowUpDeliveryRow> FollowUpDeliveries => Set<FollowUpDeliveryRow>();
+    public DbSet<StaffAlertRow> StaffAlerts => Set<StaffAlertRow>();
+    public DbSet<MessageUsageRow> MessageUsage => Set<MessageUsageRow>();
 
     /// <summary>SQLite (the embedded default) rather than PostgreSQL; known from the context's type, without asking EF's provider on a hot path.</summary>
     public bool UsesSqlite => this is SqliteChatSupportDbContext;
@@ -38,8 +42,65 @@ public abstract class ChatSupportDbContext(DbContextOptions options) : DbContext
             e.Property(x => x.ConsentId).HasMaxLength(64);
             e.Property(x => x.ConsentVersion).HasMaxLength(32);
             e.Property(x => x.FollowUpQuestionnaire).HasMaxLength(64);
-            // The follow-up planner walks residents due on a day, in id order (keyset pagination).
-            e.HasIndex(x => new { x.NextFollowUp, x.Id }).HasDatabaseName("ix_residents_next_follow_up");
+            e.Property(x => x.TenantId).HasMaxLength(32);
+            e.Property(x => x.FollowUpSource).HasMaxLength(64);
+            e.Property(x => x.FollowUpRule).HasMaxLength(64);
+            // The follow-up planner walks a tenant's residents due by a day in (day, id) order (keyset pagination);
+            // residents who cannot be invited are not in the index.
+            e.HasIndex(x => new { x.TenantId, x.NextFollowUp, x.Id })
+                .HasFilter("next_follow_up IS NOT NULL AND NOT blocked AND NOT follow_ups_stopped")
+                .HasDatabaseName("ix_residents_next_follow_up");
+        });
+        modelBuilder.Entity<FollowUpBatchRow>(e =>
+        {
+            e.ToTable("follow_up_batches");
+            e.HasKey(x => x.Id);
+            e.Property(x => x.TenantId).HasMaxLength(32);
+            e.Property(x => x.Kind).HasMaxLength(16);
+            e.Property(x => x.Source).HasMaxLength(64);
+            e.Property(x => x.Rule).HasMaxLength(64);
+            e.Property(x => x.Questionnaire).HasMaxLength(64);
+            e.Property(x => x.Locale).HasMaxLength(16);
+            e.Property(x => x.RetryKey).HasMaxLength(36);
+            e.Property(x => x.Status).HasMaxLength(16);
+            e.Property(x => x.LastError).HasMaxLength(300);
+            e.HasIndex(x => x.RetryKey).IsUnique().HasDatabaseName("ux_follow_up_batches_retry_key");
+            e.HasIndex(x => new { x.Status, x.NotBefore }).HasDatabaseName("ix_follow_up_batches_status");
+            e.HasIndex(x => new { x.TenantId, x.LocalDate, x.Kind }).HasDatabaseName("ix_follow_up_batches_day");
+        });
+        modelBuilder.Entity<FollowUpDeliveryRow>(e =>
+        {
+            e.ToTable("follow_up_deliveries");
+            e.HasKey(x => new { x.ResidentId, x.LocalDate, x.Kind });
+            e.Property(x => x.ResidentId).HasMaxLength(64);
+            e.Property(x => x.Kind).HasMaxLength(16);
+            e.Property(x => x.Status).HasMaxLength(16);
+            e.HasIndex(x => x.BatchId).HasDatabaseName("ix_follow_up_deliveries_batch");
+        });
+        modelBuilder.Entity<StaffAlertRow>(e =>
+        {
+            e.ToTable("staff_alerts");
+            e.HasKey(x => x.Id);
+            e.Property(x => x.Key).HasMaxLength(200);
+            e.Property(x => x.TenantId).HasMaxLength(32);
+            e.Property(x => x.ResidentId).HasMaxLength(64);
+            e.Property(x => x.QuestionnaireId).HasMaxLength(64);
+            e.Property(x => x.Kind).HasMaxLength(16);
+            e.Property(x => x.Rule).HasMaxLength(64);
+            e.Property(x => x.ResponseId).HasMaxLength(128);
+            e.Property(x => x.AcknowledgedBy).HasMaxLength(64);
+            e.Property(x => x.WebhookStatus).HasMaxLength(16);
+            e.Property(x => x.WebhookError).HasMaxLength(300);
+            e.HasIndex(x => x.Key).IsUnique().HasDatabaseName("ux_staff_alerts_key");
+            e.HasIndex(x => new { x.TenantId, x.RaisedAt }).HasDatabaseName("ix_staff_alerts_tenant");
+            e.HasIndex(x => x.Id).HasFilter("webhook_status = 'pending'").HasDatabaseName("ix_staff_alerts_webhook_pending");
+        });
+        modelBuilder.Entity<MessageUsageRow>(e =>
+        {
+            e.ToTable("message_usage");
+            e.HasKey(x => new { x.TenantId, x.Month });
+            e.Property(x => x.TenantId).HasMaxLength(32);
+            e.Property(x => x.Month).HasMaxLength(7);
         });
         modelBuilder.Entity<StateDocumentRow>(e =>
         {

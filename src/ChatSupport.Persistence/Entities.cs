@@ -13,11 +13,100 @@ public sealed class ResidentRow
     public string? ConsentId { get; set; }
     public string? ConsentVersion { get; set; }
     public DateTimeOffset? ConsentedAt { get; set; }
+    /// <summary>The tenant whose channel the resident uses (LINE), for the tenant's follow-ups; null on other channels.</summary>
+    public string? TenantId { get; set; }
     public string? FollowUpQuestionnaire { get; set; }
+    /// <summary>The tenant-local day of the next follow-up invitation.</summary>
     public DateOnly? NextFollowUp { get; set; }
+    /// <summary>The questionnaire whose policy scheduled it and the rule's name: they say what the invitation says and how non-answers are chased.</summary>
+    public string? FollowUpSource { get; set; }
+    public string? FollowUpRule { get; set; }
+    /// <summary>The rule's interval: a resident who does not answer is invited again this many days later.</summary>
+    public int? FollowUpEveryDays { get; set; }
+    /// <summary>The policy's own time of day (minutes after local midnight); otherwise the tenant's follow-up hour.</summary>
+    public int? FollowUpMinute { get; set; }
+    /// <summary>The last day of the observation period, if the policy has one.</summary>
+    public DateOnly? FollowUpUntil { get; set; }
     public bool FollowUpsStopped { get; set; }
     public bool Blocked { get; set; }
     public DateTimeOffset CreatedAt { get; set; }
+}
+
+/// <summary>
+/// One chunk (at most 500 recipients) of a day's follow-up messages of one kind: the unit a dispatch job sends, with the
+/// X-Line-Retry-Key every attempt carries, so a retried job, a restarted server or a second server never sends it twice.
+/// </summary>
+public sealed class FollowUpBatchRow
+{
+    public long Id { get; set; }
+    public required string TenantId { get; set; }
+    public DateOnly LocalDate { get; set; }
+    /// <summary><c>prompt</c>, or <c>reminder-1</c>, <c>reminder-2</c>… for those who have not answered.</summary>
+    public required string Kind { get; set; }
+    /// <summary>The questionnaire whose policy (and rule) scheduled these residents, and the one the button starts.</summary>
+    public required string Source { get; set; }
+    public required string Rule { get; set; }
+    public required string Questionnaire { get; set; }
+    public required string Locale { get; set; }
+    public required string RetryKey { get; set; }
+    public int Recipients { get; set; }
+    /// <summary>planned, sent, failed (LINE refused it: see LastError), held (over the budget) or expired (its day is over).</summary>
+    public required string Status { get; set; }
+    public int Attempts { get; set; }
+    public string? LastError { get; set; }
+    /// <summary>When it may go: batches are spread over the tenant's sending window.</summary>
+    public DateTimeOffset NotBefore { get; set; }
+    public DateTimeOffset CreatedAt { get; set; }
+    public DateTimeOffset? SentAt { get; set; }
+    /// <summary>How many steps of the no-answer ladder (reminders, then the alert) have been taken for this prompt batch.</summary>
+    public int ChasedSteps { get; set; }
+}
+
+/// <summary>A resident × day × kind of follow-up message, recorded before anything is sent: the key that makes a day's message unique.</summary>
+public sealed class FollowUpDeliveryRow
+{
+    public required string ResidentId { get; set; }
+    public DateOnly LocalDate { get; set; }
+    public required string Kind { get; set; }
+    public long BatchId { get; set; }
+    /// <summary>planned, sent or skipped (blocked, stopped or erased since it was planned).</summary>
+    public required string Status { get; set; }
+    public DateTimeOffset? SentAt { get; set; }
+}
+
+/// <summary>
+/// Something staff must look at: an escalation rule met by an answer, or a resident who did not answer the day's
+/// follow-up (unreachable). Listed in the staff API by pseudonymous id; acknowledging it is recorded.
+/// </summary>
+public sealed class StaffAlertRow
+{
+    public long Id { get; set; }
+    /// <summary>What makes it unique: <c>escalation:{response}:{category}</c> or <c>unreachable:{resident}:{day}</c>.</summary>
+    public required string Key { get; set; }
+    public string? TenantId { get; set; }
+    public required string ResidentId { get; set; }
+    public required string QuestionnaireId { get; set; }
+    /// <summary>escalation or unreachable.</summary>
+    public required string Kind { get; set; }
+    /// <summary>The escalation rule's category (e.g. worsening), or <c>unreachable</c>.</summary>
+    public required string Rule { get; set; }
+    public string? ResponseId { get; set; }
+    public DateTimeOffset RaisedAt { get; set; }
+    public DateTimeOffset? AcknowledgedAt { get; set; }
+    public string? AcknowledgedBy { get; set; }
+    /// <summary>The outgoing webhook: none (not configured), pending, sent or failed.</summary>
+    public required string WebhookStatus { get; set; }
+    public int WebhookAttempts { get; set; }
+    public string? WebhookError { get; set; }
+}
+
+/// <summary>Messages LINE counts against the tenant's monthly quota (pushes and multicasts, one per recipient), per month.</summary>
+public sealed class MessageUsageRow
+{
+    public required string TenantId { get; set; }
+    /// <summary>yyyy-MM in the tenant's time zone.</summary>
+    public required string Month { get; set; }
+    public long Messages { get; set; }
 }
 
 /// <summary>A state document of <see cref="State.IStorage"/>: its key, JSON and version (the eTag).</summary>

@@ -1,8 +1,11 @@
 using ChatSupport.Channels.BotFramework;
 using ChatSupport.Web.Access;
 using ChatSupport.Web.Admin;
+using ChatSupport.Web.Alerts;
+using ChatSupport.Web.FollowUps;
 using ChatSupport.Web.Health;
 using ChatSupport.Web.Hosting;
+using ChatSupport.Web.Jobs;
 using ChatSupport.Web.Line;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -17,13 +20,19 @@ app.UseStaticFiles();
 app.UseAuthentication();
 app.UseAuthorization();
 
-// Open: the channel endpoint (its own policy), the chat page and its list, health. Everything else needs a key.
-app.MapOpenApi().RequireAuthorization(Roles.Staff);
 app.MapHealthApi();
-app.MapBotFrameworkApi();
-app.MapLineWebhook();
-app.MapQuestionnaireListApi();
-app.MapResidentsAdminApi();
+if (HostRoles.RunsWeb(app.Configuration))
+{
+    // Open: the channel endpoints (their own checks), the chat page and its list. Everything else needs a key.
+    app.MapOpenApi().RequireAuthorization(Roles.Staff);
+    app.MapBotFrameworkApi();
+    app.MapLineWebhook();
+    app.MapQuestionnaireListApi();
+    app.MapResidentsAdminApi();
+    app.MapStaffAlertsApi();
+    app.MapFollowUpsApi();
+    app.MapJobsDashboard();
+}
 
 app.Run();
 

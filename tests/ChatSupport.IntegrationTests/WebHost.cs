@@ -8,7 +8,8 @@ using Microsoft.Extensions.Logging;
 namespace ChatSupport.IntegrationTests;
 
 /// <summary>The real web host (Program) on a test database, driven over HTTP.</summary>
-public sealed class WebHost(TestDatabase database, string? dialogs = null, string? defaultQuestionnaire = null, IReadOnlyDictionary<string, string>? settings = null)
+public sealed class WebHost(TestDatabase database, string? dialogs = null, string? defaultQuestionnaire = null, IReadOnlyDictionary<string, string>? settings = null,
+    Action<Microsoft.Extensions.DependencyInjection.IServiceCollection>? services = null)
     : WebApplicationFactory<Program>
 {
     public const string AdminKey = "admin-key-for-tests-7f3a9c";
@@ -24,6 +25,8 @@ public sealed class WebHost(TestDatabase database, string? dialogs = null, strin
         builder.UseSetting("ConnectionStrings:ChatSupport", database.ConnectionString);
         builder.UseSetting("Residents:PseudonymKey", "web-test-pseudonymisation-key-0123456789");
         builder.UseSetting("Questionnaires:Path", dialogs ?? Dialogs);
+        // Tests that are not about jobs run no Hangfire server (a test about them says ChatSupport:Role=all or worker).
+        builder.UseSetting("ChatSupport:Role", "web");
         if (defaultQuestionnaire is not null) builder.UseSetting("Questionnaires:DefaultQuestionnaire", defaultQuestionnaire);
         foreach (var (key, value) in settings ?? new Dictionary<string, string>()) builder.UseSetting(key, value);
         // Keys are configured as SHA-256 hashes; the tests present the keys themselves.
@@ -34,6 +37,7 @@ public sealed class WebHost(TestDatabase database, string? dialogs = null, strin
             builder.UseSetting($"Access:Keys:{index}:Sha256", Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(key))));
         }
         builder.UseEnvironment("Development");
+        if (services is not null) builder.ConfigureServices(services);
         builder.ConfigureLogging(logging => logging.SetMinimumLevel(Microsoft.Extensions.Logging.LogLevel.Trace).AddProvider(new CapturingLoggerProvider(Logs)));
     }
 

@@ -36,6 +36,9 @@ public static class LineActivityMapper
             case "postback":
                 activity.Type = ActivityTypes.Message;
                 activity.Text = e.PostbackData;
+                // A follow-up invitation's button: start that questionnaire.
+                if (e.PostbackData?.StartsWith(StartQuestionnairePrefix, StringComparison.Ordinal) == true)
+                    activity.Value = System.Text.Json.JsonSerializer.SerializeToElement(new Dictionary<string, string> { ["questionnaire"] = e.PostbackData[StartQuestionnairePrefix.Length..] });
                 break;
             default:
                 activity.Type = ActivityTypes.Message;
@@ -52,6 +55,9 @@ public static class LineActivityMapper
     public static bool IsTurn(LineEvent e) =>
         e.Mode != "standby" && e.UserId is { Length: > 0 } && e.ChatId is { Length: > 0 }
         && (e.Type is "follow" or "postback" || (e.Type == "message" && e.MessageType == "text"));
+
+    /// <summary>Postback data of a button that starts a questionnaire: <c>questionnaire=covid19-followup</c>.</summary>
+    public const string StartQuestionnairePrefix = "questionnaire=";
 
     /// <summary>The id under which a LINE user or chat of a tenant is known: <c>tenant:id</c>.</summary>
     public static string UserKey(string tenantId, string lineId) => $"{tenantId}:{lineId}";

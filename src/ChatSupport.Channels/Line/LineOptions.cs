@@ -28,6 +28,7 @@ public sealed class TenantsOptions : Dictionary<string, TenantOptions>
                 yield return $"Tenants:{id}:Line:ApiBaseUrl must be an absolute http(s) URL.";
             if (!TimeZoneInfo.TryFindSystemTimeZoneById(tenant.TimeZoneId, out _)) yield return $"Tenants:{id}:TimeZoneId '{tenant.TimeZoneId}' is not a known time zone.";
             if (tenant.FollowUpHour is < 0 or > 23) yield return $"Tenants:{id}:FollowUpHour must be 0-23.";
+            foreach (var problem in tenant.FollowUps.Problems()) yield return $"Tenants:{id}:FollowUps:{problem}";
         }
     }
 }
@@ -41,9 +42,39 @@ public sealed class TenantOptions
     public string TimeZoneId { get; set; } = "Asia/Tokyo";
     [Range(0, 23)]
     public int FollowUpHour { get; set; } = 10;
+    public TenantFollowUpOptions FollowUps { get; set; } = new();
 
     public static bool IsValidId(string id) =>
         id.Length is > 0 and <= 32 && id.All(c => c is (>= 'a' and <= 'z') or (>= '0' and <= '9') or '-' or '_');
+}
+
+public enum OverBudget { Stop, Warn }
+
+/// <summary>How a tenant's daily follow-ups are sent: the sending window, the monthly message budget and the alert webhook.</summary>
+public sealed class TenantFollowUpOptions
+{
+    /// <summary>The day's invitations are spread over this long from the follow-up hour, so answers do not all arrive in one minute.</summary>
+    public TimeSpan SendingWindow { get; set; } = TimeSpan.FromHours(1);
+    /// <summary>Nothing is sent after this local time: a planner that missed the hour catches up until then, never the next day.</summary>
+    public TimeOnly LatestSendingTime { get; set; } = new(20, 0);
+    /// <summary>LINE's local-government plan does not charge for messages: no budget applies.</summary>
+    public bool LocalGovernmentPlan { get; set; }
+    /// <summary>Messages (one per recipient of a push or multicast) per month; null for no budget.</summary>
+    public long? MonthlyMessageBudget { get; set; }
+    /// <summary>What happens when a batch would exceed the budget or LINE's quota: stop sending (held) or send and warn.</summary>
+    public OverBudget OverBudget { get; set; } = OverBudget.Stop;
+    /// <summary>Staff alerts are also posted here (the health centre's own system), signed with <see cref="AlertWebhookSecret"/>.</summary>
+    public string? AlertWebhookUrl { get; set; }
+    public string? AlertWebhookSecret { get; set; }
+
+    public IEnumerable<string> Problems()
+    {
+        if (SendingWindow < TimeSpan.Zero || SendingWindow > TimeSpan.FromHours(12)) yield return "SendingWindow must be 0-12 hours.";
+        if (MonthlyMessageBudget < 0) yield return "MonthlyMessageBudget cannot be negative.";
+        if (AlertWebhookUrl is { Length: > 0 } url && (!Uri.TryCreate(url, UriKind.Absolute, out var u) || u.Scheme is not ("https" or "http")))
+            yield return "AlertWebhookUrl must be an absolute http(s) URL.";
+        if (AlertWebhookUrl is { Length: > 0 } && string.IsNullOrEmpty(AlertWebhookSecret)) yield return "AlertWebhookSecret is needed with AlertWebhookUrl (the receiver checks the signature).";
+    }
 }
 
 public sealed class LineChannelOptions

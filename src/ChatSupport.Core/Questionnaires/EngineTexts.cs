@@ -6,7 +6,8 @@ public sealed record EngineTexts(
     string RetryChoice, string RetryList, string RetryNumber, string RetryNumberRange, string RetryDate, string RetryPostalCode,
     string RetryText, string RetryYesNo, string PreviousAnswer,
     string Help, string FollowUpsStopped, string DeleteConfirm, string Deleted, string DeleteCancelled,
-    string Abandoned, string QuestionnaireUpdated, string WelcomeBack, string SummaryTitle)
+    string Abandoned, string QuestionnaireUpdated, string WelcomeBack, string SummaryTitle,
+    string FollowUpPrompt, string FollowUpReminder, string AnswerButton)
 {
     public static readonly EngineTexts Japanese = new(
         Yes: "はい", No: "いいえ", Today: "今日", Yesterday: "昨日",
@@ -27,7 +28,10 @@ public sealed record EngineTexts(
         Abandoned: "お答えを読み取れなかったため、質問を中断しました。「やり直し」と送ると最初から始められます。",
         QuestionnaireUpdated: "質問の内容が新しくなりました。お手数ですが、はじめからお答えください。",
         WelcomeBack: "おかえりなさい。途中の質問から続けます。",
-        SummaryTitle: "今回の回答");
+        SummaryTitle: "今回の回答",
+        FollowUpPrompt: "体調の確認のご連絡です。現在の体調はいかがですか。",
+        FollowUpReminder: "本日の体調の確認にまだお答えいただいていません。お手数ですが、下のボタンからお答えください。",
+        AnswerButton: "回答する");
 
     public static readonly EngineTexts English = new(
         Yes: "Yes", No: "No", Today: "Today", Yesterday: "Yesterday",
@@ -48,7 +52,10 @@ public sealed record EngineTexts(
         Abandoned: "I could not read your answer, so I stopped the questions. Send \"restart\" to begin again.",
         QuestionnaireUpdated: "The questions have been updated. Sorry, please answer again from the beginning.",
         WelcomeBack: "Welcome back. Let us continue where you left off.",
-        SummaryTitle: "Your answers");
+        SummaryTitle: "Your answers",
+        FollowUpPrompt: "This is your health check. How are you feeling now?",
+        FollowUpReminder: "We have not yet had your answer to today's health check. Please answer with the button below.",
+        AnswerButton: "Answer");
 
     public static EngineTexts For(string? locale) => Dialogs.Prompts.PromptTexts.IsEnglish(locale) ? English : Japanese;
 }

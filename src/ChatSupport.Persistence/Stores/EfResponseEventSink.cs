@@ -117,8 +117,29 @@ public sealed class EfResponseEventSink(ChatSupportDbContext db, ResidentKeys ke
             var resident = await ResidentAsync(e.ResidentId, pseudonym, ct).ConfigureAwait(false);
             resident.FollowUpQuestionnaire = followUp.Questionnaire;
             resident.NextFollowUp = resident.FollowUpsStopped ? null : followUp.Due;
+            resident.FollowUpSource = followUp.Scheduled ? o.QuestionnaireId : null;
+            resident.FollowUpRule = followUp.Scheduled ? followUp.Reason : null;
+            resident.FollowUpEveryDays = followUp.Scheduled ? followUp.EveryDays : null;
+            resident.FollowUpMinute = followUp.At is { } at ? at.Hour * 60 + at.Minute : null;
+            resident.FollowUpUntil = followUp.Until;
+        }
+        // Staff hear of an escalation at once: the alert commits with the answer that raised it.
+        foreach (var category in o.Escalations.Distinct())
+        {
+            var key = $"escalation:{o.ResponseId}:{category}";
+            if (db.StaffAlerts.Local.Any(a => a.Key == key) || await db.StaffAlerts.AnyAsync(a => a.Key == key, ct).ConfigureAwait(false)) continue;
+            var (channel, user) = ResidentKeys.Split(e.ResidentId);
+            db.StaffAlerts.Add(new StaffAlertRow
+            {
+                Key = key, TenantId = TenantOf(channel, user), ResidentId = pseudonym, QuestionnaireId = o.QuestionnaireId, Kind = "escalation",
+                Rule = category, ResponseId = o.ResponseId, RaisedAt = e.At, WebhookStatus = "pending",
+            });
         }
     }
+
+    /// <summary>A LINE resident's tenant: LINE user ids are kept as <c>tenant:U…</c>.</summary>
+    public static string? TenantOf(string channel, string user) =>
+        channel == "line" && user.IndexOf(':', StringComparison.Ordinal) is > 0 and var i ? user[..i] : null;
 
     private async Task<ResidentRow> ResidentAsync(string residentId, string pseudonym, CancellationToken ct)
     {
@@ -126,7 +147,7 @@ public sealed class EfResponseEventSink(ChatSupportDbContext db, ResidentKeys ke
             ?? await db.Residents.FirstOrDefaultAsync(r => r.Id == pseudonym, ct).ConfigureAwait(false);
         if (row is not null) return row;
         var (channel, user) = ResidentKeys.Split(residentId);
-        row = new ResidentRow { Id = pseudonym, ChannelId = channel, ChannelUserId = user, CreatedAt = clock.GetUtcNow() };
+        row = new ResidentRow { Id = pseudonym, ChannelId = channel, ChannelUserId = user, TenantId = TenantOf(channel, user), CreatedAt = clock.GetUtcNow() };
         db.Residents.Add(row);
         return row;
     }

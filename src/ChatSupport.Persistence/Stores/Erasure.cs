@@ -5,7 +5,7 @@ namespace ChatSupport.Persistence.Stores;
 /// <summary>
 /// The resident's "delete my data", from the bot or an administrator: every row that identifies them goes — the
 /// state documents of their user and of every conversation they answered in (answers in progress are kept there),
-/// answers, responses with their values, the resident row with the channel's user id. Daily figures already
+/// answers, responses with their values, the resident row with the channel's user id, follow-up records and staff alerts. Daily figures already
 /// aggregated are other tables and stay.
 /// </summary>
 public static class Erasure
@@ -22,6 +22,9 @@ public static class Erasure
         await db.Answers.Where(a => a.ResidentId == pseudonym).ExecuteDeleteAsync(ct).ConfigureAwait(false);
         await db.Responses.Where(r => r.ResidentId == pseudonym).ExecuteDeleteAsync(ct).ConfigureAwait(false);
         await db.Residents.Where(r => r.Id == pseudonym).ExecuteDeleteAsync(ct).ConfigureAwait(false);
+        // Follow-up records and staff alerts name the resident by pseudonym only, but they are the resident's rows too.
+        await db.FollowUpDeliveries.Where(d => d.ResidentId == pseudonym).ExecuteDeleteAsync(ct).ConfigureAwait(false);
+        await db.StaffAlerts.Where(a => a.ResidentId == pseudonym).ExecuteDeleteAsync(ct).ConfigureAwait(false);
         if (channel == "line" && user.IndexOf(':', StringComparison.Ordinal) is > 0 and var split)
         {
             // LINE events keep what was written only until they are processed (then nothing of the resident); messages

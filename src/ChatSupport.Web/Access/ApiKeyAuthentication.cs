@@ -8,7 +8,8 @@ using Microsoft.Extensions.Options;
 namespace ChatSupport.Web.Access;
 
 /// <summary>
-/// Staff, officials and administrators call the APIs with a key sent as <c>Authorization: Bearer …</c>. Keys are
+/// Staff, officials and administrators call the APIs with a key sent as <c>Authorization: Bearer …</c> (or as the
+/// password of Basic authentication, for the dashboard in a browser). Keys are
 /// configured only as SHA-256 hashes (<c>Access:Keys</c>), so the configuration holds no usable secret, and are
 /// compared in constant time.
 /// </summary>
@@ -43,9 +44,8 @@ public sealed class ApiKeyAuthenticationHandler(
 
     protected override Task<AuthenticateResult> HandleAuthenticateAsync()
     {
-        var header = Request.Headers.Authorization.ToString();
-        if (!header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase)) return Task.FromResult(AuthenticateResult.NoResult());
-        var presented = SHA256.HashData(Encoding.UTF8.GetBytes(header["Bearer ".Length..].Trim()));
+        if (PresentedKey(Request.Headers.Authorization.ToString()) is not { } secret) return Task.FromResult(AuthenticateResult.NoResult());
+        var presented = SHA256.HashData(Encoding.UTF8.GetBytes(secret));
         foreach (var key in access.CurrentValue.Keys)
         {
             if (key.Sha256.Length != 64 || !CryptographicOperations.FixedTimeEquals(presented, Convert.FromHexString(key.Sha256))) continue;
@@ -53,6 +53,33 @@ public sealed class ApiKeyAuthenticationHandler(
             return Task.FromResult(AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), SchemeName)));
         }
         return Task.FromResult(AuthenticateResult.Fail("Unknown key."));
+    }
+
+    /// <summary>
+    /// The key of <c>Bearer key</c>, or the password of <c>Basic base64(name:key)</c>: a browser asks for it with its
+    /// own sign-in prompt, which is how staff open the jobs dashboard.
+    /// </summary>
+    private static string? PresentedKey(string header)
+    {
+        if (header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase)) return header["Bearer ".Length..].Trim();
+        if (!header.StartsWith("Basic ", StringComparison.OrdinalIgnoreCase)) return null;
+        try
+        {
+            var pair = Encoding.UTF8.GetString(Convert.FromBase64String(header["Basic ".Length..].Trim()));
+            return pair.IndexOf(':', StringComparison.Ordinal) is >= 0 and var colon ? pair[(colon + 1)..] : null;
+        }
+        catch (FormatException)
+        {
+            return null;
+        }
+    }
+
+    protected override Task HandleChallengeAsync(AuthenticationProperties properties)
+    {
+        // The dashboard is opened in a browser: ask for the key with the browser's prompt (over HTTPS in production).
+        if (Request.Path.StartsWithSegments(Jobs.JobsRegistration.DashboardPath))
+            Response.Headers.WWWAuthenticate = "Basic realm=\"ChatSupport staff\", charset=\"UTF-8\"";
+        return base.HandleChallengeAsync(properties);
     }
 }
 

@@ -7,6 +7,8 @@ using ChatSupport.Questionnaires;
 using ChatSupport.Web.Access;
 using ChatSupport.Web.Turns;
 using ChatSupport.Web.Line;
+using ChatSupport.Web.FollowUps;
+using ChatSupport.Web.Jobs;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Options;
 using OpenTelemetry;
@@ -30,6 +32,7 @@ public static class ChatSupportHosting
             .ValidateOnStart();
         services.AddOptions<HostOptions>().BindConfiguration(HostOptions.SectionName)
             .Validate(o => o.MaxRequestBodyBytes is >= 1024 and <= 16 * 1024 * 1024, "ChatSupport:MaxRequestBodyBytes must be between 1 KiB and 16 MiB.")
+            .Validate(o => o.Role.Trim().ToLowerInvariant() is "all" or "web" or "worker", "ChatSupport:Role is all, web or worker.")
             .ValidateOnStart();
         builder.WebHost.ConfigureKestrel((context, kestrel) =>
             kestrel.Limits.MaxRequestBodySize = context.Configuration.GetValue(HostOptions.SectionName + ":MaxRequestBodyBytes", HostOptions.DefaultMaxRequestBodyBytes));
@@ -48,6 +51,8 @@ public static class ChatSupportHosting
         services.AddSingleton<ITurnRunner>(sp => sp.GetRequiredService<DatabaseTurnRunner>());
         services.AddBotFrameworkChannel(builder.Configuration);
         services.AddLineChannel();
+        services.AddFollowUps();
+        services.AddJobs(builder.Configuration);
         services.AddAccess();
         // The Bot Framework's JSON: camelCase, nulls left out, Japanese unescaped.
         services.ConfigureHttpJsonOptions(o =>
@@ -152,4 +157,6 @@ public sealed class HostOptions
     public const string SectionName = "ChatSupport";
     public const long DefaultMaxRequestBodyBytes = 256 * 1024;
     public long MaxRequestBodyBytes { get; set; } = DefaultMaxRequestBodyBytes;
+    /// <summary><c>web</c> (HTTP endpoints), <c>worker</c> (Hangfire server: follow-ups and alerts) or <c>all</c>; see <see cref="HostRoles"/>.</summary>
+    public string Role { get; set; } = "all";
 }

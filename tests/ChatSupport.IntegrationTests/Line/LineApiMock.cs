@@ -52,6 +52,19 @@ public sealed class LineApiMock : IAsyncDisposable
     /// <summary>Added latency per request.</summary>
     public TimeSpan Delay { get; set; }
 
+    /// <summary>Latency after a push or multicast was accepted (LINE delivered it) and before the answer: a sender that dies meanwhile never hears of it.</summary>
+    public TimeSpan AcceptedAnswerDelay { get; set; }
+
+    /// <summary>How many accepted pushes and multicasts reached each user: LINE delivers exactly these.</summary>
+    public Dictionary<string, int> Deliveries()
+    {
+        var counts = new Dictionary<string, int>(StringComparer.Ordinal);
+        foreach (var r in Requests.Where(r => r.Status == 200 && r.Path is Push or Multicast))
+            foreach (var to in r.Path == Push ? [(string)r.Body!["to"]!] : r.Body!["to"]!.AsArray().Select(t => (string)t!))
+                counts[to] = counts.GetValueOrDefault(to) + 1;
+        return counts;
+    }
+
     public IReadOnlyList<RecordedRequest> Requests
     {
         get { lock (_gate) return [.. _requests.OrderBy(r => r.Order).Select(r => r.Request)]; }
@@ -147,6 +160,11 @@ public sealed class LineApiMock : IAsyncDisposable
                 }
         }
 
+        if (answer.Status == 200 && request.Path.Value is Push or Multicast && AcceptedAnswerDelay > TimeSpan.Zero)
+        {
+            try { await Task.Delay(AcceptedAnswerDelay, http.RequestAborted); }
+            catch (OperationCanceledException) { return; } // the sender is gone: LINE delivered, nobody heard
+        }
         http.Response.StatusCode = answer.Status;
         http.Response.Headers["x-line-request-id"] = requestId;
         foreach (var (name, value) in answer.Headers) http.Response.Headers[name] = value;

@@ -11,6 +11,13 @@ internal sealed class LineResident(HttpClient host, LineApiMock mock, string ten
 {
     public string UserId { get; } = userId ?? "U" + Guid.NewGuid().ToString("N");
     private long _clock = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+
+    /// <summary>When the next event happens (each later event one second on).</summary>
+    public DateTimeOffset Now
+    {
+        get => DateTimeOffset.FromUnixTimeMilliseconds(_clock);
+        set => _clock = value.ToUnixTimeMilliseconds();
+    }
     private int _sequence;
 
     public JsonObject Event(string type, JsonObject? extra = null, bool redelivery = false, DateTimeOffset? at = null, string? eventId = null)
@@ -52,7 +59,7 @@ internal sealed class LineResident(HttpClient host, LineApiMock mock, string ten
         var sentAt = DateTimeOffset.UtcNow;
         var response = await PostAsync(Body(e));
         Assert.Equal(System.Net.HttpStatusCode.OK, response.StatusCode);
-        var request = await mock.WaitForAsync(r => r.Status == 200 && ((string?)r.Body?["replyToken"] == token || ((string?)r.Body?["to"] == UserId && r.At >= sentAt)), TimeSpan.FromSeconds(20));
+        var request = await mock.WaitForAsync(r => r.Status == 200 && ((string?)r.Body?["replyToken"] == token || (r.Body?["to"] is System.Text.Json.Nodes.JsonValue to && (string?)to == UserId && r.At >= sentAt)), TimeSpan.FromSeconds(20));
         return request.Body!["messages"]!.AsArray();
     }
 
@@ -63,8 +70,9 @@ internal sealed class LineResident(HttpClient host, LineApiMock mock, string ten
         {
             foreach (var item in m?["quickReply"]?["items"]?.AsArray() ?? [])
                 if ((string?)item!["action"]!["label"] == label) return (string)item["action"]!["data"]!;
-            foreach (var b in m?["contents"]?["body"]?["contents"]?.AsArray() ?? [])
-                if ((string?)b!["action"]?["label"] == label) return (string)b["action"]!["data"]!;
+            foreach (var part in new[] { "body", "footer" })
+                foreach (var b in m?["contents"]?[part]?["contents"]?.AsArray() ?? [])
+                    if ((string?)b!["action"]?["label"] == label) return (string)b["action"]!["data"]!;
         }
         throw new Xunit.Sdk.XunitException($"No button '{label}' in: {messages.ToJsonString()}");
     }

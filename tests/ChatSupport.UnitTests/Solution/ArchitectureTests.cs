@@ -47,7 +47,7 @@ public sealed class ArchitectureTests
         Assert.Equal(TimeSpan.FromHours(9), options.TimeZone.BaseUtcOffset);
         // Every section in the sample is one that code reads: no stale settings.
         using var doc = JsonDocument.Parse(File.ReadAllText(Path.Combine(RepoPaths.Root, "appsettings.sample.json")));
-        Assert.Equal(["Urls", "ConnectionStrings", "Residents", "Access", "BotFramework", "ChatSupport", "Questionnaires", "Tenants", "Line", "LineInbox"],
+        Assert.Equal(["Urls", "ConnectionStrings", "Residents", "Access", "BotFramework", "ChatSupport", "Jobs", "Questionnaires", "Tenants", "Line", "LineInbox"],
             doc.RootElement.EnumerateObject().Select(p => p.Name).Where(n => n != "Logging"));
         // The tenant's shape binds and passes the start-up checks; its secrets are placeholders, never real ones.
         var tenants = configuration.GetSection(ChatSupport.Channels.Line.TenantsOptions.SectionName).Get<ChatSupport.Channels.Line.TenantsOptions>()!;
@@ -55,6 +55,9 @@ public sealed class ArchitectureTests
         Assert.Empty(tenants.Problems());
         Assert.StartsWith("CHANGE-ME", kanagawa.Line!.ChannelSecret);
         Assert.StartsWith("CHANGE-ME", kanagawa.Line.ChannelAccessToken);
+        Assert.StartsWith("CHANGE-ME", kanagawa.FollowUps.AlertWebhookSecret);
+        Assert.Equal((TimeSpan.FromHours(1), new TimeOnly(20, 0), ChatSupport.Channels.Line.OverBudget.Stop),
+            (kanagawa.FollowUps.SendingWindow, kanagawa.FollowUps.LatestSendingTime, kanagawa.FollowUps.OverBudget));
         Assert.Equal(TimeSpan.FromSeconds(50), configuration.GetSection("Line").Get<ChatSupport.Channels.Line.LineClientOptions>()!.ReplyTokenLifetime);
         Assert.True(configuration["Residents:PseudonymKey"]!.Length >= 32);
         Assert.Equal(262144, configuration.GetValue<long>("ChatSupport:MaxRequestBodyBytes"));

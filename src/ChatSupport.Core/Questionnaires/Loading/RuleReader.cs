@@ -219,7 +219,7 @@ internal sealed class RuleReader(YamlField root, LoadContext context, List<Quest
     private FollowUpPolicy? ReadFollowUp(SymbolTable symbols, string selfId)
     {
         if (root.Get("follow_up") is not { } f || !f.IsMapping("a follow-up policy")) return null;
-        f.AllowOnly("at", "stop_when", "rules");
+        f.AllowOnly("at", "stop_when", "rules", "prompt", "if_no_answer", "observe");
         TimeOnly? at = null;
         if (f.String("at") is { } atText)
         {
@@ -231,16 +231,64 @@ internal sealed class RuleReader(YamlField root, LoadContext context, List<Quest
         foreach (var r in f.Items("rules", true, "the follow-up rules (first match wins)"))
         {
             if (!r.IsMapping("a follow-up rule")) continue;
-            r.AllowOnly("name", "when", "questionnaire", "every_days");
+            r.AllowOnly("name", "when", "questionnaire", "every_days", "prompt", "if_no_answer");
             var name = r.String("name") ?? r.Path;
             var when = r.Get("when") is { } w ? Compile(w, symbols, ExprType.Bool) : null;
             var questionnaire = r.String("questionnaire") ?? selfId;
             var every = r.Int("every_days", 1, 365);
             if (every is null && r.Get("every_days") is null) r.Error("is missing 'every_days': how many days until the next follow-up (1 = daily).");
-            if (every is { } days) rules.Add(new FollowUpRule(name, when, questionnaire, days));
+            if (every is { } days)
+                rules.Add(new FollowUpRule(name, when, questionnaire, days) { Prompt = r.Text("prompt"), IfNoAnswer = ReadLadder(r) });
             context.FollowUpTargets.Add((questionnaire, r.Get("questionnaire") ?? r));
         }
-        return new FollowUpPolicy(rules, stop, at);
+        if (rules.Select(r => r.Name).GroupBy(n => n).FirstOrDefault(g => g.Count() > 1) is { } twice)
+            f.Get("rules")!.Error($"two rules are named '{twice.Key}'; the schedule of a resident names its rule, so names must differ.");
+        return new FollowUpPolicy(rules, stop, at) { Prompt = f.Text("prompt"), IfNoAnswer = ReadLadder(f) ?? NoAnswerLadder.Default, Observe = ReadObservation(f, symbols) };
+    }
+
+    private ObservationPeriod? ReadObservation(YamlField policy, SymbolTable symbols)
+    {
+        if (policy.Get("observe") is not { } o || !o.IsMapping("an observation period")) return null;
+        o.AllowOnly("from", "days");
+        var from = o.Get("from") is { } f ? Compile(f, symbols, ExprType.Date) : null;
+        var days = o.Int("days", 1, 366);
+        if (days is null && o.Get("days") is null) o.Error("is missing 'days': how many days the observation lasts, counted from 'from'.");
+        return days is { } d ? new ObservationPeriod(from, d) : null;
+    }
+
+    /// <summary><c>if_no_answer: {remind_after: [6h], alert_after: 9h}</c>: durations after the invitation; <c>remind_after: []</c> sends none.</summary>
+    private static NoAnswerLadder? ReadLadder(YamlField parent)
+    {
+        if (parent.Get("if_no_answer") is not { } l || !l.IsMapping("what happens when a resident does not answer")) return null;
+        l.AllowOnly("remind_after", "alert_after");
+        var reminders = new List<TimeSpan>();
+        if (l.Get("remind_after") is { } r)
+        {
+            if (r.Node is YamlDotNet.RepresentationModel.YamlSequenceNode)
+            {
+                foreach (var item in l.Items("remind_after"))
+                    if (Duration(item) is { } d) reminders.Add(d);
+            }
+            else if (Duration(r) is { } one) reminders.Add(one);
+        }
+        else reminders.AddRange(NoAnswerLadder.Default.RemindAfter);
+        var alert = l.Get("alert_after") is { } a ? Duration(a) : null;
+        return new NoAnswerLadder(reminders, alert);
+    }
+
+    /// <summary>A delay such as <c>6h</c>, <c>90m</c> or <c>1h30m</c> (at most a day: the ladder belongs to the day's invitation).</summary>
+    private static TimeSpan? Duration(YamlField f)
+    {
+        var text = f.Scalar();
+        var m = text is null ? null : System.Text.RegularExpressions.Regex.Match(text, @"^(?:(\d+)h)?(?:(\d+)m)?$");
+        if (m is { Success: true } && text!.Length > 0)
+        {
+            var span = TimeSpan.FromHours(m.Groups[1].Success ? int.Parse(m.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture) : 0)
+                + TimeSpan.FromMinutes(m.Groups[2].Success ? int.Parse(m.Groups[2].Value, System.Globalization.CultureInfo.InvariantCulture) : 0);
+            if (span > TimeSpan.Zero && span <= TimeSpan.FromHours(24)) return span;
+        }
+        f.Error($"'{text}' is not a delay; write e.g. 6h, 90m or 1h30m (more than zero, at most 24h).");
+        return null;
     }
 
     private MessageTemplate? Template(YamlField parent, string key, SymbolTable symbols, bool required)

@@ -137,6 +137,149 @@ namespace ChatSupport.Persistence.Migrations.Postgres
                     b.ToTable("audit_log", (string)null);
                 });
 
+            modelBuilder.Entity("ChatSupport.Persistence.FollowUpBatchRow", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<int>("Attempts")
+                        .HasColumnType("integer")
+                        .HasColumnName("attempts");
+
+                    b.Property<int>("ChasedSteps")
+                        .HasColumnType("integer")
+                        .HasColumnName("chased_steps");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("kind");
+
+                    b.Property<string>("LastError")
+                        .HasMaxLength(300)
+                        .HasColumnType("character varying(300)")
+                        .HasColumnName("last_error");
+
+                    b.Property<DateOnly>("LocalDate")
+                        .HasColumnType("date")
+                        .HasColumnName("local_date");
+
+                    b.Property<string>("Locale")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("locale");
+
+                    b.Property<DateTimeOffset>("NotBefore")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("not_before");
+
+                    b.Property<string>("Questionnaire")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("questionnaire");
+
+                    b.Property<int>("Recipients")
+                        .HasColumnType("integer")
+                        .HasColumnName("recipients");
+
+                    b.Property<string>("RetryKey")
+                        .IsRequired()
+                        .HasMaxLength(36)
+                        .HasColumnType("character varying(36)")
+                        .HasColumnName("retry_key");
+
+                    b.Property<string>("Rule")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("rule");
+
+                    b.Property<DateTimeOffset?>("SentAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("sent_at");
+
+                    b.Property<string>("Source")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("source");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("status");
+
+                    b.Property<string>("TenantId")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("tenant_id");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("RetryKey")
+                        .IsUnique()
+                        .HasDatabaseName("ux_follow_up_batches_retry_key");
+
+                    b.HasIndex("Status", "NotBefore")
+                        .HasDatabaseName("ix_follow_up_batches_status");
+
+                    b.HasIndex("TenantId", "LocalDate", "Kind")
+                        .HasDatabaseName("ix_follow_up_batches_day");
+
+                    b.ToTable("follow_up_batches", (string)null);
+                });
+
+            modelBuilder.Entity("ChatSupport.Persistence.FollowUpDeliveryRow", b =>
+                {
+                    b.Property<string>("ResidentId")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("resident_id");
+
+                    b.Property<DateOnly>("LocalDate")
+                        .HasColumnType("date")
+                        .HasColumnName("local_date");
+
+                    b.Property<string>("Kind")
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("kind");
+
+                    b.Property<long>("BatchId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("batch_id");
+
+                    b.Property<DateTimeOffset?>("SentAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("sent_at");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("status");
+
+                    b.HasKey("ResidentId", "LocalDate", "Kind");
+
+                    b.HasIndex("BatchId")
+                        .HasDatabaseName("ix_follow_up_deliveries_batch");
+
+                    b.ToTable("follow_up_deliveries", (string)null);
+                });
+
             modelBuilder.Entity("ChatSupport.Persistence.LineInboxRow", b =>
                 {
                     b.Property<long>("Id")
@@ -295,6 +438,27 @@ namespace ChatSupport.Persistence.Migrations.Postgres
                     b.ToTable("line_outbox", (string)null);
                 });
 
+            modelBuilder.Entity("ChatSupport.Persistence.MessageUsageRow", b =>
+                {
+                    b.Property<string>("TenantId")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("tenant_id");
+
+                    b.Property<string>("Month")
+                        .HasMaxLength(7)
+                        .HasColumnType("character varying(7)")
+                        .HasColumnName("month");
+
+                    b.Property<long>("Messages")
+                        .HasColumnType("bigint")
+                        .HasColumnName("messages");
+
+                    b.HasKey("TenantId", "Month");
+
+                    b.ToTable("message_usage", (string)null);
+                });
+
             modelBuilder.Entity("ChatSupport.Persistence.ResidentRow", b =>
                 {
                     b.Property<string>("Id")
@@ -335,10 +499,32 @@ namespace ChatSupport.Persistence.Migrations.Postgres
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("created_at");
 
+                    b.Property<int?>("FollowUpEveryDays")
+                        .HasColumnType("integer")
+                        .HasColumnName("follow_up_every_days");
+
+                    b.Property<int?>("FollowUpMinute")
+                        .HasColumnType("integer")
+                        .HasColumnName("follow_up_minute");
+
                     b.Property<string>("FollowUpQuestionnaire")
                         .HasMaxLength(64)
                         .HasColumnType("character varying(64)")
                         .HasColumnName("follow_up_questionnaire");
+
+                    b.Property<string>("FollowUpRule")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("follow_up_rule");
+
+                    b.Property<string>("FollowUpSource")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("follow_up_source");
+
+                    b.Property<DateOnly?>("FollowUpUntil")
+                        .HasColumnType("date")
+                        .HasColumnName("follow_up_until");
 
                     b.Property<bool>("FollowUpsStopped")
                         .HasColumnType("boolean")
@@ -353,10 +539,16 @@ namespace ChatSupport.Persistence.Migrations.Postgres
                         .HasColumnType("date")
                         .HasColumnName("next_follow_up");
 
+                    b.Property<string>("TenantId")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("tenant_id");
+
                     b.HasKey("Id");
 
-                    b.HasIndex("NextFollowUp", "Id")
-                        .HasDatabaseName("ix_residents_next_follow_up");
+                    b.HasIndex("TenantId", "NextFollowUp", "Id")
+                        .HasDatabaseName("ix_residents_next_follow_up")
+                        .HasFilter("next_follow_up IS NOT NULL AND NOT blocked AND NOT follow_ups_stopped");
 
                     b.ToTable("residents", (string)null);
                 });
@@ -439,6 +631,99 @@ namespace ChatSupport.Persistence.Migrations.Postgres
                         .HasDatabaseName("ix_responses_resident_completed");
 
                     b.ToTable("responses", (string)null);
+                });
+
+            modelBuilder.Entity("ChatSupport.Persistence.StaffAlertRow", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<DateTimeOffset?>("AcknowledgedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("acknowledged_at");
+
+                    b.Property<string>("AcknowledgedBy")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("acknowledged_by");
+
+                    b.Property<string>("Key")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("key");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("kind");
+
+                    b.Property<string>("QuestionnaireId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("questionnaire_id");
+
+                    b.Property<DateTimeOffset>("RaisedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("raised_at");
+
+                    b.Property<string>("ResidentId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("resident_id");
+
+                    b.Property<string>("ResponseId")
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)")
+                        .HasColumnName("response_id");
+
+                    b.Property<string>("Rule")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("rule");
+
+                    b.Property<string>("TenantId")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("tenant_id");
+
+                    b.Property<int>("WebhookAttempts")
+                        .HasColumnType("integer")
+                        .HasColumnName("webhook_attempts");
+
+                    b.Property<string>("WebhookError")
+                        .HasMaxLength(300)
+                        .HasColumnType("character varying(300)")
+                        .HasColumnName("webhook_error");
+
+                    b.Property<string>("WebhookStatus")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("webhook_status");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Id")
+                        .HasDatabaseName("ix_staff_alerts_webhook_pending")
+                        .HasFilter("webhook_status = 'pending'");
+
+                    b.HasIndex("Key")
+                        .IsUnique()
+                        .HasDatabaseName("ux_staff_alerts_key");
+
+                    b.HasIndex("TenantId", "RaisedAt")
+                        .HasDatabaseName("ix_staff_alerts_tenant");
+
+                    b.ToTable("staff_alerts", (string)null);
                 });
 
             modelBuilder.Entity("ChatSupport.Persistence.StateDocumentRow", b =>

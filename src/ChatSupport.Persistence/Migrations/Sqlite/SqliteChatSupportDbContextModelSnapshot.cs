@@ -128,6 +128,147 @@ namespace ChatSupport.Persistence.Migrations.Sqlite
                     b.ToTable("audit_log", (string)null);
                 });
 
+            modelBuilder.Entity("ChatSupport.Persistence.FollowUpBatchRow", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("id");
+
+                    b.Property<int>("Attempts")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("attempts");
+
+                    b.Property<int>("ChasedSteps")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("chased_steps");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("kind");
+
+                    b.Property<string>("LastError")
+                        .HasMaxLength(300)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("last_error");
+
+                    b.Property<DateOnly>("LocalDate")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("local_date");
+
+                    b.Property<string>("Locale")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("locale");
+
+                    b.Property<long>("NotBefore")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("not_before");
+
+                    b.Property<string>("Questionnaire")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("questionnaire");
+
+                    b.Property<int>("Recipients")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("recipients");
+
+                    b.Property<string>("RetryKey")
+                        .IsRequired()
+                        .HasMaxLength(36)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("retry_key");
+
+                    b.Property<string>("Rule")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("rule");
+
+                    b.Property<long?>("SentAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("sent_at");
+
+                    b.Property<string>("Source")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("source");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("status");
+
+                    b.Property<string>("TenantId")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("tenant_id");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("RetryKey")
+                        .IsUnique()
+                        .HasDatabaseName("ux_follow_up_batches_retry_key");
+
+                    b.HasIndex("Status", "NotBefore")
+                        .HasDatabaseName("ix_follow_up_batches_status");
+
+                    b.HasIndex("TenantId", "LocalDate", "Kind")
+                        .HasDatabaseName("ix_follow_up_batches_day");
+
+                    b.ToTable("follow_up_batches", (string)null);
+                });
+
+            modelBuilder.Entity("ChatSupport.Persistence.FollowUpDeliveryRow", b =>
+                {
+                    b.Property<string>("ResidentId")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("resident_id");
+
+                    b.Property<DateOnly>("LocalDate")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("local_date");
+
+                    b.Property<string>("Kind")
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("kind");
+
+                    b.Property<long>("BatchId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("batch_id");
+
+                    b.Property<long?>("SentAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("sent_at");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("status");
+
+                    b.HasKey("ResidentId", "LocalDate", "Kind");
+
+                    b.HasIndex("BatchId")
+                        .HasDatabaseName("ix_follow_up_deliveries_batch");
+
+                    b.ToTable("follow_up_deliveries", (string)null);
+                });
+
             modelBuilder.Entity("ChatSupport.Persistence.LineInboxRow", b =>
                 {
                     b.Property<long>("Id")
@@ -282,6 +423,27 @@ namespace ChatSupport.Persistence.Migrations.Sqlite
                     b.ToTable("line_outbox", (string)null);
                 });
 
+            modelBuilder.Entity("ChatSupport.Persistence.MessageUsageRow", b =>
+                {
+                    b.Property<string>("TenantId")
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("tenant_id");
+
+                    b.Property<string>("Month")
+                        .HasMaxLength(7)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("month");
+
+                    b.Property<long>("Messages")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("messages");
+
+                    b.HasKey("TenantId", "Month");
+
+                    b.ToTable("message_usage", (string)null);
+                });
+
             modelBuilder.Entity("ChatSupport.Persistence.ResidentRow", b =>
                 {
                     b.Property<string>("Id")
@@ -322,10 +484,32 @@ namespace ChatSupport.Persistence.Migrations.Sqlite
                         .HasColumnType("INTEGER")
                         .HasColumnName("created_at");
 
+                    b.Property<int?>("FollowUpEveryDays")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("follow_up_every_days");
+
+                    b.Property<int?>("FollowUpMinute")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("follow_up_minute");
+
                     b.Property<string>("FollowUpQuestionnaire")
                         .HasMaxLength(64)
                         .HasColumnType("TEXT")
                         .HasColumnName("follow_up_questionnaire");
+
+                    b.Property<string>("FollowUpRule")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("follow_up_rule");
+
+                    b.Property<string>("FollowUpSource")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("follow_up_source");
+
+                    b.Property<DateOnly?>("FollowUpUntil")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("follow_up_until");
 
                     b.Property<bool>("FollowUpsStopped")
                         .HasColumnType("INTEGER")
@@ -340,10 +524,16 @@ namespace ChatSupport.Persistence.Migrations.Sqlite
                         .HasColumnType("TEXT")
                         .HasColumnName("next_follow_up");
 
+                    b.Property<string>("TenantId")
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("tenant_id");
+
                     b.HasKey("Id");
 
-                    b.HasIndex("NextFollowUp", "Id")
-                        .HasDatabaseName("ix_residents_next_follow_up");
+                    b.HasIndex("TenantId", "NextFollowUp", "Id")
+                        .HasDatabaseName("ix_residents_next_follow_up")
+                        .HasFilter("next_follow_up IS NOT NULL AND NOT blocked AND NOT follow_ups_stopped");
 
                     b.ToTable("residents", (string)null);
                 });
@@ -426,6 +616,97 @@ namespace ChatSupport.Persistence.Migrations.Sqlite
                         .HasDatabaseName("ix_responses_resident_completed");
 
                     b.ToTable("responses", (string)null);
+                });
+
+            modelBuilder.Entity("ChatSupport.Persistence.StaffAlertRow", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("id");
+
+                    b.Property<long?>("AcknowledgedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("acknowledged_at");
+
+                    b.Property<string>("AcknowledgedBy")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("acknowledged_by");
+
+                    b.Property<string>("Key")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("key");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("kind");
+
+                    b.Property<string>("QuestionnaireId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("questionnaire_id");
+
+                    b.Property<long>("RaisedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("raised_at");
+
+                    b.Property<string>("ResidentId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("resident_id");
+
+                    b.Property<string>("ResponseId")
+                        .HasMaxLength(128)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("response_id");
+
+                    b.Property<string>("Rule")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("rule");
+
+                    b.Property<string>("TenantId")
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("tenant_id");
+
+                    b.Property<int>("WebhookAttempts")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("webhook_attempts");
+
+                    b.Property<string>("WebhookError")
+                        .HasMaxLength(300)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("webhook_error");
+
+                    b.Property<string>("WebhookStatus")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("webhook_status");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Id")
+                        .HasDatabaseName("ix_staff_alerts_webhook_pending")
+                        .HasFilter("webhook_status = 'pending'");
+
+                    b.HasIndex("Key")
+                        .IsUnique()
+                        .HasDatabaseName("ux_staff_alerts_key");
+
+                    b.HasIndex("TenantId", "RaisedAt")
+                        .HasDatabaseName("ix_staff_alerts_tenant");
+
+                    b.ToTable("staff_alerts", (string)null);
                 });
 
             modelBuilder.Entity("ChatSupport.Persistence.StateDocumentRow", b =>

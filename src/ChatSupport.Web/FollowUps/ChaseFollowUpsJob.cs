@@ -1,0 +1,101 @@
+using ChatSupport.Bots;
+using ChatSupport.Channels.Line;
+using ChatSupport.Persistence;
+using ChatSupport.Persistence.Stores;
+using ChatSupport.Questionnaires;
+using ChatSupport.Web.Hosting;
+using Hangfire;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace ChatSupport.Web.FollowUps;
+
+/// <summary>
+/// The no-answer ladder, run every few minutes per tenant: for each of today's sent invitation batches, each step whose
+/// delay has passed since it was sent (reminders, then a staff alert "unreachable") is taken once, for the residents of
+/// the batch who have completed no response since. Those who answered get nothing more; reminders obey the latest
+/// sending time, alerts do not (staff should hear of it the same day).
+/// </summary>
+public sealed class ChaseFollowUpsJob(
+    DatabaseSettings settings, IOptionsMonitor<TenantsOptions> tenants, QuestionnaireCatalog catalog, IBackgroundJobClientV2 jobs,
+    TimeProvider clock, ILogger<ChaseFollowUpsJob> logger)
+{
+    private const string Unanswered =
+        "FROM follow_up_deliveries d JOIN residents r ON r.id = d.resident_id " +
+        "WHERE d.batch_id = @prompt AND d.status = 'sent' AND NOT r.blocked AND NOT r.follow_ups_stopped " +
+        "AND NOT EXISTS (SELECT 1 FROM responses x WHERE x.resident_id = d.resident_id AND x.completed_at >= @sent_at)";
+
+    [AutomaticRetry(Attempts = 2)]
+    public async Task<int> RunAsync(string tenantId, CancellationToken ct)
+    {
+        if (tenants.CurrentValue.GetValueOrDefault(tenantId) is not { } tenant) return 0;
+        var now = clock.GetUtcNow();
+        var local = TimeZoneInfo.ConvertTime(now, TurnClock.FindZone(tenant.TimeZoneId));
+        var today = DateOnly.FromDateTime(local.DateTime);
+        await using var db = Database.Open(settings.ConnectionString);
+        var prompts = await db.FollowUpBatches
+            .Where(b => b.TenantId == tenantId && b.LocalDate == today && b.Kind == FollowUpKinds.Prompt && b.Status == BatchStatus.Sent)
+            .OrderBy(b => b.Id).ToListAsync(ct);
+        var taken = 0;
+        foreach (var prompt in prompts)
+        {
+            var steps = FollowUpTexts.Ladder(catalog, prompt.Source, prompt.Rule).Steps().ToList();
+            while (prompt.ChasedSteps < steps.Count && prompt.SentAt + steps[prompt.ChasedSteps].After <= now)
+            {
+                var (step, _, alert) = steps[prompt.ChasedSteps];
+                await using var tx = await db.Database.BeginTransactionAsync(ct);
+                long? reminderBatch = null;
+                if (alert) await AlertAsync(db, prompt, now, ct);
+                else if (TimeOnly.FromDateTime(local.DateTime) <= tenant.FollowUps.LatestSendingTime)
+                    reminderBatch = await RemindAsync(db, prompt, step, now, ct);
+                prompt.ChasedSteps++;
+                await db.SaveChangesAsync(ct);
+                await tx.CommitAsync(ct);
+                if (reminderBatch is { } id) jobs.Enqueue<DispatchFollowUpsJob>(j => j.RunAsync(id, CancellationToken.None));
+                taken++;
+            }
+        }
+        if (taken > 0) logger.LogInformation("Follow-ups of {Tenant} for {Day}: {Steps} no-answer steps taken", tenantId, today, taken);
+        return taken;
+    }
+
+    private static async Task<long?> RemindAsync(ChatSupportDbContext db, FollowUpBatchRow prompt, int step, DateTimeOffset now, CancellationToken ct)
+    {
+        var batch = new FollowUpBatchRow
+        {
+            TenantId = prompt.TenantId, LocalDate = prompt.LocalDate, Kind = FollowUpKinds.Reminder(step), Source = prompt.Source, Rule = prompt.Rule,
+            Questionnaire = prompt.Questionnaire, Locale = prompt.Locale, RetryKey = Guid.NewGuid().ToString("D"), Status = BatchStatus.Planned,
+            NotBefore = now, CreatedAt = now,
+        };
+        db.FollowUpBatches.Add(batch);
+        await db.SaveChangesAsync(ct);
+        await using var scope = await ConnectionScope.OpenAsync(db, ct);
+        await using var command = scope.Command(
+            "INSERT INTO follow_up_deliveries (resident_id, local_date, kind, batch_id, status) " +
+            $"SELECT d.resident_id, d.local_date, @kind, @batch, 'planned' {Unanswered} ON CONFLICT DO NOTHING");
+        command.AddParameter("@kind", batch.Kind);
+        command.AddParameter("@batch", batch.Id);
+        command.AddParameter("@prompt", prompt.Id);
+        command.AddParameter("@sent_at", db.Instant(prompt.SentAt!.Value));
+        batch.Recipients = await command.ExecuteNonQueryAsync(ct);
+        if (batch.Recipients > 0) return batch.Id;
+        db.FollowUpBatches.Remove(batch); // everybody answered
+        return null;
+    }
+
+    private static async Task AlertAsync(ChatSupportDbContext db, FollowUpBatchRow prompt, DateTimeOffset now, CancellationToken ct)
+    {
+        await using var scope = await ConnectionScope.OpenAsync(db, ct);
+        await using var command = scope.Command(
+            "INSERT INTO staff_alerts (key, tenant_id, resident_id, questionnaire_id, kind, rule, raised_at, webhook_status, webhook_attempts) " +
+            $"SELECT 'unreachable:' || d.resident_id || ':' || @day, @tenant, d.resident_id, @questionnaire, 'unreachable', 'unreachable', @now, 'pending', 0 {Unanswered} " +
+            "ON CONFLICT DO NOTHING");
+        command.AddParameter("@day", prompt.LocalDate.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture));
+        command.AddParameter("@tenant", prompt.TenantId);
+        command.AddParameter("@questionnaire", prompt.Questionnaire);
+        command.AddParameter("@now", db.Instant(now));
+        command.AddParameter("@prompt", prompt.Id);
+        command.AddParameter("@sent_at", db.Instant(prompt.SentAt!.Value));
+        await command.ExecuteNonQueryAsync(ct);
+    }
+}

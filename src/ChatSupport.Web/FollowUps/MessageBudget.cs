@@ -1,0 +1,85 @@
+using ChatSupport.Channels.Line;
+using ChatSupport.Persistence;
+using ChatSupport.Persistence.Stores;
+using ChatSupport.Bots;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace ChatSupport.Web.FollowUps;
+
+/// <summary>
+/// Pushes and multicasts cost money unless the tenant is on LINE's local-government plan: they are counted per tenant
+/// and month (one message per recipient, as LINE counts), and a batch that would go over the configured monthly
+/// budget, or over LINE's own quota, is held or sent with a warning (Tenants:{id}:FollowUps:OverBudget).
+/// </summary>
+public sealed class MessageBudget(IOptionsMonitor<TenantsOptions> tenants, LineClient line, TimeProvider clock, ILogger<MessageBudget> logger)
+{
+    public string Month(string tenantId)
+    {
+        var zone = TurnClock.FindZone(tenants.CurrentValue.GetValueOrDefault(tenantId)?.TimeZoneId ?? "Asia/Tokyo");
+        return TimeZoneInfo.ConvertTime(clock.GetUtcNow(), zone).ToString("yyyy-MM", System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    public async Task<long> UsedAsync(ChatSupportDbContext db, string tenantId, CancellationToken ct)
+    {
+        var month = Month(tenantId);
+        return await db.MessageUsage.Where(m => m.TenantId == tenantId && m.Month == month).Select(m => m.Messages).FirstOrDefaultAsync(ct);
+    }
+
+    /// <summary>Whether <paramref name="messages"/> more may be sent this month (our count against the configured budget).</summary>
+    public async Task<bool> AllowAsync(ChatSupportDbContext db, string tenantId, long messages, CancellationToken ct)
+    {
+        var options = tenants.CurrentValue.GetValueOrDefault(tenantId)?.FollowUps ?? new TenantFollowUpOptions();
+        if (options.LocalGovernmentPlan || options.MonthlyMessageBudget is not { } budget) return true;
+        var used = await UsedAsync(db, tenantId, ct);
+        return used + messages <= budget || OverBudget(tenantId, options, $"the monthly budget of {budget} messages ({used} used)");
+    }
+
+    /// <summary>Whether LINE's own quota for the month leaves room for <paramref name="messages"/> (read from the quota endpoints).</summary>
+    public async Task<bool> AllowByLineQuotaAsync(string tenantId, long messages, CancellationToken ct)
+    {
+        var options = tenants.CurrentValue.GetValueOrDefault(tenantId)?.FollowUps ?? new TenantFollowUpOptions();
+        if (options.LocalGovernmentPlan) return true;
+        var quota = await QuotaAsync(tenantId, ct);
+        if (quota is not { Type: "limited", Value: { } limit, TotalUsage: { } usage }) return true;
+        return usage + messages <= limit || OverBudget(tenantId, options, $"LINE's monthly quota of {limit} messages ({usage} used)");
+    }
+
+    public sealed record LineQuota(string? Type, long? Value, long? TotalUsage);
+
+    public async Task<LineQuota?> QuotaAsync(string tenantId, CancellationToken ct)
+    {
+        var (quotaResult, quota) = await line.GetQuotaAsync(tenantId, ct);
+        var (usageResult, usage) = await line.GetQuotaConsumptionAsync(tenantId, ct);
+        if (quota is null || usage is null)
+        {
+            logger.LogWarning("LINE's quota could not be read ({QuotaStatus}, {UsageStatus})", quotaResult.Status, usageResult.Status);
+            return null;
+        }
+        return new LineQuota((string?)quota["type"], (long?)quota["value"], (long?)usage["totalUsage"]);
+    }
+
+    private bool OverBudget(string tenantId, TenantFollowUpOptions options, string what)
+    {
+        if (options.OverBudget == Channels.Line.OverBudget.Warn)
+        {
+            logger.LogWarning("Tenant {Tenant}: sending goes over {What}; sent anyway (OverBudget = Warn)", tenantId, what);
+            return true;
+        }
+        logger.LogWarning("Tenant {Tenant}: sending would go over {What}; held (OverBudget = Stop)", tenantId, what);
+        return false;
+    }
+
+    /// <summary>Counts messages sent, in the caller's transaction.</summary>
+    public async Task CountAsync(ChatSupportDbContext db, string tenantId, long messages, CancellationToken ct)
+    {
+        await using var scope = await ConnectionScope.OpenAsync(db, ct);
+        await using var command = scope.Command(
+            "INSERT INTO message_usage (tenant_id, month, messages) VALUES (@t, @m, @n) " +
+            "ON CONFLICT (tenant_id, month) DO UPDATE SET messages = message_usage.messages + excluded.messages");
+        command.AddParameter("@t", tenantId);
+        command.AddParameter("@m", Month(tenantId));
+        command.AddParameter("@n", messages);
+        await command.ExecuteNonQueryAsync(ct);
+    }
+}

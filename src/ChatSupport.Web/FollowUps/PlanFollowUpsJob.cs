@@ -1,0 +1,180 @@
+using System.Text;
+using ChatSupport.Bots;
+using ChatSupport.Channels.Line;
+using ChatSupport.Persistence;
+using ChatSupport.Persistence.Stores;
+using ChatSupport.Questionnaires;
+using ChatSupport.Web.Hosting;
+using Hangfire;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace ChatSupport.Web.FollowUps;
+
+/// <summary>What a planning run did.</summary>
+public sealed record PlanResult(DateOnly Day, int Residents, int Batches, string Outcome);
+
+/// <summary>
+/// The day's planning for one tenant and time slot: walks the residents due (keyset pagination over the partial index
+/// ix_residents_next_follow_up, 500 at a time, so memory stays flat however many there are), records each resident ×
+/// day × kind under its unique key with the batch it goes in, moves each resident on by the rule's interval (an
+/// unanswered weekly follow-up comes back a week later, not every day), and enqueues one dispatch job per batch, spread
+/// over the sending window. A re-run, or a second server running it at the same time, plans nobody twice.
+/// </summary>
+public sealed class PlanFollowUpsJob(
+    DatabaseSettings settings, IOptionsMonitor<TenantsOptions> tenants, QuestionnaireCatalog catalog, IBackgroundJobClientV2 jobs,
+    MessageBudget budget, TimeProvider clock, ILogger<PlanFollowUpsJob> logger)
+{
+    public const int BatchSize = 500;
+
+    [AutomaticRetry(Attempts = 3)]
+    public async Task<PlanResult> RunAsync(string tenantId, int minuteOfDay, CancellationToken ct)
+    {
+        if (tenants.CurrentValue.GetValueOrDefault(tenantId) is not { Line: not null } tenant) return new(default, 0, 0, "no such tenant");
+        var zone = TurnClock.FindZone(tenant.TimeZoneId);
+        var now = clock.GetUtcNow();
+        var local = TimeZoneInfo.ConvertTime(now, zone);
+        var today = DateOnly.FromDateTime(local.DateTime);
+        if (TimeOnly.FromDateTime(local.DateTime) > tenant.FollowUps.LatestSendingTime)
+        {
+            // A worker that was down at the hour catches up the same day; after the sending window nobody is woken up.
+            logger.LogWarning("Follow-ups of {Tenant} at {Slot} for {Day} not planned: it is past {Latest}", tenantId, Slot(minuteOfDay), today, tenant.FollowUps.LatestSendingTime);
+            return new(today, 0, 0, "too late");
+        }
+
+        await using var db = Database.Open(settings.ConnectionString);
+        // Residents whose observation period has ended leave the index.
+        await db.Residents.Where(r => r.TenantId == tenantId && r.NextFollowUp != null && r.FollowUpUntil < today)
+            .ExecuteUpdateAsync(s => s.SetProperty(r => r.NextFollowUp, (DateOnly?)null), ct);
+        var filter = DueFilter(minuteOfDay, tenant.FollowUpHour * 60);
+        var expected = await CountAsync(db, tenantId, today, filter, ct);
+        if (expected == 0) return new(today, 0, 0, "nobody due");
+        if (!await budget.AllowAsync(db, tenantId, expected, ct) || !await budget.AllowByLineQuotaAsync(tenantId, expected, ct))
+            return new(today, expected, 0, "held: over budget");
+
+        // Spread over the window from the slot's time (or now, when catching up).
+        var slotUtc = new DateTimeOffset(today.ToDateTime(new TimeOnly(minuteOfDay / 60, minuteOfDay % 60)), zone.GetUtcOffset(local.DateTime));
+        var start = slotUtc > now ? slotUtc : now;
+        var expectedBatches = (expected + BatchSize - 1) / BatchSize;
+        var spacing = expectedBatches > 1 ? tenant.FollowUps.SendingWindow / expectedBatches : TimeSpan.Zero;
+
+        var (residents, batches) = (0, 0);
+        (DateOnly Day, string Id) cursor = (DateOnly.MinValue, "");
+        while (!ct.IsCancellationRequested)
+        {
+            var page = await PageAsync(db, tenantId, today, filter, cursor, ct);
+            if (page.Count == 0) break;
+            cursor = (page[^1].Due, page[^1].Id);
+            var planned = await PlanPageAsync(db, tenantId, tenant, today, page, start + spacing * batches, spacing, now, ct);
+            foreach (var batch in planned)
+            {
+                if (batch.NotBefore <= now) jobs.Enqueue<DispatchFollowUpsJob>(j => j.RunAsync(batch.Id, CancellationToken.None));
+                else jobs.Schedule<DispatchFollowUpsJob>(j => j.RunAsync(batch.Id, CancellationToken.None), batch.NotBefore);
+                residents += batch.Recipients;
+            }
+            batches += planned.Count;
+        }
+        ct.ThrowIfCancellationRequested();
+        logger.LogInformation("Follow-ups of {Tenant} at {Slot} for {Day}: {Residents} residents in {Batches} batches", tenantId, Slot(minuteOfDay), today, residents, batches);
+        return new(today, residents, batches, "planned");
+    }
+
+    private sealed record DueResident(string Id, DateOnly Due, string? Locale, string? Source, string? Rule, string? Questionnaire, int? EveryDays);
+
+    /// <summary>The predicate of the partial index, then the slot: the tenant's own hour takes everyone without a time of their own.</summary>
+    private string DueFilter(int minute, int tenantMinute)
+    {
+        var others = catalog.All.Select(d => d.FollowUp?.At).OfType<TimeOnly>().Select(t => t.Hour * 60 + t.Minute).Where(m => m != tenantMinute).Distinct().ToList();
+        var sql = new StringBuilder("tenant_id = @tenant AND next_follow_up IS NOT NULL AND NOT blocked AND NOT follow_ups_stopped AND next_follow_up <= @today ");
+        sql.Append("AND (follow_up_until IS NULL OR follow_up_until >= @today) ");
+        if (minute != tenantMinute) sql.Append($"AND follow_up_minute = {minute} ");
+        else if (others.Count > 0) sql.Append($"AND (follow_up_minute IS NULL OR follow_up_minute NOT IN ({string.Join(", ", others)})) ");
+        return sql.ToString();
+    }
+
+    private static async Task<int> CountAsync(ChatSupportDbContext db, string tenantId, DateOnly today, string filter, CancellationToken ct)
+    {
+        await using var scope = await ConnectionScope.OpenAsync(db, ct);
+        await using var command = scope.Command("SELECT COUNT(*) FROM residents WHERE " + filter);
+        command.AddParameter("@tenant", tenantId);
+        command.AddParameter("@today", today);
+        return Convert.ToInt32(await command.ExecuteScalarAsync(ct), System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    private static async Task<List<DueResident>> PageAsync(ChatSupportDbContext db, string tenantId, DateOnly today, string filter, (DateOnly Day, string Id) after, CancellationToken ct)
+    {
+        await using var scope = await ConnectionScope.OpenAsync(db, ct);
+        // A row-value comparison, so that PostgreSQL starts each page where the last ended in the index (not from the top).
+        await using var command = scope.Command(
+            "SELECT id, next_follow_up, locale, follow_up_source, follow_up_rule, follow_up_questionnaire, follow_up_every_days FROM residents WHERE "
+            + filter + $"AND (next_follow_up, id) > (@after_day, @after_id) ORDER BY next_follow_up, id LIMIT {BatchSize}");
+        command.AddParameter("@tenant", tenantId);
+        command.AddParameter("@today", today);
+        command.AddParameter("@after_day", after.Day);
+        command.AddParameter("@after_id", after.Id);
+        var page = new List<DueResident>(BatchSize);
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+            page.Add(new DueResident(reader.GetString(0), reader.GetFieldValue<DateOnly>(1), Text(reader, 2), Text(reader, 3), Text(reader, 4), Text(reader, 5),
+                reader.IsDBNull(6) ? null : reader.GetInt32(6)));
+        return page;
+    }
+
+    private static string? Text(System.Data.Common.DbDataReader reader, int i) => reader.IsDBNull(i) ? null : reader.GetString(i);
+
+    /// <summary>One transaction per page: a batch per source, rule and language; the unique deliveries; the residents moved on.</summary>
+    private static async Task<List<FollowUpBatchRow>> PlanPageAsync(ChatSupportDbContext db, string tenantId, TenantOptions tenant, DateOnly today,
+        List<DueResident> page, DateTimeOffset notBefore, TimeSpan spacing, DateTimeOffset now, CancellationToken ct)
+    {
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        var batches = new List<FollowUpBatchRow>();
+        var groups = page.Where(r => r.Questionnaire is not null)
+            .GroupBy(r => (Source: r.Source ?? r.Questionnaire!, Rule: r.Rule ?? "", Questionnaire: r.Questionnaire!, Locale: Language(r.Locale ?? tenant.Locale)));
+        foreach (var group in groups)
+        {
+            var batch = new FollowUpBatchRow
+            {
+                TenantId = tenantId, LocalDate = today, Kind = FollowUpKinds.Prompt, Source = group.Key.Source, Rule = group.Key.Rule,
+                Questionnaire = group.Key.Questionnaire, Locale = group.Key.Locale, RetryKey = Guid.NewGuid().ToString("D"),
+                Status = BatchStatus.Planned, NotBefore = notBefore + spacing * batches.Count, CreatedAt = now,
+            };
+            db.FollowUpBatches.Add(batch);
+            await db.SaveChangesAsync(ct);
+            batch.Recipients = await FollowUpDeliveries.InsertAsync(db, [.. group.Select(r => r.Id)], today, FollowUpKinds.Prompt, batch.Id, ct);
+            if (batch.Recipients == 0) db.FollowUpBatches.Remove(batch); // planned by another run already
+            else batches.Add(batch);
+        }
+        await db.SaveChangesAsync(ct);
+        foreach (var interval in page.GroupBy(r => r.EveryDays ?? 1))
+        {
+            var ids = interval.Select(r => r.Id).ToList();
+            var next = today.AddDays(interval.Key);
+            await db.Residents.Where(r => ids.Contains(r.Id)).ExecuteUpdateAsync(s => s.SetProperty(r => r.NextFollowUp, next), ct);
+        }
+        await tx.CommitAsync(ct);
+        return batches;
+    }
+
+    public static string Language(string locale) => locale.Length >= 2 ? locale[..2].ToLowerInvariant() : "ja";
+
+    public static string Slot(int minute) => $"{minute / 60:00}:{minute % 60:00}";
+}
+
+/// <summary>The unique resident × day × kind records, written before anything is sent.</summary>
+public static class FollowUpDeliveries
+{
+    /// <summary>Inserts those not yet recorded (a conflict means another run has them) and says how many were new.</summary>
+    public static async Task<int> InsertAsync(ChatSupportDbContext db, IReadOnlyList<string> residents, DateOnly day, string kind, long batchId, CancellationToken ct)
+    {
+        if (residents.Count == 0) return 0;
+        await using var scope = await ConnectionScope.OpenAsync(db, ct);
+        var values = string.Join(", ", Enumerable.Range(0, residents.Count).Select(i => $"(@r{i}, @day, @kind, @batch, 'planned')"));
+        await using var command = scope.Command(
+            $"INSERT INTO follow_up_deliveries (resident_id, local_date, kind, batch_id, status) VALUES {values} ON CONFLICT DO NOTHING");
+        for (var i = 0; i < residents.Count; i++) command.AddParameter("@r" + i.ToString(System.Globalization.CultureInfo.InvariantCulture), residents[i]);
+        command.AddParameter("@day", day);
+        command.AddParameter("@kind", kind);
+        command.AddParameter("@batch", batchId);
+        return await command.ExecuteNonQueryAsync(ct);
+    }
+}

@@ -1,0 +1,73 @@
+using ChatSupport.Bots;
+using ChatSupport.Channels.Line;
+using ChatSupport.Questionnaires;
+using ChatSupport.Web.Alerts;
+using ChatSupport.Web.FollowUps;
+using Hangfire;
+using Hangfire.Storage;
+using Microsoft.Extensions.Options;
+
+namespace ChatSupport.Web.Jobs;
+
+/// <summary>
+/// Keeps Hangfire's recurring jobs in line with the configuration, at start and whenever the tenants change: per tenant,
+/// planning at the follow-up hour and at each questionnaire's own time (in the tenant's time zone) and the no-answer
+/// ladder every 10 minutes; for the deployment, the alert webhook every minute and the sweep of orphaned batches.
+/// Jobs of tenants that are gone are removed. A missed planning run (all workers down at the hour) runs once when a
+/// worker is back (Relaxed); the planner itself refuses to start after the tenant's latest sending time, and a day is
+/// never sent twice because every message is recorded under resident × day × kind.
+/// </summary>
+public sealed class RecurringJobsSync(
+    IRecurringJobManagerV2 manager, JobStorage storage, IOptionsMonitor<TenantsOptions> tenants, QuestionnaireCatalog catalog, ILogger<RecurringJobsSync> logger)
+    : IHostedService, IDisposable
+{
+    private const string TenantPrefix = "tenant:";
+    private IDisposable? _subscription;
+
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        Sync(tenants.CurrentValue);
+        _subscription = tenants.OnChange(Sync);
+        return Task.CompletedTask;
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public void Dispose() => _subscription?.Dispose();
+
+    public void Sync(TenantsOptions current)
+    {
+        var wanted = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var (tenantId, tenant) in current.Where(t => t.Value.Line is not null))
+        {
+            var zone = TurnClock.FindZone(tenant.TimeZoneId);
+            var minutes = catalog.All.Select(d => d.FollowUp?.At).OfType<TimeOnly>().Select(t => t.Hour * 60 + t.Minute)
+                .Append(tenant.FollowUpHour * 60).Distinct().Order();
+            foreach (var minute in minutes)
+            {
+                var id = $"{TenantPrefix}{tenantId}:plan-follow-ups:{PlanFollowUpsJob.Slot(minute).Replace(":", "", StringComparison.Ordinal)}";
+                var (tenantCopy, minuteCopy) = (tenantId, minute);
+                manager.AddOrUpdate<PlanFollowUpsJob>(id, j => j.RunAsync(tenantCopy, minuteCopy, CancellationToken.None), Cron.Daily(minute / 60, minute % 60),
+                    new RecurringJobOptions { TimeZone = zone, MisfireHandling = MisfireHandlingMode.Relaxed });
+                wanted.Add(id);
+            }
+            var chase = $"{TenantPrefix}{tenantId}:chase-follow-ups";
+            var chaseTenant = tenantId;
+            manager.AddOrUpdate<ChaseFollowUpsJob>(chase, j => j.RunAsync(chaseTenant, CancellationToken.None), "*/10 * * * *",
+                new RecurringJobOptions { TimeZone = zone, MisfireHandling = MisfireHandlingMode.Ignorable });
+            wanted.Add(chase);
+        }
+        manager.AddOrUpdate<PostStaffAlertsJob>("post-staff-alerts", j => j.RunAsync(CancellationToken.None), Cron.Minutely(),
+            new RecurringJobOptions { MisfireHandling = MisfireHandlingMode.Ignorable });
+        manager.AddOrUpdate<DispatchFollowUpsJob>("sweep-follow-up-batches", j => j.SweepAsync(CancellationToken.None), "*/5 * * * *",
+            new RecurringJobOptions { MisfireHandling = MisfireHandlingMode.Ignorable });
+
+        using var connection = storage.GetConnection();
+        foreach (var gone in connection.GetRecurringJobs().Select(j => j.Id).Where(id => id.StartsWith(TenantPrefix, StringComparison.Ordinal) && !wanted.Contains(id)))
+        {
+            manager.RemoveIfExists(gone);
+            logger.LogInformation("Recurring job {Job} removed: its tenant or time slot is no longer configured", gone);
+        }
+        logger.LogInformation("Recurring jobs in line with the configuration: {Count} for {Tenants} tenants", wanted.Count, current.Count(t => t.Value.Line is not null));
+    }
+}
