@@ -69,9 +69,12 @@ public sealed class FollowUpDeliveryRow
     public DateOnly LocalDate { get; set; }
     public required string Kind { get; set; }
     public long BatchId { get; set; }
-    /// <summary>planned, sent or skipped (blocked, stopped or erased since it was planned).</summary>
+    /// <summary>
+    /// planned: it goes (or went) with its batch, whose status and time say what happened; skipped: the resident
+    /// blocked the account, stopped follow-ups or was erased before the batch was sent. A batch of 500 is sent without
+    /// writing 500 rows again.
+    /// </summary>
     public required string Status { get; set; }
-    public DateTimeOffset? SentAt { get; set; }
 }
 
 /// <summary>

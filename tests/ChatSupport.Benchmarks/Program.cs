@@ -7,6 +7,8 @@ using ChatSupport.Benchmarks;
 if (args.FirstOrDefault() == "load") return await LoadTool.RunAsync(args[1..]);
 // `line-load …`: signed LINE webhooks at rising rates, replies caught by a loopback LINE API (see LineLoadTool).
 if (args.FirstOrDefault() == "line-load") return await LineLoadTool.RunAsync(args[1..]);
+// `follow-up-load …`: a million due residents planned and dispatched by a worker to a rate-limited LINE stand-in (see FollowUpLoadTool).
+if (args.FirstOrDefault() == "follow-up-load") return await FollowUpLoadTool.RunAsync(args[1..]);
 
 // One core, as the target says ("at least 20,000 turns/s on one core"), and the target in the table.
 var config = DefaultConfig.Instance

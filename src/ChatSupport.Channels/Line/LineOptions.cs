@@ -53,6 +53,8 @@ public enum OverBudget { Stop, Warn }
 /// <summary>How a tenant's daily follow-ups are sent: the sending window, the monthly message budget and the alert webhook.</summary>
 public sealed class TenantFollowUpOptions
 {
+    /// <summary>Planning runs this long before the follow-up hour, so that sending starts on the hour (not after a million rows are planned).</summary>
+    public TimeSpan PlanAhead { get; set; } = TimeSpan.FromMinutes(15);
     /// <summary>The day's invitations are spread over this long from the follow-up hour, so answers do not all arrive in one minute.</summary>
     public TimeSpan SendingWindow { get; set; } = TimeSpan.FromHours(1);
     /// <summary>Nothing is sent after this local time: a planner that missed the hour catches up until then, never the next day.</summary>
@@ -70,6 +72,7 @@ public sealed class TenantFollowUpOptions
     public IEnumerable<string> Problems()
     {
         if (SendingWindow < TimeSpan.Zero || SendingWindow > TimeSpan.FromHours(12)) yield return "SendingWindow must be 0-12 hours.";
+        if (PlanAhead < TimeSpan.Zero || PlanAhead > TimeSpan.FromHours(2)) yield return "PlanAhead must be 0-2 hours.";
         if (MonthlyMessageBudget < 0) yield return "MonthlyMessageBudget cannot be negative.";
         if (AlertWebhookUrl is { Length: > 0 } url && (!Uri.TryCreate(url, UriKind.Absolute, out var u) || u.Scheme is not ("https" or "http")))
             yield return "AlertWebhookUrl must be an absolute http(s) URL.";

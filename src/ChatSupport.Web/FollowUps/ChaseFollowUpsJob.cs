@@ -22,7 +22,7 @@ public sealed class ChaseFollowUpsJob(
 {
     private const string Unanswered =
         "FROM follow_up_deliveries d JOIN residents r ON r.id = d.resident_id " +
-        "WHERE d.batch_id = @prompt AND d.status = 'sent' AND NOT r.blocked AND NOT r.follow_ups_stopped " +
+        "WHERE d.batch_id = @prompt AND d.status = 'planned' AND NOT r.blocked AND NOT r.follow_ups_stopped " +
         "AND NOT EXISTS (SELECT 1 FROM responses x WHERE x.resident_id = d.resident_id AND x.completed_at >= @sent_at)";
 
     [AutomaticRetry(Attempts = 2)]

@@ -36,14 +36,17 @@ public sealed class DispatchFollowUpsJob(
         if (tenant?.Line is null || IsOver(batch.LocalDate, tenant, now))
             return await FinishAsync(db, batch, BatchStatus.Expired, "its day's sending window is over", [], ct);
 
-        var recipients = await (
+        var planned = await (
             from d in db.FollowUpDeliveries
-            join r in db.Residents on d.ResidentId equals r.Id
-            where d.BatchId == batchId && d.Status == "planned" && !r.Blocked && !r.FollowUpsStopped && r.ChannelUserId != null
-            select new { d.ResidentId, r.ChannelUserId }).ToListAsync(ct);
-        if (recipients.Count == 0) return await FinishAsync(db, batch, BatchStatus.Sent, null, [], ct);
+            where d.BatchId == batchId && d.Status == "planned"
+            join r in db.Residents on d.ResidentId equals r.Id into found
+            from r in found.DefaultIfEmpty()
+            select new { d.ResidentId, ChannelUserId = r != null && !r.Blocked && !r.FollowUpsStopped ? r.ChannelUserId : null }).ToListAsync(ct);
+        var recipients = planned.Where(p => p.ChannelUserId is not null).ToList();
+        var skipped = planned.Where(p => p.ChannelUserId is null).Select(p => p.ResidentId).ToList();
+        if (recipients.Count == 0) return await FinishAsync(db, batch, BatchStatus.Sent, null, skipped, ct);
         if (!await budget.AllowAsync(db, batch.TenantId, recipients.Count, ct))
-            return await FinishAsync(db, batch, BatchStatus.Held, "over the monthly message budget", [], ct);
+            return await FinishAsync(db, batch, BatchStatus.Held, "over the monthly message budget", skipped, ct);
 
         var to = recipients.Select(r => LineActivityMapper.SplitKey(r.ChannelUserId!).LineId).ToList();
         var message = FollowUpTexts.Message(catalog, batch.Source, batch.Rule, batch.Kind, batch.Questionnaire, batch.Locale);
@@ -52,14 +55,14 @@ public sealed class DispatchFollowUpsJob(
         {
             await using var tx = await db.Database.BeginTransactionAsync(ct);
             await budget.CountAsync(db, batch.TenantId, recipients.Count, ct);
-            var outcome = await FinishAsync(db, batch, BatchStatus.Sent, null, [.. recipients.Select(r => r.ResidentId)], ct);
+            var outcome = await FinishAsync(db, batch, BatchStatus.Sent, null, skipped, ct, recipients.Count);
             await tx.CommitAsync(ct);
             return outcome;
         }
         var error = $"{result.Status} {result.Error} (request id {result.RequestId})";
         if (result.Status is >= 400 and < 500 and not 429 and not 409)
         {
-            await FinishAsync(db, batch, BatchStatus.Failed, error, [], ct);
+            await FinishAsync(db, batch, BatchStatus.Failed, error, skipped, ct);
             throw new FollowUpBatchRejectedException($"LINE refused follow-up batch {batchId}: {error}");
         }
         await db.FollowUpBatches.Where(b => b.Id == batchId).ExecuteUpdateAsync(s => s
@@ -75,19 +78,15 @@ public sealed class DispatchFollowUpsJob(
         return today > day || (today == day && TimeOnly.FromDateTime(local.DateTime) > tenant.FollowUps.LatestSendingTime);
     }
 
-    private async Task<string> FinishAsync(ChatSupportDbContext db, FollowUpBatchRow batch, string status, string? reason, IReadOnlyList<string> sent, CancellationToken ct)
+    private async Task<string> FinishAsync(ChatSupportDbContext db, FollowUpBatchRow batch, string status, string? reason, IReadOnlyList<string> skipped, CancellationToken ct, int sent = 0)
     {
-        var now = clock.GetUtcNow();
-        if (sent.Count > 0)
-            await db.FollowUpDeliveries.Where(d => d.BatchId == batch.Id && sent.Contains(d.ResidentId))
-                .ExecuteUpdateAsync(s => s.SetProperty(d => d.Status, "sent").SetProperty(d => d.SentAt, now), ct);
-        // Those not sent: skipped (blocked, stopped, erased) or, for a batch that did not go, kept as the batch's status says.
-        await db.FollowUpDeliveries.Where(d => d.BatchId == batch.Id && d.Status == "planned")
-            .ExecuteUpdateAsync(s => s.SetProperty(d => d.Status, status == BatchStatus.Sent ? "skipped" : status), ct);
+        if (skipped.Count > 0)
+            await db.FollowUpDeliveries.Where(d => d.BatchId == batch.Id && skipped.Contains(d.ResidentId))
+                .ExecuteUpdateAsync(s => s.SetProperty(d => d.Status, "skipped"), ct);
         batch.Status = status;
         batch.Attempts++;
         batch.LastError = reason;
-        if (status == BatchStatus.Sent) (batch.SentAt, batch.Recipients) = (now, sent.Count);
+        if (status == BatchStatus.Sent) (batch.SentAt, batch.Recipients) = (clock.GetUtcNow(), sent);
         await db.SaveChangesAsync(ct);
         if (reason is not null) logger.LogWarning("Follow-up batch {Batch} of {Tenant} for {Day}: {Status} ({Reason})", batch.Id, batch.TenantId, batch.LocalDate, status, reason);
         return status;

@@ -18,7 +18,7 @@ public static class FollowUpsApi
 {
     /// <summary>
     /// Staff: the day's batches with their status and reason (failed ones above all), the month's message usage against
-    /// the budget and LINE's quota. Administrators: run a planning slot now (it plans nobody twice).
+    /// the budget and LINE's quota. Administrators: run a planning slot now (it plans nobody twice), sending from the slot's time or <c>sendAt</c>.
     /// </summary>
     public static void MapFollowUpsApi(this IEndpointRouteBuilder app)
     {
@@ -48,7 +48,7 @@ public static class FollowUpsApi
             options.FollowUps.LocalGovernmentPlan, await budget.QuotaAsync(tenant, ct)));
     }
 
-    private static Results<Accepted<string>, NotFound, BadRequest<string>> Plan(string tenant, string? slot, IOptionsMonitor<TenantsOptions> tenants, IBackgroundJobClientV2 jobs)
+    private static Results<Accepted<string>, NotFound, BadRequest<string>> Plan(string tenant, string? slot, DateTimeOffset? sendAt, IOptionsMonitor<TenantsOptions> tenants, IBackgroundJobClientV2 jobs)
     {
         if (tenants.CurrentValue.GetValueOrDefault(tenant) is not { Line: not null } options) return TypedResults.NotFound();
         var minute = options.FollowUpHour * 60;
@@ -57,7 +57,7 @@ public static class FollowUpsApi
             if (!TimeOnly.TryParseExact(slot, "HH:mm", out var at)) return TypedResults.BadRequest("slot is a time of day, HH:mm");
             minute = at.Hour * 60 + at.Minute;
         }
-        var id = jobs.Enqueue<PlanFollowUpsJob>(j => j.RunAsync(tenant, minute, CancellationToken.None));
+        var id = jobs.Enqueue<PlanFollowUpsJob>(j => j.RunAsync(tenant, minute, sendAt, CancellationToken.None));
         return TypedResults.Accepted($"/hangfire/jobs/details/{id}", id);
     }
 }

@@ -26,9 +26,15 @@ public sealed class PlanFollowUpsJob(
     MessageBudget budget, TimeProvider clock, ILogger<PlanFollowUpsJob> logger)
 {
     public const int BatchSize = 500;
+    /// <summary>Residents read and recorded per transaction: a few batches' worth, so a page costs a handful of round trips.</summary>
+    public const int PageSize = 4 * BatchSize;
 
     [AutomaticRetry(Attempts = 3)]
-    public async Task<PlanResult> RunAsync(string tenantId, int minuteOfDay, CancellationToken ct)
+    public Task<PlanResult> RunAsync(string tenantId, int minuteOfDay, CancellationToken ct) => RunAsync(tenantId, minuteOfDay, null, ct);
+
+    /// <summary>Plans the residents of a slot (the tenant's hour, or a policy's own time); sending starts at the slot's time or <paramref name="sendFrom"/>.</summary>
+    [AutomaticRetry(Attempts = 3)]
+    public async Task<PlanResult> RunAsync(string tenantId, int minuteOfDay, DateTimeOffset? sendFrom, CancellationToken ct)
     {
         if (tenants.CurrentValue.GetValueOrDefault(tenantId) is not { Line: not null } tenant) return new(default, 0, 0, "no such tenant");
         var zone = TurnClock.FindZone(tenant.TimeZoneId);
@@ -54,26 +60,34 @@ public sealed class PlanFollowUpsJob(
 
         // Spread over the window from the slot's time (or now, when catching up).
         var slotUtc = new DateTimeOffset(today.ToDateTime(new TimeOnly(minuteOfDay / 60, minuteOfDay % 60)), zone.GetUtcOffset(local.DateTime));
-        var start = slotUtc > now ? slotUtc : now;
+        var from = sendFrom ?? slotUtc;
+        var start = from > now ? from : now;
         var expectedBatches = (expected + BatchSize - 1) / BatchSize;
         var spacing = expectedBatches > 1 ? tenant.FollowUps.SendingWindow / expectedBatches : TimeSpan.Zero;
 
         var (residents, batches) = (0, 0);
         (DateOnly Day, string Id) cursor = (DateOnly.MinValue, "");
+        var enqueueing = Task.CompletedTask;
+        // A shutdown stops after a whole page: what is committed has its jobs, the rest is planned by the next run.
         while (!ct.IsCancellationRequested)
         {
+            await using var tx = await db.Database.BeginTransactionAsync(ct);
             var page = await PageAsync(db, tenantId, today, filter, cursor, ct);
             if (page.Count == 0) break;
             cursor = (page[^1].Due, page[^1].Id);
             var planned = await PlanPageAsync(db, tenantId, tenant, today, page, start + spacing * batches, spacing, now, ct);
-            foreach (var batch in planned)
+            await tx.CommitAsync(ct);
+            // Each batch's job is enqueued while the next page is planned (one page's worth at a time).
+            await enqueueing;
+            enqueueing = Task.Run(() => Parallel.ForEach(planned, batch =>
             {
                 if (batch.NotBefore <= now) jobs.Enqueue<DispatchFollowUpsJob>(j => j.RunAsync(batch.Id, CancellationToken.None));
                 else jobs.Schedule<DispatchFollowUpsJob>(j => j.RunAsync(batch.Id, CancellationToken.None), batch.NotBefore);
-                residents += batch.Recipients;
-            }
+            }), CancellationToken.None);
+            residents += planned.Sum(b => b.Recipients);
             batches += planned.Count;
         }
+        await enqueueing;
         ct.ThrowIfCancellationRequested();
         logger.LogInformation("Follow-ups of {Tenant} at {Slot} for {Day}: {Residents} residents in {Batches} batches", tenantId, Slot(minuteOfDay), today, residents, batches);
         return new(today, residents, batches, "planned");
@@ -101,18 +115,25 @@ public sealed class PlanFollowUpsJob(
         return Convert.ToInt32(await command.ExecuteScalarAsync(ct), System.Globalization.CultureInfo.InvariantCulture);
     }
 
+    /// <summary>
+    /// The next page of due residents, in the caller's transaction. On PostgreSQL the same statement moves them on by
+    /// their rule's interval (an unanswered daily follow-up comes back tomorrow, a weekly one in a week); SQLite does
+    /// that in <see cref="PlanPageAsync"/>.
+    /// </summary>
     private static async Task<List<DueResident>> PageAsync(ChatSupportDbContext db, string tenantId, DateOnly today, string filter, (DateOnly Day, string Id) after, CancellationToken ct)
     {
         await using var scope = await ConnectionScope.OpenAsync(db, ct);
         // A row-value comparison, so that PostgreSQL starts each page where the last ended in the index (not from the top).
-        await using var command = scope.Command(
-            "SELECT id, next_follow_up, locale, follow_up_source, follow_up_rule, follow_up_questionnaire, follow_up_every_days FROM residents WHERE "
-            + filter + $"AND (next_follow_up, id) > (@after_day, @after_id) ORDER BY next_follow_up, id LIMIT {BatchSize}");
+        var select = "SELECT id, next_follow_up, locale, follow_up_source, follow_up_rule, follow_up_questionnaire, follow_up_every_days FROM residents WHERE "
+            + filter + $"AND (next_follow_up, id) > (@after_day, @after_id) ORDER BY next_follow_up, id LIMIT {PageSize}";
+        await using var command = scope.Command(db.UsesSqlite ? select :
+            $"WITH page AS ({select} FOR UPDATE), moved AS (UPDATE residents r SET next_follow_up = @today + COALESCE(p.follow_up_every_days, 1) " +
+            "FROM page p WHERE r.id = p.id) SELECT * FROM page ORDER BY next_follow_up, id");
         command.AddParameter("@tenant", tenantId);
         command.AddParameter("@today", today);
         command.AddParameter("@after_day", after.Day);
         command.AddParameter("@after_id", after.Id);
-        var page = new List<DueResident>(BatchSize);
+        var page = new List<DueResident>(PageSize);
         await using var reader = await command.ExecuteReaderAsync(ct);
         while (await reader.ReadAsync(ct))
             page.Add(new DueResident(reader.GetString(0), reader.GetFieldValue<DateOnly>(1), Text(reader, 2), Text(reader, 3), Text(reader, 4), Text(reader, 5),
@@ -122,36 +143,44 @@ public sealed class PlanFollowUpsJob(
 
     private static string? Text(System.Data.Common.DbDataReader reader, int i) => reader.IsDBNull(i) ? null : reader.GetString(i);
 
-    /// <summary>One transaction per page: a batch per source, rule and language; the unique deliveries; the residents moved on.</summary>
+    /// <summary>
+    /// In the page's transaction: batches of at most 500 per source, rule and language (one insert) and every resident's
+    /// unique delivery record (one insert).
+    /// </summary>
     private static async Task<List<FollowUpBatchRow>> PlanPageAsync(ChatSupportDbContext db, string tenantId, TenantOptions tenant, DateOnly today,
         List<DueResident> page, DateTimeOffset notBefore, TimeSpan spacing, DateTimeOffset now, CancellationToken ct)
     {
-        await using var tx = await db.Database.BeginTransactionAsync(ct);
-        var batches = new List<FollowUpBatchRow>();
-        var groups = page.Where(r => r.Questionnaire is not null)
-            .GroupBy(r => (Source: r.Source ?? r.Questionnaire!, Rule: r.Rule ?? "", Questionnaire: r.Questionnaire!, Locale: Language(r.Locale ?? tenant.Locale)));
-        foreach (var group in groups)
+        var chunks = page.Where(r => r.Questionnaire is not null)
+            .GroupBy(r => (Source: r.Source ?? r.Questionnaire!, Rule: r.Rule ?? "", Questionnaire: r.Questionnaire!, Locale: Language(r.Locale ?? tenant.Locale)))
+            .SelectMany(g => g.Chunk(BatchSize).Select(chunk => (g.Key, Residents: chunk)))
+            .ToList();
+        var batches = chunks.Select((c, i) => new FollowUpBatchRow
         {
-            var batch = new FollowUpBatchRow
-            {
-                TenantId = tenantId, LocalDate = today, Kind = FollowUpKinds.Prompt, Source = group.Key.Source, Rule = group.Key.Rule,
-                Questionnaire = group.Key.Questionnaire, Locale = group.Key.Locale, RetryKey = Guid.NewGuid().ToString("D"),
-                Status = BatchStatus.Planned, NotBefore = notBefore + spacing * batches.Count, CreatedAt = now,
-            };
-            db.FollowUpBatches.Add(batch);
-            await db.SaveChangesAsync(ct);
-            batch.Recipients = await FollowUpDeliveries.InsertAsync(db, [.. group.Select(r => r.Id)], today, FollowUpKinds.Prompt, batch.Id, ct);
-            if (batch.Recipients == 0) db.FollowUpBatches.Remove(batch); // planned by another run already
-            else batches.Add(batch);
-        }
+            TenantId = tenantId, LocalDate = today, Kind = FollowUpKinds.Prompt, Source = c.Key.Source, Rule = c.Key.Rule,
+            Questionnaire = c.Key.Questionnaire, Locale = c.Key.Locale, RetryKey = Guid.NewGuid().ToString("D"), Recipients = c.Residents.Length,
+            Status = BatchStatus.Planned, NotBefore = notBefore + spacing * i, CreatedAt = now,
+        }).ToList();
+        db.FollowUpBatches.AddRange(batches);
         await db.SaveChangesAsync(ct);
-        foreach (var interval in page.GroupBy(r => r.EveryDays ?? 1))
+        var rows = chunks.SelectMany((c, i) => c.Residents.Select(r => (r.Id, batches[i].Id))).ToList();
+        if (await FollowUpDeliveries.InsertAsync(db, rows, today, FollowUpKinds.Prompt, ct) < rows.Count)
         {
-            var ids = interval.Select(r => r.Id).ToList();
-            var next = today.AddDays(interval.Key);
-            await db.Residents.Where(r => ids.Contains(r.Id)).ExecuteUpdateAsync(s => s.SetProperty(r => r.NextFollowUp, next), ct);
+            // Another run recorded some of them first (two planners at once): count what is really ours.
+            var ids = batches.Select(b => b.Id).ToList();
+            var counts = await db.FollowUpDeliveries.Where(d => ids.Contains(d.BatchId)).GroupBy(d => d.BatchId)
+                .Select(g => new { g.Key, Count = g.Count() }).ToDictionaryAsync(x => x.Key, x => x.Count, ct);
+            foreach (var batch in batches) batch.Recipients = counts.GetValueOrDefault(batch.Id);
+            db.FollowUpBatches.RemoveRange(batches.Where(b => b.Recipients == 0));
+            await db.SaveChangesAsync(ct);
+            batches.RemoveAll(b => b.Recipients == 0);
         }
-        await tx.CommitAsync(ct);
+        if (db.UsesSqlite)
+            foreach (var interval in page.GroupBy(r => r.EveryDays ?? 1))
+            {
+                var ids = interval.Select(r => r.Id).ToList();
+                var next = today.AddDays(interval.Key);
+                await db.Residents.Where(r => ids.Contains(r.Id)).ExecuteUpdateAsync(s => s.SetProperty(r => r.NextFollowUp, next), ct);
+            }
         return batches;
     }
 
@@ -164,17 +193,34 @@ public sealed class PlanFollowUpsJob(
 public static class FollowUpDeliveries
 {
     /// <summary>Inserts those not yet recorded (a conflict means another run has them) and says how many were new.</summary>
-    public static async Task<int> InsertAsync(ChatSupportDbContext db, IReadOnlyList<string> residents, DateOnly day, string kind, long batchId, CancellationToken ct)
+    public static async Task<int> InsertAsync(ChatSupportDbContext db, IReadOnlyList<(string Resident, long Batch)> rows, DateOnly day, string kind, CancellationToken ct)
     {
-        if (residents.Count == 0) return 0;
+        if (rows.Count == 0) return 0;
         await using var scope = await ConnectionScope.OpenAsync(db, ct);
-        var values = string.Join(", ", Enumerable.Range(0, residents.Count).Select(i => $"(@r{i}, @day, @kind, @batch, 'planned')"));
+        if (!db.UsesSqlite)
+        {
+            // Two array parameters rather than thousands of scalars.
+            await using var bulk = scope.Command(
+                "INSERT INTO follow_up_deliveries (resident_id, local_date, kind, batch_id, status) " +
+                "SELECT r, @day, @kind, b, 'planned' FROM unnest(@residents, @batches) AS t(r, b) ON CONFLICT DO NOTHING");
+            bulk.AddParameter("@residents", rows.Select(r => r.Resident).ToArray());
+            bulk.AddParameter("@batches", rows.Select(r => r.Batch).ToArray());
+            bulk.AddParameter("@day", day);
+            bulk.AddParameter("@kind", kind);
+            return await bulk.ExecuteNonQueryAsync(ct);
+        }
+        var values = new StringBuilder();
+        for (var i = 0; i < rows.Count; i++) values.Append(i == 0 ? "" : ", ").Append("(@r").Append(i).Append(", @day, @kind, @b").Append(i).Append(", 'planned')");
         await using var command = scope.Command(
             $"INSERT INTO follow_up_deliveries (resident_id, local_date, kind, batch_id, status) VALUES {values} ON CONFLICT DO NOTHING");
-        for (var i = 0; i < residents.Count; i++) command.AddParameter("@r" + i.ToString(System.Globalization.CultureInfo.InvariantCulture), residents[i]);
+        for (var i = 0; i < rows.Count; i++)
+        {
+            var n = i.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            command.AddParameter("@r" + n, rows[i].Resident);
+            command.AddParameter("@b" + n, rows[i].Batch);
+        }
         command.AddParameter("@day", day);
         command.AddParameter("@kind", kind);
-        command.AddParameter("@batch", batchId);
         return await command.ExecuteNonQueryAsync(ct);
     }
 }

@@ -11,7 +11,7 @@ namespace ChatSupport.Web.Jobs;
 
 /// <summary>
 /// Keeps Hangfire's recurring jobs in line with the configuration, at start and whenever the tenants change: per tenant,
-/// planning at the follow-up hour and at each questionnaire's own time (in the tenant's time zone) and the no-answer
+/// planning shortly before the follow-up hour and each questionnaire's own time (in the tenant's time zone) and the no-answer
 /// ladder every 10 minutes; for the deployment, the alert webhook every minute and the sweep of orphaned batches.
 /// Jobs of tenants that are gone are removed. A missed planning run (all workers down at the hour) runs once when a
 /// worker is back (Relaxed); the planner itself refuses to start after the tenant's latest sending time, and a day is
@@ -47,7 +47,9 @@ public sealed class RecurringJobsSync(
             {
                 var id = $"{TenantPrefix}{tenantId}:plan-follow-ups:{PlanFollowUpsJob.Slot(minute).Replace(":", "", StringComparison.Ordinal)}";
                 var (tenantCopy, minuteCopy) = (tenantId, minute);
-                manager.AddOrUpdate<PlanFollowUpsJob>(id, j => j.RunAsync(tenantCopy, minuteCopy, CancellationToken.None), Cron.Daily(minute / 60, minute % 60),
+                // Planned ahead of the hour (never across midnight: the day is the slot's); the batches wait for the hour.
+                var at = Math.Max(0, minute - (int)tenant.FollowUps.PlanAhead.TotalMinutes);
+                manager.AddOrUpdate<PlanFollowUpsJob>(id, j => j.RunAsync(tenantCopy, minuteCopy, CancellationToken.None), Cron.Daily(at / 60, at % 60),
                     new RecurringJobOptions { TimeZone = zone, MisfireHandling = MisfireHandlingMode.Relaxed });
                 wanted.Add(id);
             }

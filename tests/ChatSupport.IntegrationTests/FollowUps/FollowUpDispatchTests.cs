@@ -77,8 +77,8 @@ public sealed class FollowUpDispatchTests
         Assert.Empty(world.Mock.SpecViolations);
         await using (var db = world.Database.Open())
         {
-            Assert.Equal(1199, await db.FollowUpDeliveries.CountAsync(d => d.Status == "sent"));
-            Assert.Equal("skipped", (await db.FollowUpDeliveries.SingleAsync(d => d.Status != "sent")).Status);
+            Assert.Equal(1199, await FollowUpWorld.SentDeliveriesAsync(db));
+            Assert.Equal(FollowUpWorld.Keys.Pseudonym($"line:{LineTenant.Id}:{FollowUpWorld.LineUser(0)}"), (await db.FollowUpDeliveries.SingleAsync(d => d.Status == "skipped")).ResidentId);
             Assert.Equal(1199, await db.MessageUsage.SumAsync(m => m.Messages));
         }
     }

@@ -106,30 +106,32 @@ public sealed class FollowUpPlanningTests
         await using var world = await FollowUpWorld.StartAsync(database: await TestDatabase.CreateAsync(provider));
         var today = Day0.AddDays(3);
         world.Clock.SetJst(today, 10, 0);
-        var due = Enumerable.Range(0, 1234).Select(n => FollowUpWorld.Resident(FollowUpWorld.LineUser(n), today.AddDays(-(n % 3)))).ToList();
-        var weekly = Enumerable.Range(2000, 50).Select(n => FollowUpWorld.Resident(FollowUpWorld.LineUser(n), today.AddDays(4), "others-weekly", 7));
-        var stopped = Enumerable.Range(3000, 20).Select(n => FollowUpWorld.Resident(FollowUpWorld.LineUser(n), today)).Select(r => { r.FollowUpsStopped = true; return r; });
-        var blocked = Enumerable.Range(4000, 20).Select(n => FollowUpWorld.Resident(FollowUpWorld.LineUser(n), today)).Select(r => { r.Blocked = true; return r; });
-        var ended = Enumerable.Range(5000, 20).Select(n => FollowUpWorld.Resident(FollowUpWorld.LineUser(n), today)).Select(r => { r.FollowUpUntil = today.AddDays(-1); return r; });
-        var nineOClock = Enumerable.Range(6000, 30).Select(n => FollowUpWorld.Resident(FollowUpWorld.LineUser(n), today, "daily", 1, "elderly-watch")).Select(r => { r.FollowUpMinute = 540; r.FollowUpQuestionnaire = "elderly-watch"; return r; });
+        var due = Enumerable.Range(0, 6534).Select(n => FollowUpWorld.Resident(FollowUpWorld.LineUser(n), today.AddDays(-(n % 3)))).ToList();
+        var weekly = Enumerable.Range(22000, 50).Select(n => FollowUpWorld.Resident(FollowUpWorld.LineUser(n), today.AddDays(4), "others-weekly", 7));
+        var stopped = Enumerable.Range(23000, 20).Select(n => FollowUpWorld.Resident(FollowUpWorld.LineUser(n), today)).Select(r => { r.FollowUpsStopped = true; return r; });
+        var blocked = Enumerable.Range(24000, 20).Select(n => FollowUpWorld.Resident(FollowUpWorld.LineUser(n), today)).Select(r => { r.Blocked = true; return r; });
+        var ended = Enumerable.Range(25000, 20).Select(n => FollowUpWorld.Resident(FollowUpWorld.LineUser(n), today)).Select(r => { r.FollowUpUntil = today.AddDays(-1); return r; });
+        var nineOClock = Enumerable.Range(26000, 30).Select(n => FollowUpWorld.Resident(FollowUpWorld.LineUser(n), today, "daily", 1, "elderly-watch")).Select(r => { r.FollowUpMinute = 540; r.FollowUpQuestionnaire = "elderly-watch"; return r; });
         await world.SeedAsync([.. due, .. weekly, .. stopped, .. blocked, .. ended, .. nineOClock]);
 
-        // The first run stops after its first page (a worker shut down): the rerun plans only the rest.
+        // The first run is stopped after its first page of 2,000 (a worker shut down): the rerun plans only the rest.
         var planner = new PlanFollowUpsJob(world.Host.Services.GetRequiredService<Web.Hosting.DatabaseSettings>(),
             world.Host.Services.GetRequiredService<Microsoft.Extensions.Options.IOptionsMonitor<Channels.Line.TenantsOptions>>(),
             world.Host.Services.GetRequiredService<Questionnaires.QuestionnaireCatalog>(),
             new CancellingClient(world.Host.Services.GetRequiredService<IBackgroundJobClientV2>(), cancelAfterFirstBatch),
             world.Job<MessageBudget>(), world.Clock, Microsoft.Extensions.Logging.Abstractions.NullLogger<PlanFollowUpsJob>.Instance);
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => planner.RunAsync(LineTenant.Id, 600, cancelAfterFirstBatch.Token));
-        await using (var db = world.Database.Open()) Assert.Equal(500, await db.FollowUpDeliveries.CountAsync());
+        int firstRun;
+        await using (var db = world.Database.Open()) firstRun = await db.FollowUpDeliveries.CountAsync();
+        Assert.Contains(firstRun, new[] { PlanFollowUpsJob.PageSize, 2 * PlanFollowUpsJob.PageSize }); // whole pages only, not all of them
         var rest = await world.PlanAsync();
-        Assert.Equal((734, 2), (rest.Residents, rest.Batches));
+        Assert.Equal(6534 - firstRun, rest.Residents);
         Assert.Equal((0, "nobody due"), ((await world.PlanAsync()).Residents, (await world.PlanAsync()).Outcome));
         Assert.Equal(30, (await world.PlanAsync(hour: 9)).Residents); // the questionnaire's own time slot
 
         await using (var db = world.Database.Open())
         {
-            Assert.Equal(1234 + 30, await db.FollowUpDeliveries.CountAsync());
+            Assert.Equal(6534 + 30, await db.FollowUpDeliveries.CountAsync());
             Assert.All(await db.FollowUpBatches.ToListAsync(), b => Assert.InRange(b.Recipients, 1, 500));
             // Everyone invited moved on by their rule's interval (an unanswered daily follow-up comes back tomorrow).
             Assert.All(await db.Residents.Where(r => r.FollowUpRule == "symptomatic-daily" && !r.Blocked && !r.FollowUpsStopped && r.FollowUpUntil == null).ToListAsync(),
@@ -145,6 +147,19 @@ public sealed class FollowUpPlanningTests
         public string Create(Hangfire.Common.Job job, Hangfire.States.IState state) { var id = inner.Create(job, state); cts.Cancel(); return id; }
         public string Create(Hangfire.Common.Job job, Hangfire.States.IState state, IDictionary<string, object> parameters) { var id = inner.Create(job, state, parameters); cts.Cancel(); return id; }
         public bool ChangeState(string jobId, Hangfire.States.IState state, string expectedState) => inner.ChangeState(jobId, state, expectedState);
+    }
+
+    [Fact]
+    public async Task PlanningAheadOfTheHour_HoldsTheBatchesUntilTheHour_SpreadOverTheWindow()
+    {
+        await using var world = await FollowUpWorld.StartAsync(new Dictionary<string, string> { [$"Tenants:{LineTenant.Id}:FollowUps:SendingWindow"] = "01:00:00" });
+        var today = Day0.AddDays(2);
+        await world.SeedAsync(Enumerable.Range(0, 1500).Select(n => FollowUpWorld.Resident(FollowUpWorld.LineUser(n), today)));
+        world.Clock.SetJst(today, 9, 45);
+        Assert.Equal(3, (await world.PlanAsync()).Batches);
+        await using var db = world.Database.Open();
+        var hour = new DateTimeOffset(today.ToDateTime(new TimeOnly(10, 0)), TimeSpan.FromHours(9));
+        Assert.Equal([hour, hour.AddMinutes(20), hour.AddMinutes(40)], (await db.FollowUpBatches.OrderBy(b => b.Id).Select(b => b.NotBefore).ToListAsync()).Select(t => t.ToOffset(TimeSpan.FromHours(9))));
     }
 
     [Fact]

@@ -58,7 +58,7 @@ public sealed class FollowUpWorkerTests
         Assert.All(deliveries, d => Assert.Equal(1, d.Value));
         Assert.Empty(first.Mock.SpecViolations);
         await using var db = first.Database.Open();
-        Assert.Equal(1600, await db.FollowUpDeliveries.CountAsync(d => d.Status == "sent"));
+        Assert.Equal(1600, await FollowUpWorld.SentDeliveriesAsync(db));
         Assert.Equal(0, await db.FollowUpBatches.CountAsync(b => b.Status != "sent"));
         // Both servers worked (the jobs were shared out through the storage).
         using var connection = first.Host.Services.GetRequiredService<JobStorage>().GetConnection();
@@ -94,14 +94,14 @@ public sealed class FollowUpWorkerTests
         }
         world.Mock.AcceptedAnswerDelay = TimeSpan.Zero;
         await using (var db = world.Database.Open())
-            Assert.Equal(0, await db.FollowUpDeliveries.CountAsync(d => d.Status == "sent"));
+            Assert.Equal(0, await FollowUpWorld.SentDeliveriesAsync(db));
 
         // Another worker takes over once the dead one's jobs become visible again (sliding invisibility timeout).
         await using var takeover = new WebHost(world.Database, settings: LineTenant.Settings(world.Mock, new Dictionary<string, string>(Worker("worker")).Concat(tenantZone).ToDictionary()));
         _ = takeover.Server;
         await WaitForDeliveriesAsync(world, 1000);
         await using (var db = world.Database.Open())
-            await LineWebhookTests.WaitUntilAsync(async () => await db.FollowUpDeliveries.CountAsync(d => d.Status == "sent") == 1000, 60);
+            await LineWebhookTests.WaitUntilAsync(async () => await FollowUpWorld.SentDeliveriesAsync(db) == 1000, 60);
 
         var deliveries = world.Mock.Deliveries();
         Assert.Equal(1000, deliveries.Count); // no gap
@@ -173,9 +173,10 @@ public sealed class FollowUpWorkerTests
             return connection.GetRecurringJobs();
         }
         var jobs = Jobs().ToDictionary(j => j.Id);
-        Assert.Equal("0 10 * * *", jobs["tenant:kanagawa:plan-follow-ups:1000"].Cron);
-        Assert.Equal("0 9 * * *", jobs["tenant:kanagawa:plan-follow-ups:0900"].Cron); // elderly-watch's own time
-        Assert.Equal("0 8 * * *", jobs["tenant:okinawa:plan-follow-ups:0800"].Cron);
+        // Planned 15 minutes ahead of each slot: sending starts on the hour.
+        Assert.Equal("45 9 * * *", jobs["tenant:kanagawa:plan-follow-ups:1000"].Cron);
+        Assert.Equal("45 8 * * *", jobs["tenant:kanagawa:plan-follow-ups:0900"].Cron); // elderly-watch's own time
+        Assert.Equal("45 7 * * *", jobs["tenant:okinawa:plan-follow-ups:0800"].Cron);
         Assert.Equal("Asia/Tokyo", jobs["tenant:okinawa:plan-follow-ups:0800"].TimeZoneId);
         Assert.Contains("tenant:okinawa:chase-follow-ups", jobs.Keys);
         Assert.Contains("post-staff-alerts", jobs.Keys);

@@ -82,6 +82,10 @@ internal sealed class FollowUpWorld : IAsyncDisposable
         await db.SaveChangesAsync();
     }
 
+    /// <summary>Deliveries that went: recorded, not skipped, in a batch that was sent.</summary>
+    public static Task<int> SentDeliveriesAsync(ChatSupportDbContext db) =>
+        db.FollowUpDeliveries.CountAsync(d => d.Status == "planned" && db.FollowUpBatches.Any(b => b.Id == d.BatchId && b.Status == "sent"));
+
     public async ValueTask DisposeAsync()
     {
         await Host.DisposeAsync();

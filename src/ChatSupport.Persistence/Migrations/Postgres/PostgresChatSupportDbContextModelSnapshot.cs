@@ -262,10 +262,6 @@ namespace ChatSupport.Persistence.Migrations.Postgres
                         .HasColumnType("bigint")
                         .HasColumnName("batch_id");
 
-                    b.Property<DateTimeOffset?>("SentAt")
-                        .HasColumnType("timestamp with time zone")
-                        .HasColumnName("sent_at");
-
                     b.Property<string>("Status")
                         .IsRequired()
                         .HasMaxLength(16)

@@ -251,10 +251,6 @@ namespace ChatSupport.Persistence.Migrations.Sqlite
                         .HasColumnType("INTEGER")
                         .HasColumnName("batch_id");
 
-                    b.Property<long?>("SentAt")
-                        .HasColumnType("INTEGER")
-                        .HasColumnName("sent_at");
-
                     b.Property<string>("Status")
                         .IsRequired()
                         .HasMaxLength(16)

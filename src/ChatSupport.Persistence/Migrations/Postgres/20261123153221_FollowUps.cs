@@ -1,9 +1,10 @@
 ﻿using System;
 using Microsoft.EntityFrameworkCore.Migrations;
+using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 
 #nullable disable
 
-namespace ChatSupport.Persistence.Migrations.Sqlite
+namespace ChatSupport.Persistence.Migrations.Postgres
 {
     /// <inheritdoc />
     public partial class FollowUps : Migration
@@ -18,39 +19,39 @@ namespace ChatSupport.Persistence.Migrations.Sqlite
             migrationBuilder.AddColumn<int>(
                 name: "follow_up_every_days",
                 table: "residents",
-                type: "INTEGER",
+                type: "integer",
                 nullable: true);
 
             migrationBuilder.AddColumn<int>(
                 name: "follow_up_minute",
                 table: "residents",
-                type: "INTEGER",
+                type: "integer",
                 nullable: true);
 
             migrationBuilder.AddColumn<string>(
                 name: "follow_up_rule",
                 table: "residents",
-                type: "TEXT",
+                type: "character varying(64)",
                 maxLength: 64,
                 nullable: true);
 
             migrationBuilder.AddColumn<string>(
                 name: "follow_up_source",
                 table: "residents",
-                type: "TEXT",
+                type: "character varying(64)",
                 maxLength: 64,
                 nullable: true);
 
             migrationBuilder.AddColumn<DateOnly>(
                 name: "follow_up_until",
                 table: "residents",
-                type: "TEXT",
+                type: "date",
                 nullable: true);
 
             migrationBuilder.AddColumn<string>(
                 name: "tenant_id",
                 table: "residents",
-                type: "TEXT",
+                type: "character varying(32)",
                 maxLength: 32,
                 nullable: true);
 
@@ -58,24 +59,24 @@ namespace ChatSupport.Persistence.Migrations.Sqlite
                 name: "follow_up_batches",
                 columns: table => new
                 {
-                    id = table.Column<long>(type: "INTEGER", nullable: false)
-                        .Annotation("Sqlite:Autoincrement", true),
-                    tenant_id = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
-                    local_date = table.Column<DateOnly>(type: "TEXT", nullable: false),
-                    kind = table.Column<string>(type: "TEXT", maxLength: 16, nullable: false),
-                    source = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
-                    rule = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
-                    questionnaire = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
-                    locale = table.Column<string>(type: "TEXT", maxLength: 16, nullable: false),
-                    retry_key = table.Column<string>(type: "TEXT", maxLength: 36, nullable: false),
-                    recipients = table.Column<int>(type: "INTEGER", nullable: false),
-                    status = table.Column<string>(type: "TEXT", maxLength: 16, nullable: false),
-                    attempts = table.Column<int>(type: "INTEGER", nullable: false),
-                    last_error = table.Column<string>(type: "TEXT", maxLength: 300, nullable: true),
-                    not_before = table.Column<long>(type: "INTEGER", nullable: false),
-                    created_at = table.Column<long>(type: "INTEGER", nullable: false),
-                    sent_at = table.Column<long>(type: "INTEGER", nullable: true),
-                    chased_steps = table.Column<int>(type: "INTEGER", nullable: false)
+                    id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    tenant_id = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
+                    local_date = table.Column<DateOnly>(type: "date", nullable: false),
+                    kind = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: false),
+                    source = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    rule = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    questionnaire = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    locale = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: false),
+                    retry_key = table.Column<string>(type: "character varying(36)", maxLength: 36, nullable: false),
+                    recipients = table.Column<int>(type: "integer", nullable: false),
+                    status = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: false),
+                    attempts = table.Column<int>(type: "integer", nullable: false),
+                    last_error = table.Column<string>(type: "character varying(300)", maxLength: 300, nullable: true),
+                    not_before = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    created_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    sent_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    chased_steps = table.Column<int>(type: "integer", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -86,12 +87,11 @@ namespace ChatSupport.Persistence.Migrations.Sqlite
                 name: "follow_up_deliveries",
                 columns: table => new
                 {
-                    resident_id = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
-                    local_date = table.Column<DateOnly>(type: "TEXT", nullable: false),
-                    kind = table.Column<string>(type: "TEXT", maxLength: 16, nullable: false),
-                    batch_id = table.Column<long>(type: "INTEGER", nullable: false),
-                    status = table.Column<string>(type: "TEXT", maxLength: 16, nullable: false),
-                    sent_at = table.Column<long>(type: "INTEGER", nullable: true)
+                    resident_id = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    local_date = table.Column<DateOnly>(type: "date", nullable: false),
+                    kind = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: false),
+                    batch_id = table.Column<long>(type: "bigint", nullable: false),
+                    status = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: false)
                 },
                 constraints: table =>
                 {
@@ -102,9 +102,9 @@ namespace ChatSupport.Persistence.Migrations.Sqlite
                 name: "message_usage",
                 columns: table => new
                 {
-                    tenant_id = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
-                    month = table.Column<string>(type: "TEXT", maxLength: 7, nullable: false),
-                    messages = table.Column<long>(type: "INTEGER", nullable: false)
+                    tenant_id = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
+                    month = table.Column<string>(type: "character varying(7)", maxLength: 7, nullable: false),
+                    messages = table.Column<long>(type: "bigint", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -115,21 +115,21 @@ namespace ChatSupport.Persistence.Migrations.Sqlite
                 name: "staff_alerts",
                 columns: table => new
                 {
-                    id = table.Column<long>(type: "INTEGER", nullable: false)
-                        .Annotation("Sqlite:Autoincrement", true),
-                    key = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
-                    tenant_id = table.Column<string>(type: "TEXT", maxLength: 32, nullable: true),
-                    resident_id = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
-                    questionnaire_id = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
-                    kind = table.Column<string>(type: "TEXT", maxLength: 16, nullable: false),
-                    rule = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
-                    response_id = table.Column<string>(type: "TEXT", maxLength: 128, nullable: true),
-                    raised_at = table.Column<long>(type: "INTEGER", nullable: false),
-                    acknowledged_at = table.Column<long>(type: "INTEGER", nullable: true),
-                    acknowledged_by = table.Column<string>(type: "TEXT", maxLength: 64, nullable: true),
-                    webhook_status = table.Column<string>(type: "TEXT", maxLength: 16, nullable: false),
-                    webhook_attempts = table.Column<int>(type: "INTEGER", nullable: false),
-                    webhook_error = table.Column<string>(type: "TEXT", maxLength: 300, nullable: true)
+                    id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    key = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
+                    tenant_id = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: true),
+                    resident_id = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    questionnaire_id = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    kind = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: false),
+                    rule = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    response_id = table.Column<string>(type: "character varying(128)", maxLength: 128, nullable: true),
+                    raised_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    acknowledged_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    acknowledged_by = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: true),
+                    webhook_status = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: false),
+                    webhook_attempts = table.Column<int>(type: "integer", nullable: false),
+                    webhook_error = table.Column<string>(type: "character varying(300)", maxLength: 300, nullable: true)
                 },
                 constraints: table =>
                 {
