@@ -26,7 +26,8 @@ public sealed record OutboxMessage(string TenantId, string Recipient, string Ret
 /// the sweep when the inbox is quiet; a row not delivered stays for the sweep, which retries rows left behind (a
 /// crash after the commit, LINE unavailable) by push.
 /// </summary>
-public sealed class LineSender(LineClient client, DatabaseSettings settings, IOptions<LineClientOptions> options, IOptions<LineInboxOptions> inboxOptions, TimeProvider clock, ILogger<LineSender> logger)
+public sealed class LineSender(LineClient client, DatabaseSettings settings, IOptions<LineClientOptions> options, IOptions<LineInboxOptions> inboxOptions,
+    FollowUps.MessageBudget budget, TimeProvider clock, ILogger<LineSender> logger)
 {
     private readonly ConcurrentDictionary<string, byte> _inFlight = new(StringComparer.Ordinal);
     /// <summary>Rows whose messages LINE accepted, until their deletion commits (the sweep must not send them again).</summary>
@@ -41,6 +42,7 @@ public sealed class LineSender(LineClient client, DatabaseSettings settings, IOp
             for (var i = m.SentBatches; i < batches.Count; i++)
             {
                 LineResult result;
+                var pushed = false;
                 if (i == 0 && m.ReplyToken is not null && clock.GetUtcNow() < m.ReplyBefore)
                 {
                     result = await client.ReplyAsync(m.TenantId, m.ReplyToken, batches[i], ct);
@@ -53,17 +55,22 @@ public sealed class LineSender(LineClient client, DatabaseSettings settings, IOp
                         result = result with { Status = 200 }; // the token was spent by our own earlier attempt: delivered
                     // A token LINE refuses on the first try (expired), or LINE unreachable: the messages go by push.
                     else if (!result.Delivered && (result.InvalidReplyToken || result.Status is 0 or >= 500))
+                    {
                         result = await client.PushAsync(m.TenantId, m.Recipient, batches[i], KeyFor(m.RetryKey, i), ct);
+                        pushed = result.Delivered;
+                    }
                 }
                 else
                 {
                     result = await client.PushAsync(m.TenantId, m.Recipient, batches[i], KeyFor(m.RetryKey, i), ct);
+                    pushed = result.Delivered;
                 }
                 if (!result.Delivered)
                 {
                     await FailedAsync(m.RetryKey, i, result, ct);
                     return false;
                 }
+                if (pushed) await CountPushAsync(m.TenantId, ct);
             }
             _delivered.TryAdd(m.RetryKey, 0);
             return true;
@@ -72,6 +79,13 @@ public sealed class LineSender(LineClient client, DatabaseSettings settings, IOp
         {
             _inFlight.TryRemove(m.RetryKey, out _);
         }
+    }
+
+    /// <summary>A push costs a message of the tenant's monthly quota (a reply does not): counted with the follow-ups'.</summary>
+    private async Task CountPushAsync(string tenantId, CancellationToken ct)
+    {
+        await using var db = Database.Open(settings.ConnectionString);
+        await budget.CountAsync(db, tenantId, 1, ct);
     }
 
     /// <summary>The retry key of request <paramref name="index"/> of a row: the row's key, then keys derived from it.</summary>

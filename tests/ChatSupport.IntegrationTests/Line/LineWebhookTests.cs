@@ -174,6 +174,8 @@ public sealed class LineWebhookTests
         Assert.Single(mock.Requests, r => r.Status == 200 && r.Path is "/v2/bot/message/push" or "/v2/bot/message/reply");
         var keys = mock.Requests.Where(r => r.Path == "/v2/bot/message/push").Select(r => r.Headers["X-Line-Retry-Key"]).Distinct();
         Assert.Single(keys); // every push of these messages carried the same retry key
+        await using var db = database.Open();
+        Assert.Equal(1, await db.MessageUsage.SumAsync(u => u.Messages)); // a push costs a message of the month; replies do not
     }
 
     [Fact]
