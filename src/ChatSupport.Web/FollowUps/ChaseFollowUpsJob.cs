@@ -11,7 +11,7 @@ using Microsoft.Extensions.Options;
 namespace ChatSupport.Web.FollowUps;
 
 /// <summary>
-/// The no-answer ladder, run every few minutes per tenant: for each of today's sent invitation batches, each step whose
+/// The no-answer ladder, run every few minutes per tenant: for each of today's and yesterday's sent invitation batches, each step whose
 /// delay has passed since it was sent (reminders, then a staff alert "unreachable") is taken once, for the residents of
 /// the batch who have completed no response since. Those who answered get nothing more; reminders obey the latest
 /// sending time, alerts do not (staff should hear of it the same day).
@@ -25,6 +25,9 @@ public sealed class ChaseFollowUpsJob(
         "WHERE d.batch_id = @prompt AND d.status = 'planned' AND NOT r.blocked AND NOT r.follow_ups_stopped " +
         "AND NOT EXISTS (SELECT 1 FROM responses x WHERE x.resident_id = d.resident_id AND x.completed_at >= @sent_at)";
 
+    /// <summary>No ladder has more steps than this (it bounds the batches read on every run).</summary>
+    private const int MaxSteps = 10;
+
     [AutomaticRetry(Attempts = 2)]
     public async Task<int> RunAsync(string tenantId, CancellationToken ct)
     {
@@ -34,7 +37,8 @@ public sealed class ChaseFollowUpsJob(
         var today = DateOnly.FromDateTime(local.DateTime);
         await using var db = Database.Open(settings.ConnectionString);
         var prompts = await db.FollowUpBatches
-            .Where(b => b.TenantId == tenantId && b.LocalDate == today && b.Kind == FollowUpKinds.Prompt && b.Status == BatchStatus.Sent)
+            .Where(b => b.TenantId == tenantId && b.LocalDate >= today.AddDays(-1) && b.Kind == FollowUpKinds.Prompt && b.Status == BatchStatus.Sent
+                && b.ChasedSteps < MaxSteps)
             .OrderBy(b => b.Id).ToListAsync(ct);
         var taken = 0;
         foreach (var prompt in prompts)
@@ -45,8 +49,9 @@ public sealed class ChaseFollowUpsJob(
                 var (step, _, alert) = steps[prompt.ChasedSteps];
                 await using var tx = await db.Database.BeginTransactionAsync(ct);
                 long? reminderBatch = null;
+                // An alert is raised even after midnight (staff must hear of it); a reminder only on the day, in sending hours.
                 if (alert) await AlertAsync(db, prompt, now, ct);
-                else if (TimeOnly.FromDateTime(local.DateTime) <= tenant.FollowUps.LatestSendingTime)
+                else if (prompt.LocalDate == today && TimeOnly.FromDateTime(local.DateTime) <= tenant.FollowUps.LatestSendingTime)
                     reminderBatch = await RemindAsync(db, prompt, step, now, ct);
                 prompt.ChasedSteps++;
                 await db.SaveChangesAsync(ct);

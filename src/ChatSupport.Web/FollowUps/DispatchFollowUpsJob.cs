@@ -29,7 +29,7 @@ public sealed class DispatchFollowUpsJob(
     public async Task<string> RunAsync(long batchId, CancellationToken ct)
     {
         await using var db = Database.Open(settings.ConnectionString);
-        var batch = await db.FollowUpBatches.FirstOrDefaultAsync(b => b.Id == batchId, ct);
+        var batch = await db.FollowUpBatches.AsNoTracking().FirstOrDefaultAsync(b => b.Id == batchId, ct);
         if (batch is null || batch.Status != BatchStatus.Planned) return batch?.Status ?? "gone";
         var tenant = tenants.CurrentValue.GetValueOrDefault(batch.TenantId);
         var now = clock.GetUtcNow();
@@ -51,14 +51,7 @@ public sealed class DispatchFollowUpsJob(
         var to = recipients.Select(r => LineActivityMapper.SplitKey(r.ChannelUserId!).LineId).ToList();
         var message = FollowUpTexts.Message(catalog, batch.Source, batch.Rule, batch.Kind, batch.Questionnaire, batch.Locale);
         var result = await line.MulticastAsync(batch.TenantId, to, [message], Guid.Parse(batch.RetryKey), ct);
-        if (result.Delivered)
-        {
-            await using var tx = await db.Database.BeginTransactionAsync(ct);
-            await budget.CountAsync(db, batch.TenantId, recipients.Count, ct);
-            var outcome = await FinishAsync(db, batch, BatchStatus.Sent, null, skipped, ct, recipients.Count);
-            await tx.CommitAsync(ct);
-            return outcome;
-        }
+        if (result.Delivered) return await FinishAsync(db, batch, BatchStatus.Sent, null, skipped, ct, recipients.Count);
         var error = $"{result.Status} {result.Error} (request id {result.RequestId})";
         if (result.Status is >= 400 and < 500 and not 429 and not 409)
         {
@@ -78,16 +71,33 @@ public sealed class DispatchFollowUpsJob(
         return today > day || (today == day && TimeOnly.FromDateTime(local.DateTime) > tenant.FollowUps.LatestSendingTime);
     }
 
+    /// <summary>
+    /// Ends a batch once, in one transaction: only the job that moves it from planned records it (a second job for the
+    /// same batch, which got LINE's 409, changes nothing and counts nothing). Residents of a batch that did not go
+    /// (expired, held, failed) are due again the next day instead of waiting for their rule's next turn.
+    /// </summary>
     private async Task<string> FinishAsync(ChatSupportDbContext db, FollowUpBatchRow batch, string status, string? reason, IReadOnlyList<string> skipped, CancellationToken ct, int sent = 0)
     {
+        var now = clock.GetUtcNow();
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        var claimed = await db.FollowUpBatches.Where(b => b.Id == batch.Id && b.Status == BatchStatus.Planned).ExecuteUpdateAsync(s => s
+            .SetProperty(b => b.Status, status).SetProperty(b => b.Attempts, b => b.Attempts + 1).SetProperty(b => b.LastError, reason)
+            .SetProperty(b => b.SentAt, status == BatchStatus.Sent ? now : null)
+            .SetProperty(b => b.Recipients, b => status == BatchStatus.Sent ? sent : b.Recipients), ct);
+        if (claimed == 0) return (await db.FollowUpBatches.AsNoTracking().FirstAsync(b => b.Id == batch.Id, ct)).Status;
         if (skipped.Count > 0)
             await db.FollowUpDeliveries.Where(d => d.BatchId == batch.Id && skipped.Contains(d.ResidentId))
                 .ExecuteUpdateAsync(s => s.SetProperty(d => d.Status, "skipped"), ct);
+        if (status == BatchStatus.Sent && sent > 0) await budget.CountAsync(db, batch.TenantId, sent, ct);
+        if (status != BatchStatus.Sent && batch.Kind == FollowUpKinds.Prompt)
+        {
+            var day = batch.LocalDate;
+            var residents = db.FollowUpDeliveries.Where(d => d.BatchId == batch.Id && d.Status == "planned").Select(d => d.ResidentId);
+            await db.Residents.Where(r => residents.Contains(r.Id) && r.NextFollowUp > day)
+                .ExecuteUpdateAsync(s => s.SetProperty(r => r.NextFollowUp, day), ct);
+        }
+        await tx.CommitAsync(ct);
         batch.Status = status;
-        batch.Attempts++;
-        batch.LastError = reason;
-        if (status == BatchStatus.Sent) (batch.SentAt, batch.Recipients) = (clock.GetUtcNow(), sent);
-        await db.SaveChangesAsync(ct);
         if (reason is not null) logger.LogWarning("Follow-up batch {Batch} of {Tenant} for {Day}: {Status} ({Reason})", batch.Id, batch.TenantId, batch.LocalDate, status, reason);
         return status;
     }
@@ -100,7 +110,8 @@ public sealed class DispatchFollowUpsJob(
     {
         await using var db = Database.Open(settings.ConnectionString);
         var before = clock.GetUtcNow() - TimeSpan.FromMinutes(30);
-        var orphans = await db.FollowUpBatches.AsNoTracking().Where(b => b.Status == BatchStatus.Planned && b.NotBefore < before)
+        // Attempts = 0: a batch Hangfire is retrying (LINE down) has its own job and is left to it.
+        var orphans = await db.FollowUpBatches.AsNoTracking().Where(b => b.Status == BatchStatus.Planned && b.Attempts == 0 && b.NotBefore < before)
             .OrderBy(b => b.Id).Select(b => b.Id).Take(1000).ToListAsync(ct);
         foreach (var id in orphans) jobs.Enqueue<DispatchFollowUpsJob>(j => j.RunAsync(id, CancellationToken.None));
         return orphans.Count;

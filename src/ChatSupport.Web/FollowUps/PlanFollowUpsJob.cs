@@ -59,11 +59,16 @@ public sealed class PlanFollowUpsJob(
             return new(today, expected, 0, "held: over budget");
 
         // Spread over the window from the slot's time (or now, when catching up).
-        var slotUtc = new DateTimeOffset(today.ToDateTime(new TimeOnly(minuteOfDay / 60, minuteOfDay % 60)), zone.GetUtcOffset(local.DateTime));
+        var slotLocal = today.ToDateTime(new TimeOnly(minuteOfDay / 60, minuteOfDay % 60));
+        var slotUtc = new DateTimeOffset(slotLocal, zone.GetUtcOffset(slotLocal));
+        var latestLocal = today.ToDateTime(tenant.FollowUps.LatestSendingTime);
+        var latestUtc = new DateTimeOffset(latestLocal, zone.GetUtcOffset(latestLocal));
         var from = sendFrom ?? slotUtc;
         var start = from > now ? from : now;
         var expectedBatches = (expected + BatchSize - 1) / BatchSize;
-        var spacing = expectedBatches > 1 ? tenant.FollowUps.SendingWindow / expectedBatches : TimeSpan.Zero;
+        // Never past the latest sending time: a window that would end later (catching up in the evening) is shortened.
+        var window = start + tenant.FollowUps.SendingWindow > latestUtc ? (latestUtc - start) * 0.9 : tenant.FollowUps.SendingWindow;
+        var spacing = expectedBatches > 1 && window > TimeSpan.Zero ? window / expectedBatches : TimeSpan.Zero;
 
         var (residents, batches) = (0, 0);
         (DateOnly Day, string Id) cursor = (DateOnly.MinValue, "");
@@ -75,7 +80,7 @@ public sealed class PlanFollowUpsJob(
             var page = await PageAsync(db, tenantId, today, filter, cursor, ct);
             if (page.Count == 0) break;
             cursor = (page[^1].Due, page[^1].Id);
-            var planned = await PlanPageAsync(db, tenantId, tenant, today, page, start + spacing * batches, spacing, now, ct);
+            var planned = await PlanPageAsync(db, tenantId, tenant, today, page, start + spacing * batches, spacing, latestUtc, now, ct);
             await tx.CommitAsync(ct);
             // Each batch's job is enqueued while the next page is planned (one page's worth at a time).
             await enqueueing;
@@ -148,7 +153,7 @@ public sealed class PlanFollowUpsJob(
     /// unique delivery record (one insert).
     /// </summary>
     private static async Task<List<FollowUpBatchRow>> PlanPageAsync(ChatSupportDbContext db, string tenantId, TenantOptions tenant, DateOnly today,
-        List<DueResident> page, DateTimeOffset notBefore, TimeSpan spacing, DateTimeOffset now, CancellationToken ct)
+        List<DueResident> page, DateTimeOffset notBefore, TimeSpan spacing, DateTimeOffset latest, DateTimeOffset now, CancellationToken ct)
     {
         var chunks = page.Where(r => r.Questionnaire is not null)
             .GroupBy(r => (Source: r.Source ?? r.Questionnaire!, Rule: r.Rule ?? "", Questionnaire: r.Questionnaire!, Locale: Language(r.Locale ?? tenant.Locale)))
@@ -158,7 +163,7 @@ public sealed class PlanFollowUpsJob(
         {
             TenantId = tenantId, LocalDate = today, Kind = FollowUpKinds.Prompt, Source = c.Key.Source, Rule = c.Key.Rule,
             Questionnaire = c.Key.Questionnaire, Locale = c.Key.Locale, RetryKey = Guid.NewGuid().ToString("D"), Recipients = c.Residents.Length,
-            Status = BatchStatus.Planned, NotBefore = notBefore + spacing * i, CreatedAt = now,
+            Status = BatchStatus.Planned, NotBefore = Min(notBefore + spacing * i, latest), CreatedAt = now,
         }).ToList();
         db.FollowUpBatches.AddRange(batches);
         await db.SaveChangesAsync(ct);
@@ -183,6 +188,8 @@ public sealed class PlanFollowUpsJob(
             }
         return batches;
     }
+
+    private static DateTimeOffset Min(DateTimeOffset a, DateTimeOffset b) => a < b ? a : b;
 
     public static string Language(string locale) => locale.Length >= 2 ? locale[..2].ToLowerInvariant() : "ja";
 

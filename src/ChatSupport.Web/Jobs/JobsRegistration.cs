@@ -23,7 +23,7 @@ public sealed class JobsOptions
     public TimeSpan InvisibilityTimeout { get; set; } = TimeSpan.FromMinutes(5);
     /// <summary>How often delayed jobs (batches spread over the sending window) are moved to the queue.</summary>
     public TimeSpan SchedulePollingInterval { get; set; } = TimeSpan.FromSeconds(15);
-    /// <summary>Opens the dashboard without a key to requests from this machine only (local trials); off by default.</summary>
+    /// <summary>Opens the dashboard without a key to requests from this machine only, in the Development environment (local trials); off by default.</summary>
     public bool DashboardOpenLocally { get; set; }
 }
 
@@ -88,7 +88,8 @@ public static class JobsRegistration
     /// <summary>The dashboard at /hangfire: staff (a key, or the browser's sign-in prompt) only; open locally only if configured.</summary>
     public static void MapJobsDashboard(this WebApplication app)
     {
-        var open = app.Services.GetRequiredService<IOptions<JobsOptions>>().Value.DashboardOpenLocally;
+        // Opened without a key only in Development: behind a reverse proxy on the same machine every request looks local.
+        var open = app.Services.GetRequiredService<IOptions<JobsOptions>>().Value.DashboardOpenLocally && app.Environment.IsDevelopment();
         var options = new DashboardOptions
         {
             DashboardTitle = "ChatSupport jobs",

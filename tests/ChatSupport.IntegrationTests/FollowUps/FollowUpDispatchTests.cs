@@ -186,6 +186,25 @@ public sealed class FollowUpDispatchTests
         Assert.Equal(0, await world.Job<PostStaffAlertsJob>().RunAsync(CancellationToken.None)); // posted once
     }
 
+    [Fact]
+    public async Task AnEveningInvitation_GetsNoLateReminder_ButStaffAreStillAlertedAfterMidnight()
+    {
+        await using var world = await FollowUpWorld.StartAsync();
+        world.Clock.SetJst(Today, 19, 45); // caught up in the evening
+        await world.SeedAsync([FollowUpWorld.Resident(FollowUpWorld.LineUser(1), Today)]);
+        await world.PlanAsync();
+        Assert.Equal(["sent"], await world.DispatchAllAsync());
+        var chase = world.Job<ChaseFollowUpsJob>();
+        world.Clock.SetJst(Today, 22, 50); // the 3 h reminder falls after the latest sending time (20:00): skipped
+        Assert.Equal(1, await chase.RunAsync(LineTenant.Id, CancellationToken.None));
+        Assert.Empty(await world.DispatchAllAsync());
+        world.Clock.SetJst(Today.AddDays(1), 1, 50); // the 6 h alert falls on the next day: still raised
+        Assert.Equal(1, await chase.RunAsync(LineTenant.Id, CancellationToken.None));
+        await using var db = world.Database.Open();
+        Assert.Equal("unreachable", (await db.StaffAlerts.SingleAsync()).Kind);
+        Assert.Equal(1, world.Mock.Deliveries()[FollowUpWorld.LineUser(1)]);
+    }
+
     /// <summary>A health centre's system: records what is posted to it.</summary>
     private sealed class WebhookReceiver : IAsyncDisposable
     {

@@ -175,6 +175,8 @@ public sealed class FollowUpPlanningTests
         world.Clock.SetJst(today.AddDays(1), 8, 0);
         Assert.Equal(["expired"], await world.DispatchAllAsync());
         Assert.Empty(world.Mock.Deliveries());
+        await using (var db = world.Database.Open()) // not sent, so due again (not a rule's interval later)
+            Assert.All(await db.Residents.ToListAsync(), r => Assert.Equal(today, r.NextFollowUp));
         // A planner that starts after the latest sending time (20:00) sends nothing that day.
         world.Clock.SetJst(today.AddDays(1), 21, 0);
         Assert.Equal("too late", (await world.PlanAsync()).Outcome);
