@@ -22,6 +22,8 @@ public sealed class AccessOptions
     {
         public string Name { get; set; } = "";
         public string Role { get; set; } = "";
+        /// <summary>Limits the key to one tenant's alerts and follow-ups (e.g. a municipality's staff); empty for every tenant.</summary>
+        public string? Tenant { get; set; }
         /// <summary>Hex SHA-256 of the key (e.g. <c>printf %s "$KEY" | sha256sum</c>).</summary>
         public string Sha256 { get; set; } = "";
     }
@@ -34,6 +36,13 @@ public static class Roles
     public const string Official = "official";
     public const string Admin = "admin";
     public static readonly string[] All = [Staff, Official, Admin];
+    public const string TenantClaim = "chatsupport/tenant";
+
+    /// <summary>The one tenant a key is limited to, or null for a key of every tenant.</summary>
+    public static string? TenantOf(ClaimsPrincipal user) => user.FindFirst(TenantClaim)?.Value;
+
+    /// <summary>Whether the caller may see a tenant's data: keys limited to a tenant see only theirs.</summary>
+    public static bool MaySee(ClaimsPrincipal user, string? tenant) => TenantOf(user) is not { } own || own == tenant;
 }
 
 public sealed class ApiKeyAuthenticationHandler(
@@ -50,6 +59,7 @@ public sealed class ApiKeyAuthenticationHandler(
         {
             if (key.Sha256.Length != 64 || !CryptographicOperations.FixedTimeEquals(presented, Convert.FromHexString(key.Sha256))) continue;
             var identity = new ClaimsIdentity([new Claim(ClaimTypes.Name, key.Name), new Claim(ClaimTypes.Role, key.Role)], SchemeName);
+            if (!string.IsNullOrEmpty(key.Tenant)) identity.AddClaim(new Claim(Roles.TenantClaim, key.Tenant));
             return Task.FromResult(AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), SchemeName)));
         }
         return Task.FromResult(AuthenticateResult.Fail("Unknown key."));

@@ -20,8 +20,9 @@ public static class StaffAlertsApi
         group.MapPost("/{id:long}/acknowledge", AcknowledgeAsync);
     }
 
-    private static async Task<Ok<List<StaffAlert>>> ListAsync(DatabaseSettings settings, string? tenant, string? status, long? after, int? limit, CancellationToken ct)
+    private static async Task<Ok<List<StaffAlert>>> ListAsync(HttpContext http, DatabaseSettings settings, string? tenant, string? status, long? after, int? limit, CancellationToken ct)
     {
+        tenant = Roles.TenantOf(http.User) ?? tenant; // a key of one tenant sees only that tenant's alerts
         await using var db = Database.Open(settings.ConnectionString);
         var query = db.StaffAlerts.AsNoTracking().Where(a => a.Id > (after ?? 0));
         if (tenant is not null) query = query.Where(a => a.TenantId == tenant);
@@ -40,7 +41,7 @@ public static class StaffAlertsApi
     {
         await using var db = Database.Open(settings.ConnectionString);
         var alert = await db.StaffAlerts.FirstOrDefaultAsync(a => a.Id == id, ct);
-        if (alert is null) return TypedResults.NotFound();
+        if (alert is null || !Roles.MaySee(http.User, alert.TenantId)) return TypedResults.NotFound();
         var who = http.User.Identity?.Name ?? "staff";
         if (alert.AcknowledgedAt is null)
         {

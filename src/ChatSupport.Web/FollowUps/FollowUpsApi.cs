@@ -28,8 +28,9 @@ public static class FollowUpsApi
         group.MapPost("/plan", Plan).RequireAuthorization(Roles.Admin);
     }
 
-    private static async Task<Ok<List<FollowUpBatch>>> BatchesAsync(DatabaseSettings settings, string? tenant, string? status, DateOnly? day, int? limit, CancellationToken ct)
+    private static async Task<Ok<List<FollowUpBatch>>> BatchesAsync(HttpContext http, DatabaseSettings settings, string? tenant, string? status, DateOnly? day, int? limit, CancellationToken ct)
     {
+        tenant = Roles.TenantOf(http.User) ?? tenant;
         await using var db = Database.Open(settings.ConnectionString);
         var query = db.FollowUpBatches.AsNoTracking();
         if (tenant is not null) query = query.Where(b => b.TenantId == tenant);
@@ -40,17 +41,17 @@ public static class FollowUpsApi
             b.Recipients, b.Status, b.Attempts, b.LastError, b.NotBefore, b.SentAt)).ToList());
     }
 
-    private static async Task<Results<Ok<MessageUsage>, NotFound>> UsageAsync(string tenant, DatabaseSettings settings, IOptionsMonitor<TenantsOptions> tenants, MessageBudget budget, CancellationToken ct)
+    private static async Task<Results<Ok<MessageUsage>, NotFound>> UsageAsync(HttpContext http, string tenant, DatabaseSettings settings, IOptionsMonitor<TenantsOptions> tenants, MessageBudget budget, CancellationToken ct)
     {
-        if (tenants.CurrentValue.GetValueOrDefault(tenant) is not { Line: not null } options) return TypedResults.NotFound();
+        if (!Roles.MaySee(http.User, tenant) || tenants.CurrentValue.GetValueOrDefault(tenant) is not { Line: not null } options) return TypedResults.NotFound();
         await using var db = Database.Open(settings.ConnectionString);
         return TypedResults.Ok(new MessageUsage(tenant, budget.Month(tenant), await budget.UsedAsync(db, tenant, ct), options.FollowUps.MonthlyMessageBudget,
             options.FollowUps.LocalGovernmentPlan, await budget.QuotaAsync(tenant, ct)));
     }
 
-    private static Results<Accepted<string>, NotFound, BadRequest<string>> Plan(string tenant, string? slot, DateTimeOffset? sendAt, IOptionsMonitor<TenantsOptions> tenants, IBackgroundJobClientV2 jobs)
+    private static Results<Accepted<string>, NotFound, BadRequest<string>> Plan(HttpContext http, string tenant, string? slot, DateTimeOffset? sendAt, IOptionsMonitor<TenantsOptions> tenants, IBackgroundJobClientV2 jobs)
     {
-        if (tenants.CurrentValue.GetValueOrDefault(tenant) is not { Line: not null } options) return TypedResults.NotFound();
+        if (!Roles.MaySee(http.User, tenant) || tenants.CurrentValue.GetValueOrDefault(tenant) is not { Line: not null } options) return TypedResults.NotFound();
         var minute = options.FollowUpHour * 60;
         if (slot is not null)
         {

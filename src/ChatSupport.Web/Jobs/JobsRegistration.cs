@@ -99,7 +99,8 @@ public static class JobsRegistration
         };
         var endpoint = app.MapHangfireDashboard(DashboardPath, options, app.Services.GetRequiredService<JobStorage>());
         if (open) endpoint.AllowAnonymous();
-        else endpoint.RequireAuthorization(Roles.Staff);
+        // Staff of every tenant only: the dashboard shows all tenants' jobs.
+        else endpoint.RequireAuthorization(p => p.RequireRole(Roles.Staff, Roles.Admin).RequireAssertion(c => Roles.TenantOf(c.User) is null));
     }
 }
 

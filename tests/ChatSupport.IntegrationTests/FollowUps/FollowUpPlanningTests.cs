@@ -23,7 +23,12 @@ public sealed class FollowUpPlanningTests
     [Fact]
     public async Task Residents_AreInvitedOnTheirPolicysDays_InJapanTime_AndAnEscalationReachesStaffInTheTurn()
     {
-        await using var world = await FollowUpWorld.StartAsync();
+        const string okinawaKey = "okinawa-staff-key-for-tests-9e8d7c";
+        await using var world = await FollowUpWorld.StartAsync(new Dictionary<string, string>
+        {
+            ["Access:Keys:2:Name"] = "okinawa-desk", ["Access:Keys:2:Role"] = "staff", ["Access:Keys:2:Tenant"] = "okinawa",
+            ["Access:Keys:2:Sha256"] = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(okinawaKey))),
+        });
         var client = world.Host.CreateClient();
         // A: 70, fever since today, finishes the self-check at 23:59 JST: symptomatic, so invited daily from the next (JST) day.
         var a = new LineResident(client, world.Mock);
@@ -68,6 +73,12 @@ public sealed class FollowUpPlanningTests
         var alert = Assert.Single(alerts!);
         Assert.Equal(("escalation", "newly-consult", "covid19-followup"), (alert.Kind, alert.Rule, alert.Questionnaire));
         Assert.Equal(FollowUpWorld.Keys.Pseudonym($"line:{LineTenant.Id}:{a.UserId}"), alert.Resident);
+        // Staff of another tenant see nothing of it and cannot acknowledge it, nor open the dashboard of every tenant's jobs.
+        var okinawa = world.Host.CreateClient();
+        okinawa.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", okinawaKey);
+        Assert.Empty((await okinawa.GetFromJsonAsync<List<StaffAlert>>($"/api/staff/alerts?tenant={LineTenant.Id}"))!);
+        Assert.Equal(System.Net.HttpStatusCode.NotFound, (await okinawa.PostAsync($"/api/staff/alerts/{alert.Id}/acknowledge", null)).StatusCode);
+        Assert.Equal(System.Net.HttpStatusCode.Forbidden, (await okinawa.GetAsync("/hangfire")).StatusCode);
         Assert.Equal(System.Net.HttpStatusCode.NoContent, (await staff.PostAsync($"/api/staff/alerts/{alert.Id}/acknowledge", null)).StatusCode);
         Assert.Empty((await staff.GetFromJsonAsync<List<StaffAlert>>("/api/staff/alerts"))!);
         Assert.Equal("desk", Assert.Single((await staff.GetFromJsonAsync<List<StaffAlert>>("/api/staff/alerts?status=acknowledged"))!).AcknowledgedBy);
