@@ -19,6 +19,10 @@ public sealed class ResidentKeys(byte[] key)
     public string Pseudonym(string residentId) =>
         Convert.ToHexStringLower(HMACSHA256.HashData(key, Encoding.UTF8.GetBytes(residentId)));
 
+    /// <summary>A LINE resident's tenant: LINE user ids are kept as <c>tenant:U…</c>; null on other channels.</summary>
+    public static string? TenantOf(string channel, string user) =>
+        channel == "line" && user.IndexOf(':', StringComparison.Ordinal) is > 0 and var i ? user[..i] : null;
+
     /// <summary>The channel and the channel's user id of an engine resident id (<c>channel:userId</c>).</summary>
     public static (string Channel, string UserId) Split(string residentId)
     {

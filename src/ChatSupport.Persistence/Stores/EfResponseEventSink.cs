@@ -131,15 +131,11 @@ public sealed class EfResponseEventSink(ChatSupportDbContext db, ResidentKeys ke
             var (channel, user) = ResidentKeys.Split(e.ResidentId);
             db.StaffAlerts.Add(new StaffAlertRow
             {
-                Key = key, TenantId = TenantOf(channel, user), ResidentId = pseudonym, QuestionnaireId = o.QuestionnaireId, Kind = "escalation",
+                Key = key, TenantId = ResidentKeys.TenantOf(channel, user), ResidentId = pseudonym, QuestionnaireId = o.QuestionnaireId, Kind = "escalation",
                 Rule = category, ResponseId = o.ResponseId, RaisedAt = e.At, WebhookStatus = "pending",
             });
         }
     }
-
-    /// <summary>A LINE resident's tenant: LINE user ids are kept as <c>tenant:U…</c>.</summary>
-    public static string? TenantOf(string channel, string user) =>
-        channel == "line" && user.IndexOf(':', StringComparison.Ordinal) is > 0 and var i ? user[..i] : null;
 
     private async Task<ResidentRow> ResidentAsync(string residentId, string pseudonym, CancellationToken ct)
     {
@@ -147,7 +143,7 @@ public sealed class EfResponseEventSink(ChatSupportDbContext db, ResidentKeys ke
             ?? await db.Residents.FirstOrDefaultAsync(r => r.Id == pseudonym, ct).ConfigureAwait(false);
         if (row is not null) return row;
         var (channel, user) = ResidentKeys.Split(residentId);
-        row = new ResidentRow { Id = pseudonym, ChannelId = channel, ChannelUserId = user, TenantId = TenantOf(channel, user), CreatedAt = clock.GetUtcNow() };
+        row = new ResidentRow { Id = pseudonym, ChannelId = channel, ChannelUserId = user, TenantId = ResidentKeys.TenantOf(channel, user), CreatedAt = clock.GetUtcNow() };
         db.Residents.Add(row);
         return row;
     }

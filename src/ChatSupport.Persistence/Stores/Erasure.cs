@@ -25,11 +25,11 @@ public static class Erasure
         // Follow-up records and staff alerts name the resident by pseudonym only, but they are the resident's rows too.
         await db.FollowUpDeliveries.Where(d => d.ResidentId == pseudonym).ExecuteDeleteAsync(ct).ConfigureAwait(false);
         await db.StaffAlerts.Where(a => a.ResidentId == pseudonym).ExecuteDeleteAsync(ct).ConfigureAwait(false);
-        if (channel == "line" && user.IndexOf(':', StringComparison.Ordinal) is > 0 and var split)
+        if (Residents.ResidentKeys.TenantOf(channel, user) is { } tenant)
         {
             // LINE events keep what was written only until they are processed (then nothing of the resident); messages
             // stay until LINE accepted them (the confirmation of this erasure among them), those given up are erased.
-            var (tenant, lineUser) = (user[..split], user[(split + 1)..]);
+            var lineUser = user[(tenant.Length + 1)..];
             await db.LineOutbox.Where(r => r.TenantId == tenant && r.Recipient == lineUser && r.Status == "failed").ExecuteDeleteAsync(ct).ConfigureAwait(false);
         }
         foreach (var tracked in db.ChangeTracker.Entries().ToList()) tracked.State = EntityState.Detached;

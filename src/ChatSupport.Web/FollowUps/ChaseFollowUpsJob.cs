@@ -33,8 +33,8 @@ public sealed class ChaseFollowUpsJob(
     {
         if (tenants.CurrentValue.GetValueOrDefault(tenantId) is not { } tenant) return 0;
         var now = clock.GetUtcNow();
-        var local = TimeZoneInfo.ConvertTime(now, TurnClock.FindZone(tenant.TimeZoneId));
-        var today = DateOnly.FromDateTime(local.DateTime);
+        var day = tenant.Clock(now);
+        var today = day.Today;
         await using var db = Database.Open(settings.ConnectionString);
         var prompts = await db.FollowUpBatches
             .Where(b => b.TenantId == tenantId && b.LocalDate >= today.AddDays(-1) && b.Kind == FollowUpKinds.Prompt && b.Status == BatchStatus.Sent
@@ -51,7 +51,7 @@ public sealed class ChaseFollowUpsJob(
                 long? reminderBatch = null;
                 // An alert is raised even after midnight (staff must hear of it); a reminder only on the day, in sending hours.
                 if (alert) await AlertAsync(db, prompt, now, ct);
-                else if (prompt.LocalDate == today && TimeOnly.FromDateTime(local.DateTime) <= tenant.FollowUps.LatestSendingTime)
+                else if (prompt.LocalDate == today && !tenant.PastSendingHours(day))
                     reminderBatch = await RemindAsync(db, prompt, step, now, ct);
                 prompt.ChasedSteps++;
                 await db.SaveChangesAsync(ct);

@@ -66,9 +66,8 @@ public sealed class DispatchFollowUpsJob(
     /// <summary>A batch's day is over once its local date has passed or the tenant's latest sending time has.</summary>
     public static bool IsOver(DateOnly day, TenantOptions tenant, DateTimeOffset now)
     {
-        var local = TimeZoneInfo.ConvertTime(now, TurnClock.FindZone(tenant.TimeZoneId));
-        var today = DateOnly.FromDateTime(local.DateTime);
-        return today > day || (today == day && TimeOnly.FromDateTime(local.DateTime) > tenant.FollowUps.LatestSendingTime);
+        var clock = tenant.Clock(now);
+        return clock.Today > day || (clock.Today == day && tenant.PastSendingHours(clock));
     }
 
     /// <summary>

@@ -10,7 +10,7 @@ public static class FollowUpTexts
 {
     public static JsonObject Message(QuestionnaireCatalog catalog, string source, string rule, string kind, string questionnaire, string locale)
     {
-        var language = locale.Length >= 2 ? locale[..2] : "ja";
+        var language = PlanFollowUpsJob.Language(locale);
         var engine = EngineTexts.For(language);
         var policy = catalog.Find(source)?.FollowUp;
         var text = kind == FollowUpKinds.Prompt

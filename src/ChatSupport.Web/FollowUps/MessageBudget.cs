@@ -16,8 +16,8 @@ public sealed class MessageBudget(IOptionsMonitor<TenantsOptions> tenants, LineC
 {
     public string Month(string tenantId)
     {
-        var zone = TurnClock.FindZone(tenants.CurrentValue.GetValueOrDefault(tenantId)?.TimeZoneId ?? "Asia/Tokyo");
-        return TimeZoneInfo.ConvertTime(clock.GetUtcNow(), zone).ToString("yyyy-MM", System.Globalization.CultureInfo.InvariantCulture);
+        var tenant = tenants.CurrentValue.GetValueOrDefault(tenantId) ?? new TenantOptions();
+        return tenant.Clock(clock.GetUtcNow()).LocalNow.ToString("yyyy-MM", System.Globalization.CultureInfo.InvariantCulture);
     }
 
     public async Task<long> UsedAsync(ChatSupportDbContext db, string tenantId, CancellationToken ct)

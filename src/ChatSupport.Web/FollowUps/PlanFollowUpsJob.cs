@@ -37,11 +37,10 @@ public sealed class PlanFollowUpsJob(
     public async Task<PlanResult> RunAsync(string tenantId, int minuteOfDay, DateTimeOffset? sendFrom, CancellationToken ct)
     {
         if (tenants.CurrentValue.GetValueOrDefault(tenantId) is not { Line: not null } tenant) return new(default, 0, 0, "no such tenant");
-        var zone = TurnClock.FindZone(tenant.TimeZoneId);
         var now = clock.GetUtcNow();
-        var local = TimeZoneInfo.ConvertTime(now, zone);
-        var today = DateOnly.FromDateTime(local.DateTime);
-        if (TimeOnly.FromDateTime(local.DateTime) > tenant.FollowUps.LatestSendingTime)
+        var day = tenant.Clock(now);
+        var (zone, today) = (day.TimeZone, day.Today);
+        if (tenant.PastSendingHours(day))
         {
             // A worker that was down at the hour catches up the same day; after the sending window nobody is woken up.
             logger.LogWarning("Follow-ups of {Tenant} at {Slot} for {Day} not planned: it is past {Latest}", tenantId, Slot(minuteOfDay), today, tenant.FollowUps.LatestSendingTime);
@@ -103,7 +102,7 @@ public sealed class PlanFollowUpsJob(
     /// <summary>The predicate of the partial index, then the slot: the tenant's own hour takes everyone without a time of their own.</summary>
     private string DueFilter(int minute, int tenantMinute)
     {
-        var others = catalog.All.Select(d => d.FollowUp?.At).OfType<TimeOnly>().Select(t => t.Hour * 60 + t.Minute).Where(m => m != tenantMinute).Distinct().ToList();
+        var others = PolicyMinutes(catalog).Where(m => m != tenantMinute).ToList();
         var sql = new StringBuilder("tenant_id = @tenant AND next_follow_up IS NOT NULL AND NOT blocked AND NOT follow_ups_stopped AND next_follow_up <= @today ");
         sql.Append("AND (follow_up_until IS NULL OR follow_up_until >= @today) ");
         if (minute != tenantMinute) sql.Append($"AND follow_up_minute = {minute} ");
@@ -190,6 +189,10 @@ public sealed class PlanFollowUpsJob(
     }
 
     private static DateTimeOffset Min(DateTimeOffset a, DateTimeOffset b) => a < b ? a : b;
+
+    /// <summary>The policies' own times of day (minutes after local midnight): each is a planning slot besides the tenant's hour.</summary>
+    public static IEnumerable<int> PolicyMinutes(QuestionnaireCatalog catalog) =>
+        catalog.All.Select(d => d.FollowUp?.At).OfType<TimeOnly>().Select(t => t.Hour * 60 + t.Minute).Distinct();
 
     public static string Language(string locale) => locale.Length >= 2 ? locale[..2].ToLowerInvariant() : "ja";
 

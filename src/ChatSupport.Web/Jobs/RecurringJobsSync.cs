@@ -41,8 +41,7 @@ public sealed class RecurringJobsSync(
         foreach (var (tenantId, tenant) in current.Where(t => t.Value.Line is not null))
         {
             var zone = TurnClock.FindZone(tenant.TimeZoneId);
-            var minutes = catalog.All.Select(d => d.FollowUp?.At).OfType<TimeOnly>().Select(t => t.Hour * 60 + t.Minute)
-                .Append(tenant.FollowUpHour * 60).Distinct().Order();
+            var minutes = PlanFollowUpsJob.PolicyMinutes(catalog).Append(tenant.FollowUpHour * 60).Distinct().Order();
             foreach (var minute in minutes)
             {
                 var id = $"{TenantPrefix}{tenantId}:plan-follow-ups:{PlanFollowUpsJob.Slot(minute).Replace(":", "", StringComparison.Ordinal)}";
