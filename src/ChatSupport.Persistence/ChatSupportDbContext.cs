@@ -19,6 +19,12 @@ public abstract class ChatSupportDbContext(DbContextOptions options) : DbContext
     public DbSet<FollowUpDeliveryRow> FollowUpDeliveries => Set<FollowUpDeliveryRow>();
     public DbSet<StaffAlertRow> StaffAlerts => Set<StaffAlertRow>();
     public DbSet<MessageUsageRow> MessageUsage => Set<MessageUsageRow>();
+    public DbSet<DailyFigureRow> DailyFigures => Set<DailyFigureRow>();
+    public DbSet<ReportAreaRow> ReportAreas => Set<ReportAreaRow>();
+    public DbSet<ReportSeriesRow> ReportSeries => Set<ReportSeriesRow>();
+    public DbSet<ReportPublicationRow> ReportPublications => Set<ReportPublicationRow>();
+    public DbSet<ReportAnnotationRow> ReportAnnotations => Set<ReportAnnotationRow>();
+    public DbSet<QuestionnaireRevisionRow> QuestionnaireRevisions => Set<QuestionnaireRevisionRow>();
 
     /// <summary>SQLite (the embedded default) rather than PostgreSQL; known from the context's type, without asking EF's provider on a hot path.</summary>
     public bool UsesSqlite => this is SqliteChatSupportDbContext;
@@ -123,6 +129,9 @@ public abstract class ChatSupportDbContext(DbContextOptions options) : DbContext
             e.HasIndex(x => new { x.ResidentId, x.CompletedAt }).HasDatabaseName("ix_responses_resident_completed");
             // The daily aggregation reads one questionnaire's responses of one day.
             e.HasIndex(x => new { x.QuestionnaireId, x.StartedAt }).HasDatabaseName("ix_responses_questionnaire_started");
+            // …and the daily figures read every response started or completed in one day.
+            e.HasIndex(x => x.StartedAt).HasDatabaseName("ix_responses_started");
+            e.HasIndex(x => x.CompletedAt).HasDatabaseName("ix_responses_completed");
         });
         modelBuilder.Entity<AnswerRow>(e =>
         {
@@ -174,7 +183,70 @@ public abstract class ChatSupportDbContext(DbContextOptions options) : DbContext
             e.Property(x => x.Action).HasMaxLength(64);
             e.Property(x => x.Subject).HasMaxLength(64);
         });
+        Reports(modelBuilder);
         SnakeCase(modelBuilder);
+    }
+
+    private static void Reports(ModelBuilder modelBuilder)
+    {
+        modelBuilder.Entity<DailyFigureRow>(e =>
+        {
+            e.ToTable("daily_figures");
+            // The report reads a tenant's questionnaire over a range of days: the key leads with exactly that.
+            e.HasKey(x => new { x.TenantId, x.QuestionnaireId, x.LocalDate, x.QuestionnaireVersion, x.Dimension, x.GroupKey, x.Measure, x.Item });
+            e.Property(x => x.TenantId).HasMaxLength(32);
+            e.Property(x => x.QuestionnaireId).HasMaxLength(64);
+            e.Property(x => x.QuestionnaireVersion).HasMaxLength(32);
+            e.Property(x => x.Dimension).HasMaxLength(16);
+            e.Property(x => x.GroupKey).HasMaxLength(128);
+            e.Property(x => x.Measure).HasMaxLength(96);
+            e.Property(x => x.Item).HasMaxLength(96);
+            e.HasIndex(x => new { x.TenantId, x.LocalDate }).HasDatabaseName("ix_daily_figures_day");
+        });
+        modelBuilder.Entity<ReportAreaRow>(e =>
+        {
+            e.ToTable("report_areas");
+            e.HasKey(x => new { x.TenantId, x.Key });
+            e.Property(x => x.TenantId).HasMaxLength(32);
+            e.Property(x => x.Key).HasMaxLength(7);
+            e.Property(x => x.Area).HasMaxLength(128);
+            e.Property(x => x.HealthArea).HasMaxLength(128);
+        });
+        modelBuilder.Entity<ReportSeriesRow>(e =>
+        {
+            e.ToTable("report_series");
+            e.HasKey(x => new { x.TenantId, x.Name, x.LocalDate });
+            e.Property(x => x.TenantId).HasMaxLength(32);
+            e.Property(x => x.Name).HasMaxLength(64);
+            e.Property(x => x.UploadedBy).HasMaxLength(64);
+        });
+        modelBuilder.Entity<ReportPublicationRow>(e =>
+        {
+            e.ToTable("report_publications");
+            e.HasKey(x => new { x.TenantId, x.QuestionnaireId });
+            e.Property(x => x.TenantId).HasMaxLength(32);
+            e.Property(x => x.QuestionnaireId).HasMaxLength(64);
+            e.Property(x => x.ChangedBy).HasMaxLength(64);
+        });
+        modelBuilder.Entity<ReportAnnotationRow>(e =>
+        {
+            e.ToTable("report_annotations");
+            e.HasKey(x => x.Id);
+            e.Property(x => x.TenantId).HasMaxLength(32);
+            e.Property(x => x.QuestionnaireId).HasMaxLength(64);
+            e.Property(x => x.Kind).HasMaxLength(32);
+            e.Property(x => x.Text).HasMaxLength(500);
+            e.Property(x => x.CreatedBy).HasMaxLength(64);
+            e.HasIndex(x => new { x.TenantId, x.QuestionnaireId, x.LocalDate }).HasDatabaseName("ix_report_annotations_day");
+        });
+        modelBuilder.Entity<QuestionnaireRevisionRow>(e =>
+        {
+            e.ToTable("questionnaire_revisions");
+            e.HasKey(x => new { x.QuestionnaireId, x.Version, x.PolicyHash });
+            e.Property(x => x.QuestionnaireId).HasMaxLength(64);
+            e.Property(x => x.Version).HasMaxLength(32);
+            e.Property(x => x.PolicyHash).HasMaxLength(64);
+        });
     }
 
     /// <summary>Column names in snake_case, configured once for every entity.</summary>

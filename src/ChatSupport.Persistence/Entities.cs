@@ -223,3 +223,83 @@ public sealed class LineOutboxRow
     public string? LastError { get; set; }
     public DateTimeOffset CreatedAt { get; set; }
 }
+
+/// <summary>
+/// One figure of the officials' daily report: tenant × questionnaire × version × tenant-local day × dimension (all, area,
+/// health_area or age_band) × group × measure × item. Counts are in <see cref="Count"/>; statistics (a mean, a
+/// quartile, minutes) in <see cref="Value"/> with the number of observations behind them in <see cref="N"/>. A day's
+/// rows are replaced as a whole by each run of the aggregation, so a re-run or a backfill gives the same rows.
+/// </summary>
+public sealed class DailyFigureRow
+{
+    public required string TenantId { get; set; }
+    public required string QuestionnaireId { get; set; }
+    /// <summary>The questionnaire version; empty for figures not tied to one (follow-up invitations).</summary>
+    public required string QuestionnaireVersion { get; set; }
+    public DateOnly LocalDate { get; set; }
+    public required string Dimension { get; set; }
+    /// <summary>The area, health-centre area or age band; empty for the dimension <c>all</c>; <c>unknown</c> when not answered.</summary>
+    public required string GroupKey { get; set; }
+    public required string Measure { get; set; }
+    /// <summary>The option, statistic, advice category or question the figure is about; empty when the measure has none.</summary>
+    public required string Item { get; set; }
+    public long? Count { get; set; }
+    public double? Value { get; set; }
+    public long? N { get; set; }
+    /// <summary>Hidden by small-cell suppression (primary or complementary) at threshold <see cref="K"/>.</summary>
+    public bool Suppressed { get; set; }
+    public int K { get; set; }
+}
+
+/// <summary>A tenant's area table for the aggregation: postal code or prefix (3–7 digits) → area and health-centre area.</summary>
+public sealed class ReportAreaRow
+{
+    public required string TenantId { get; set; }
+    public required string Key { get; set; }
+    public required string Area { get; set; }
+    public required string HealthArea { get; set; }
+}
+
+/// <summary>A daily series an official uploaded (e.g. confirmed cases from the prefecture's open data), drawn beside the figures.</summary>
+public sealed class ReportSeriesRow
+{
+    public required string TenantId { get; set; }
+    public required string Name { get; set; }
+    public DateOnly LocalDate { get; set; }
+    public double Value { get; set; }
+    public DateTimeOffset UploadedAt { get; set; }
+    public required string UploadedBy { get; set; }
+}
+
+/// <summary>Whether a tenant's report of a questionnaire is served at the public open-data endpoint.</summary>
+public sealed class ReportPublicationRow
+{
+    public required string TenantId { get; set; }
+    public required string QuestionnaireId { get; set; }
+    public bool Published { get; set; }
+    public DateTimeOffset ChangedAt { get; set; }
+    public required string ChangedBy { get; set; }
+}
+
+/// <summary>A change that alters the meaning of a figure (a cohort change, a campaign…), written by an official; shown on charts and in CSV notes.</summary>
+public sealed class ReportAnnotationRow
+{
+    public long Id { get; set; }
+    public required string TenantId { get; set; }
+    public required string QuestionnaireId { get; set; }
+    public DateOnly LocalDate { get; set; }
+    public required string Kind { get; set; }
+    public required string Text { get; set; }
+    public required string CreatedBy { get; set; }
+    public DateTimeOffset CreatedAt { get; set; }
+}
+
+/// <summary>A questionnaire version and follow-up policy as first seen by a running ChatSupport: a policy change is annotated on the reports.</summary>
+public sealed class QuestionnaireRevisionRow
+{
+    public required string QuestionnaireId { get; set; }
+    public required string Version { get; set; }
+    /// <summary>SHA-256 (hex) of the questionnaire's follow_up section.</summary>
+    public required string PolicyHash { get; set; }
+    public DateTimeOffset FirstSeenAt { get; set; }
+}

@@ -7,6 +7,7 @@ using ChatSupport.Web.Health;
 using ChatSupport.Web.Hosting;
 using ChatSupport.Web.Jobs;
 using ChatSupport.Web.Line;
+using ChatSupport.Web.Reports;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddChatSupport();
@@ -31,6 +32,7 @@ if (HostRoles.RunsWeb(app.Configuration))
     app.MapResidentsAdminApi();
     app.MapStaffAlertsApi();
     app.MapFollowUpsApi();
+    app.MapReportsApi();
     app.MapJobsDashboard();
 }
 

@@ -14,6 +14,9 @@ public sealed class WebHost(TestDatabase database, string? dialogs = null, strin
 {
     public const string AdminKey = "admin-key-for-tests-7f3a9c";
     public const string StaffKey = "staff-key-for-tests-1b2c3d";
+    public const string OfficialKey = "official-key-for-tests-5e6f7a";
+    /// <summary>An official key limited to another tenant (a municipality's own officials).</summary>
+    public const string OtherTenantOfficialKey = "official-key-other-tenant-8b9c0d";
 
     /// <summary>Every log message the host writes, at every level.</summary>
     public System.Collections.Concurrent.ConcurrentQueue<string> Logs { get; } = new();
@@ -30,7 +33,8 @@ public sealed class WebHost(TestDatabase database, string? dialogs = null, strin
         if (defaultQuestionnaire is not null) builder.UseSetting("Questionnaires:DefaultQuestionnaire", defaultQuestionnaire);
         foreach (var (key, value) in settings ?? new Dictionary<string, string>()) builder.UseSetting(key, value);
         // Keys are configured as SHA-256 hashes; the tests present the keys themselves.
-        foreach (var (index, (name, role, key)) in new[] { ("ops", "admin", AdminKey), ("desk", "staff", StaffKey) }.Index())
+        builder.UseSetting("Access:Keys:3:Tenant", "elsewhere");
+        foreach (var (index, (name, role, key)) in new[] { ("ops", "admin", AdminKey), ("desk", "staff", StaffKey), ("governor-office", "official", OfficialKey), ("town-hall", "official", OtherTenantOfficialKey) }.Index())
         {
             builder.UseSetting($"Access:Keys:{index}:Name", name);
             builder.UseSetting($"Access:Keys:{index}:Role", role);

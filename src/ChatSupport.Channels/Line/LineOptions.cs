@@ -30,6 +30,8 @@ public sealed class TenantsOptions : Dictionary<string, TenantOptions>
             if (tenant.FollowUpHour is < 0 or > 23) yield return $"Tenants:{id}:FollowUpHour must be 0-23.";
             foreach (var problem in tenant.FollowUps.Problems()) yield return $"Tenants:{id}:FollowUps:{problem}";
         }
+        foreach (var (id, tenant) in this)
+            foreach (var problem in tenant.Reports.Problems()) yield return $"Tenants:{id}:Reports:{problem}";
     }
 }
 
@@ -43,6 +45,7 @@ public sealed class TenantOptions
     [Range(0, 23)]
     public int FollowUpHour { get; set; } = 10;
     public TenantFollowUpOptions FollowUps { get; set; } = new();
+    public TenantReportOptions Reports { get; set; } = new();
 
     public static bool IsValidId(string id) =>
         id.Length is > 0 and <= 32 && id.All(c => c is (>= 'a' and <= 'z') or (>= '0' and <= '9') or '-' or '_');
@@ -77,6 +80,32 @@ public sealed class TenantFollowUpOptions
         if (AlertWebhookUrl is { Length: > 0 } url && (!Uri.TryCreate(url, UriKind.Absolute, out var u) || u.Scheme is not ("https" or "http")))
             yield return "AlertWebhookUrl must be an absolute http(s) URL.";
         if (AlertWebhookUrl is { Length: > 0 } && string.IsNullOrEmpty(AlertWebhookSecret)) yield return "AlertWebhookSecret is needed with AlertWebhookUrl (the receiver checks the signature).";
+    }
+}
+
+/// <summary>A tenant's officials' reports: the small-cell threshold, its area tables, its age bands and when the day is counted.</summary>
+public sealed class TenantReportOptions
+{
+    /// <summary>Counts from 1 to k − 1 are suppressed (with complementary suppression). 10 unless the tenant's rules say otherwise.</summary>
+    public int SmallCellThreshold { get; set; } = 10;
+    /// <summary>Postal code (or 3–7 digit prefix) → municipality, relative to the questionnaires' folder; none: areas are the first three digits.</summary>
+    public string? AreaTable { get; set; }
+    /// <summary>Municipality code → health-centre area, relative to the questionnaires' folder.</summary>
+    public string? HealthAreaTable { get; set; }
+    /// <summary>The lowest age of each band, from 0 (default 0, 10, … 90).</summary>
+    public List<int>? AgeBands { get; set; }
+    /// <summary>Ages from this are counted as elderly (the self-check's 65).</summary>
+    public int ElderlyFrom { get; set; } = 65;
+    /// <summary>The previous day is counted at this local time (late answers of the day before are in by then).</summary>
+    public TimeOnly AggregateAt { get; set; } = new(0, 30);
+
+    public IEnumerable<string> Problems()
+    {
+        if (SmallCellThreshold is < 1 or > 1000) yield return "SmallCellThreshold must be 1-1000.";
+        if (AgeBands is { } bands && (bands.Count == 0 || bands[0] != 0 || bands.Zip(bands.Skip(1)).Any(p => p.Second <= p.First)))
+            yield return "AgeBands must start at 0 and rise.";
+        if (ElderlyFrom is < 0 or > 150) yield return "ElderlyFrom must be 0-150.";
+        if (AreaTable is null && HealthAreaTable is not null) yield return "HealthAreaTable needs AreaTable (areas are found from postal codes first).";
     }
 }
 

@@ -21,6 +21,7 @@ public sealed record QuestionnaireDefinition
     public IReadOnlyList<EscalationRule> Escalations { get; init; } = [];
     public FollowUpPolicy? FollowUp { get; init; }
     public AreaTable? Areas { get; init; }
+    public ReportSettings Reports { get; init; } = ReportSettings.Default;
     public LocalizedText? Closing { get; init; }
     public string? SourcePath { get; init; }
     /// <summary>The names expressions of this questionnaire may use, with their types.</summary>
@@ -35,6 +36,17 @@ public sealed record QuestionnaireDefinition
         var language = requested.Split('-', '_')[0].ToLowerInvariant();
         return Locales.Contains(language) ? language : DefaultLocale;
     }
+}
+
+/// <summary>
+/// What the officials' daily figures read from this questionnaire: <see cref="Symptomatic"/> names the yes/no value (an
+/// answer or computed value) that counts a resident as having symptoms (none: no symptomatic share); the area and the age
+/// are the latest answers of the resident to these question ids, in this questionnaire or an earlier one (a follow-up
+/// asks neither, the self-check did).
+/// </summary>
+public sealed record ReportSettings(string? Symptomatic, string AreaQuestion, string AgeQuestion)
+{
+    public static readonly ReportSettings Default = new(null, "postal_code", "age");
 }
 
 /// <summary>Shown before the first question; nothing is kept until the resident accepts this version.</summary>

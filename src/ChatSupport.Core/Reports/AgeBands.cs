@@ -22,6 +22,13 @@ public sealed class AgeBands
 
     public int ElderlyFrom { get; }
 
+    /// <summary>Each band's lowest age, rising from 0.</summary>
+    public IReadOnlyList<int> LowerBounds => _from;
+
+    /// <summary>The labels of the two groups the elderly mark splits residents into: "65+" and "0-64".</summary>
+    public string ElderlyLabel => $"{ElderlyFrom}+";
+    public string YoungerLabel => $"0-{ElderlyFrom - 1}";
+
     /// <summary>Every band's label in order: "0-9", …, "90+".</summary>
     public IReadOnlyList<string> Labels => [.. _from.Select((_, i) => Label(i))];
 

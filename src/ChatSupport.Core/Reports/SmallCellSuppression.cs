@@ -13,7 +13,11 @@ public static class SmallCellSuppression
     /// is (rows + 1) × (columns + 1): the last column holds the row totals, the last row the column totals and, at the
     /// corner, the grand total.
     /// </summary>
-    public static bool[,] Suppress(long[,] cells, int k)
+    /// <remarks>
+    /// <paramref name="alreadyHidden"/> (same shape as the result) marks values hidden for another reason, e.g. a total
+    /// shared with another table that had to hide it: they stay hidden, and are protected like the rest.
+    /// </remarks>
+    public static bool[,] Suppress(long[,] cells, int k, bool[,]? alreadyHidden = null)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(k, 1);
         var table = WithTotals(cells);
@@ -21,7 +25,7 @@ public static class SmallCellSuppression
         var hidden = new bool[rows, columns];
         for (var r = 0; r < rows; r++)
             for (var c = 0; c < columns; c++)
-                hidden[r, c] = table[r, c] > 0 && table[r, c] < k;
+                hidden[r, c] = (table[r, c] > 0 && table[r, c] < k) || alreadyHidden?[r, c] == true;
         while (Recoverable(table, hidden) is { } exposed)
         {
             var complement = Complement(table, hidden, exposed);

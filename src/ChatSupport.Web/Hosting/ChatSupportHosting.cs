@@ -4,6 +4,7 @@ using ChatSupport.Channels.BotFramework;
 using ChatSupport.Persistence;
 using ChatSupport.Persistence.Residents;
 using ChatSupport.Questionnaires;
+using ChatSupport.Web.Reports;
 using ChatSupport.Web.Access;
 using ChatSupport.Web.Turns;
 using ChatSupport.Web.Line;
@@ -52,6 +53,7 @@ public static class ChatSupportHosting
         services.AddBotFrameworkChannel(builder.Configuration);
         services.AddLineChannel();
         services.AddFollowUps();
+        services.AddReports();
         services.AddJobs(builder.Configuration);
         services.AddAccess();
         // The Bot Framework's JSON: camelCase, nulls left out, Japanese unescaped.

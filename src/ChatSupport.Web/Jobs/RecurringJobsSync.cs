@@ -3,6 +3,7 @@ using ChatSupport.Channels.Line;
 using ChatSupport.Questionnaires;
 using ChatSupport.Web.Alerts;
 using ChatSupport.Web.FollowUps;
+using ChatSupport.Web.Reports;
 using Hangfire;
 using Hangfire.Storage;
 using Microsoft.Extensions.Options;
@@ -18,7 +19,7 @@ namespace ChatSupport.Web.Jobs;
 /// never sent twice because every message is recorded under resident × day × kind.
 /// </summary>
 public sealed class RecurringJobsSync(
-    IRecurringJobManagerV2 manager, JobStorage storage, IOptionsMonitor<TenantsOptions> tenants, QuestionnaireCatalog catalog, ILogger<RecurringJobsSync> logger)
+    IRecurringJobManagerV2 manager, JobStorage storage, IOptionsMonitor<TenantsOptions> tenants, QuestionnaireCatalog catalog, ReportTenants reportTenants, ILogger<RecurringJobsSync> logger)
     : IHostedService, IDisposable
 {
     private const string TenantPrefix = "tenant:";
@@ -57,6 +58,15 @@ public sealed class RecurringJobsSync(
             manager.AddOrUpdate<ChaseFollowUpsJob>(chase, j => j.RunAsync(chaseTenant, CancellationToken.None), "*/10 * * * *",
                 new RecurringJobOptions { TimeZone = zone, MisfireHandling = MisfireHandlingMode.Ignorable });
             wanted.Add(chase);
+        }
+        // The daily figures of every tenant (and of residents without one), shortly after its local midnight.
+        foreach (var (tenantId, zone, at) in reportTenants.Schedules(current))
+        {
+            var id = $"{TenantPrefix}{tenantId}:aggregate-daily";
+            var tenantCopy = tenantId;
+            manager.AddOrUpdate<AggregateDailyJob>(id, j => j.RunYesterdayAsync(tenantCopy, CancellationToken.None), Cron.Daily(at.Hour, at.Minute),
+                new RecurringJobOptions { TimeZone = zone, MisfireHandling = MisfireHandlingMode.Relaxed });
+            wanted.Add(id);
         }
         manager.AddOrUpdate<PostStaffAlertsJob>("post-staff-alerts", j => j.RunAsync(CancellationToken.None), Cron.Minutely(),
             new RecurringJobOptions { MisfireHandling = MisfireHandlingMode.Ignorable });

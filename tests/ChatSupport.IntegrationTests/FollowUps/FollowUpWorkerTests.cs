@@ -160,12 +160,12 @@ public sealed class FollowUpWorkerTests
         var storage = services.GetRequiredService<JobStorage>();
         var sync = new RecurringJobsSync(services.GetRequiredService<IRecurringJobManagerV2>(), storage,
             services.GetRequiredService<Microsoft.Extensions.Options.IOptionsMonitor<TenantsOptions>>(), services.GetRequiredService<QuestionnaireCatalog>(),
-            NullLogger<RecurringJobsSync>.Instance);
+            services.GetRequiredService<ChatSupport.Web.Reports.ReportTenants>(), NullLogger<RecurringJobsSync>.Instance);
         var line = new LineChannelOptions { ChannelSecret = "s", ChannelAccessToken = "t", ApiBaseUrl = "http://127.0.0.1:1" };
         sync.Sync(new TenantsOptions
         {
             ["kanagawa"] = new() { Line = line, FollowUpHour = 10 },
-            ["okinawa"] = new() { Line = line, FollowUpHour = 8, TimeZoneId = "Asia/Tokyo" },
+            ["okinawa"] = new() { Line = line, FollowUpHour = 8, TimeZoneId = "Asia/Tokyo", Reports = new() { AggregateAt = new TimeOnly(1, 5) } },
         });
         List<RecurringJobDto> Jobs()
         {
@@ -180,6 +180,11 @@ public sealed class FollowUpWorkerTests
         Assert.Equal("Asia/Tokyo", jobs["tenant:okinawa:plan-follow-ups:0800"].TimeZoneId);
         Assert.Contains("tenant:okinawa:chase-follow-ups", jobs.Keys);
         Assert.Contains("post-staff-alerts", jobs.Keys);
+        // The daily figures: yesterday, counted after each tenant's midnight (and for residents without a tenant).
+        Assert.Equal("30 0 * * *", jobs["tenant:kanagawa:aggregate-daily"].Cron);
+        Assert.Equal("5 1 * * *", jobs["tenant:okinawa:aggregate-daily"].Cron);
+        Assert.Equal("Asia/Tokyo", jobs["tenant:okinawa:aggregate-daily"].TimeZoneId);
+        Assert.Contains("tenant:default:aggregate-daily", jobs.Keys);
 
         // Okinawa leaves and Kanagawa moves its hour: the jobs follow.
         sync.Sync(new TenantsOptions { ["kanagawa"] = new() { Line = line, FollowUpHour = 11 } });

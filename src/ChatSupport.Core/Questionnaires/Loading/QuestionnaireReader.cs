@@ -9,7 +9,7 @@ namespace ChatSupport.Questionnaires.Loading;
 internal static partial class QuestionnaireReader
 {
     private static readonly string[] TopFields =
-        ["id", "version", "title", "locales", "default_locale", "intro", "consent", "areas", "questions", "computed", "emergencies", "advice", "escalations", "follow_up", "closing"];
+        ["id", "version", "title", "locales", "default_locale", "intro", "consent", "areas", "questions", "computed", "emergencies", "advice", "escalations", "follow_up", "reports", "closing"];
 
     private static readonly string[] QuestionFields =
         ["id", "type", "text", "options", "min", "max", "unit", "max_length", "min_days", "max_days", "required", "when", "profile", "render", "retry", "max_attempts"];

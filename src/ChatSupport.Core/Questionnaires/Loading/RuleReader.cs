@@ -50,6 +50,7 @@ internal sealed class RuleReader(YamlField root, LoadContext context, List<Quest
             Escalations = [.. root.Items("escalations").Select(e => ReadEscalation(e, symbols)).OfType<EscalationRule>()],
             FollowUp = ReadFollowUp(symbols, id),
             Areas = _areas,
+            Reports = ReadReports(symbols),
             Closing = root.Text("closing"),
             SourcePath = sourcePath,
             Symbols = symbols,
@@ -82,6 +83,31 @@ internal sealed class RuleReader(YamlField root, LoadContext context, List<Quest
             f.Get("table")!.Error($"the table could not be read: {e.Message}");
             return null;
         }
+    }
+
+    /// <summary>
+    /// What the daily figures read: which yes/no value marks a resident as having symptoms, and the questions whose
+    /// latest answers (in any questionnaire: the resident's profile) give the area and the age.
+    /// </summary>
+    private ReportSettings ReadReports(SymbolTable symbols)
+    {
+        var defaults = ReportSettings.Default with { AreaQuestion = _areas is { ByPrefix: true } a ? a.KeyQuestion : ReportSettings.Default.AreaQuestion };
+        if (root.Get("reports") is not { } f || !f.IsMapping("the report settings")) return defaults;
+        f.AllowOnly("symptomatic", "area", "age");
+        var symptomatic = f.String("symptomatic", false, "the yes/no answer or computed value that means the resident has symptoms");
+        var symbol = symptomatic is null ? null : symbols.Find(symptomatic);
+        if (symptomatic is not null && symbol is null)
+            f.Get("symptomatic")!.Error($"'{symptomatic}' is not a question or computed value of this questionnaire.");
+        else if (symbol is not null && symbol.Type != ExprType.Bool)
+            f.Get("symptomatic")!.Error($"'{symptomatic}' is {symbol.Type}, not yes/no: the share of residents with symptoms needs a yes/no value.");
+        string Question(string key, string fallback)
+        {
+            var id = f.String(key) ?? fallback;
+            if (!System.Text.RegularExpressions.Regex.IsMatch(id, "^[a-z][a-z0-9_]*$"))
+                f.Get(key)!.Error($"'{id}' is not a question id (snake_case).");
+            return id;
+        }
+        return new ReportSettings(symptomatic, Question("area", defaults.AreaQuestion), Question("age", defaults.AgeQuestion));
     }
 
     private ConsentStep? ReadConsent(string questionnaireId)

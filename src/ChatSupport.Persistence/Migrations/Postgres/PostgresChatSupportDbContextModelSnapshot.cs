@@ -137,6 +137,75 @@ namespace ChatSupport.Persistence.Migrations.Postgres
                     b.ToTable("audit_log", (string)null);
                 });
 
+            modelBuilder.Entity("ChatSupport.Persistence.DailyFigureRow", b =>
+                {
+                    b.Property<string>("TenantId")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("tenant_id");
+
+                    b.Property<string>("QuestionnaireId")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("questionnaire_id");
+
+                    b.Property<DateOnly>("LocalDate")
+                        .HasColumnType("date")
+                        .HasColumnName("local_date");
+
+                    b.Property<string>("QuestionnaireVersion")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("questionnaire_version");
+
+                    b.Property<string>("Dimension")
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("dimension");
+
+                    b.Property<string>("GroupKey")
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)")
+                        .HasColumnName("group_key");
+
+                    b.Property<string>("Measure")
+                        .HasMaxLength(96)
+                        .HasColumnType("character varying(96)")
+                        .HasColumnName("measure");
+
+                    b.Property<string>("Item")
+                        .HasMaxLength(96)
+                        .HasColumnType("character varying(96)")
+                        .HasColumnName("item");
+
+                    b.Property<long?>("Count")
+                        .HasColumnType("bigint")
+                        .HasColumnName("count");
+
+                    b.Property<int>("K")
+                        .HasColumnType("integer")
+                        .HasColumnName("k");
+
+                    b.Property<long?>("N")
+                        .HasColumnType("bigint")
+                        .HasColumnName("n");
+
+                    b.Property<bool>("Suppressed")
+                        .HasColumnType("boolean")
+                        .HasColumnName("suppressed");
+
+                    b.Property<double?>("Value")
+                        .HasColumnType("double precision")
+                        .HasColumnName("value");
+
+                    b.HasKey("TenantId", "QuestionnaireId", "LocalDate", "QuestionnaireVersion", "Dimension", "GroupKey", "Measure", "Item");
+
+                    b.HasIndex("TenantId", "LocalDate")
+                        .HasDatabaseName("ix_daily_figures_day");
+
+                    b.ToTable("daily_figures", (string)null);
+                });
+
             modelBuilder.Entity("ChatSupport.Persistence.FollowUpBatchRow", b =>
                 {
                     b.Property<long>("Id")
@@ -455,6 +524,182 @@ namespace ChatSupport.Persistence.Migrations.Postgres
                     b.ToTable("message_usage", (string)null);
                 });
 
+            modelBuilder.Entity("ChatSupport.Persistence.QuestionnaireRevisionRow", b =>
+                {
+                    b.Property<string>("QuestionnaireId")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("questionnaire_id");
+
+                    b.Property<string>("Version")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("version");
+
+                    b.Property<string>("PolicyHash")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("policy_hash");
+
+                    b.Property<DateTimeOffset>("FirstSeenAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("first_seen_at");
+
+                    b.HasKey("QuestionnaireId", "Version", "PolicyHash");
+
+                    b.ToTable("questionnaire_revisions", (string)null);
+                });
+
+            modelBuilder.Entity("ChatSupport.Persistence.ReportAnnotationRow", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("CreatedBy")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("created_by");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("kind");
+
+                    b.Property<DateOnly>("LocalDate")
+                        .HasColumnType("date")
+                        .HasColumnName("local_date");
+
+                    b.Property<string>("QuestionnaireId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("questionnaire_id");
+
+                    b.Property<string>("TenantId")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("tenant_id");
+
+                    b.Property<string>("Text")
+                        .IsRequired()
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)")
+                        .HasColumnName("text");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("TenantId", "QuestionnaireId", "LocalDate")
+                        .HasDatabaseName("ix_report_annotations_day");
+
+                    b.ToTable("report_annotations", (string)null);
+                });
+
+            modelBuilder.Entity("ChatSupport.Persistence.ReportAreaRow", b =>
+                {
+                    b.Property<string>("TenantId")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("tenant_id");
+
+                    b.Property<string>("Key")
+                        .HasMaxLength(7)
+                        .HasColumnType("character varying(7)")
+                        .HasColumnName("key");
+
+                    b.Property<string>("Area")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)")
+                        .HasColumnName("area");
+
+                    b.Property<string>("HealthArea")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)")
+                        .HasColumnName("health_area");
+
+                    b.HasKey("TenantId", "Key");
+
+                    b.ToTable("report_areas", (string)null);
+                });
+
+            modelBuilder.Entity("ChatSupport.Persistence.ReportPublicationRow", b =>
+                {
+                    b.Property<string>("TenantId")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("tenant_id");
+
+                    b.Property<string>("QuestionnaireId")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("questionnaire_id");
+
+                    b.Property<DateTimeOffset>("ChangedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("changed_at");
+
+                    b.Property<string>("ChangedBy")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("changed_by");
+
+                    b.Property<bool>("Published")
+                        .HasColumnType("boolean")
+                        .HasColumnName("published");
+
+                    b.HasKey("TenantId", "QuestionnaireId");
+
+                    b.ToTable("report_publications", (string)null);
+                });
+
+            modelBuilder.Entity("ChatSupport.Persistence.ReportSeriesRow", b =>
+                {
+                    b.Property<string>("TenantId")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("tenant_id");
+
+                    b.Property<string>("Name")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("name");
+
+                    b.Property<DateOnly>("LocalDate")
+                        .HasColumnType("date")
+                        .HasColumnName("local_date");
+
+                    b.Property<DateTimeOffset>("UploadedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("uploaded_at");
+
+                    b.Property<string>("UploadedBy")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("uploaded_by");
+
+                    b.Property<double>("Value")
+                        .HasColumnType("double precision")
+                        .HasColumnName("value");
+
+                    b.HasKey("TenantId", "Name", "LocalDate");
+
+                    b.ToTable("report_series", (string)null);
+                });
+
             modelBuilder.Entity("ChatSupport.Persistence.ResidentRow", b =>
                 {
                     b.Property<string>("Id")
@@ -619,6 +864,12 @@ namespace ChatSupport.Persistence.Migrations.Postgres
                         .HasColumnName("values_json");
 
                     b.HasKey("Id");
+
+                    b.HasIndex("CompletedAt")
+                        .HasDatabaseName("ix_responses_completed");
+
+                    b.HasIndex("StartedAt")
+                        .HasDatabaseName("ix_responses_started");
 
                     b.HasIndex("QuestionnaireId", "StartedAt")
                         .HasDatabaseName("ix_responses_questionnaire_started");

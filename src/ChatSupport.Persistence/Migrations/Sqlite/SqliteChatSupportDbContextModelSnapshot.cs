@@ -128,6 +128,75 @@ namespace ChatSupport.Persistence.Migrations.Sqlite
                     b.ToTable("audit_log", (string)null);
                 });
 
+            modelBuilder.Entity("ChatSupport.Persistence.DailyFigureRow", b =>
+                {
+                    b.Property<string>("TenantId")
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("tenant_id");
+
+                    b.Property<string>("QuestionnaireId")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("questionnaire_id");
+
+                    b.Property<DateOnly>("LocalDate")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("local_date");
+
+                    b.Property<string>("QuestionnaireVersion")
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("questionnaire_version");
+
+                    b.Property<string>("Dimension")
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("dimension");
+
+                    b.Property<string>("GroupKey")
+                        .HasMaxLength(128)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("group_key");
+
+                    b.Property<string>("Measure")
+                        .HasMaxLength(96)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("measure");
+
+                    b.Property<string>("Item")
+                        .HasMaxLength(96)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("item");
+
+                    b.Property<long?>("Count")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("count");
+
+                    b.Property<int>("K")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("k");
+
+                    b.Property<long?>("N")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("n");
+
+                    b.Property<bool>("Suppressed")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("suppressed");
+
+                    b.Property<double?>("Value")
+                        .HasColumnType("REAL")
+                        .HasColumnName("value");
+
+                    b.HasKey("TenantId", "QuestionnaireId", "LocalDate", "QuestionnaireVersion", "Dimension", "GroupKey", "Measure", "Item");
+
+                    b.HasIndex("TenantId", "LocalDate")
+                        .HasDatabaseName("ix_daily_figures_day");
+
+                    b.ToTable("daily_figures", (string)null);
+                });
+
             modelBuilder.Entity("ChatSupport.Persistence.FollowUpBatchRow", b =>
                 {
                     b.Property<long>("Id")
@@ -440,6 +509,180 @@ namespace ChatSupport.Persistence.Migrations.Sqlite
                     b.ToTable("message_usage", (string)null);
                 });
 
+            modelBuilder.Entity("ChatSupport.Persistence.QuestionnaireRevisionRow", b =>
+                {
+                    b.Property<string>("QuestionnaireId")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("questionnaire_id");
+
+                    b.Property<string>("Version")
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("version");
+
+                    b.Property<string>("PolicyHash")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("policy_hash");
+
+                    b.Property<long>("FirstSeenAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("first_seen_at");
+
+                    b.HasKey("QuestionnaireId", "Version", "PolicyHash");
+
+                    b.ToTable("questionnaire_revisions", (string)null);
+                });
+
+            modelBuilder.Entity("ChatSupport.Persistence.ReportAnnotationRow", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("id");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("CreatedBy")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("created_by");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("kind");
+
+                    b.Property<DateOnly>("LocalDate")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("local_date");
+
+                    b.Property<string>("QuestionnaireId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("questionnaire_id");
+
+                    b.Property<string>("TenantId")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("tenant_id");
+
+                    b.Property<string>("Text")
+                        .IsRequired()
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("text");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("TenantId", "QuestionnaireId", "LocalDate")
+                        .HasDatabaseName("ix_report_annotations_day");
+
+                    b.ToTable("report_annotations", (string)null);
+                });
+
+            modelBuilder.Entity("ChatSupport.Persistence.ReportAreaRow", b =>
+                {
+                    b.Property<string>("TenantId")
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("tenant_id");
+
+                    b.Property<string>("Key")
+                        .HasMaxLength(7)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("key");
+
+                    b.Property<string>("Area")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("area");
+
+                    b.Property<string>("HealthArea")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("health_area");
+
+                    b.HasKey("TenantId", "Key");
+
+                    b.ToTable("report_areas", (string)null);
+                });
+
+            modelBuilder.Entity("ChatSupport.Persistence.ReportPublicationRow", b =>
+                {
+                    b.Property<string>("TenantId")
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("tenant_id");
+
+                    b.Property<string>("QuestionnaireId")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("questionnaire_id");
+
+                    b.Property<long>("ChangedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("changed_at");
+
+                    b.Property<string>("ChangedBy")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("changed_by");
+
+                    b.Property<bool>("Published")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("published");
+
+                    b.HasKey("TenantId", "QuestionnaireId");
+
+                    b.ToTable("report_publications", (string)null);
+                });
+
+            modelBuilder.Entity("ChatSupport.Persistence.ReportSeriesRow", b =>
+                {
+                    b.Property<string>("TenantId")
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("tenant_id");
+
+                    b.Property<string>("Name")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("name");
+
+                    b.Property<DateOnly>("LocalDate")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("local_date");
+
+                    b.Property<long>("UploadedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("uploaded_at");
+
+                    b.Property<string>("UploadedBy")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("uploaded_by");
+
+                    b.Property<double>("Value")
+                        .HasColumnType("REAL")
+                        .HasColumnName("value");
+
+                    b.HasKey("TenantId", "Name", "LocalDate");
+
+                    b.ToTable("report_series", (string)null);
+                });
+
             modelBuilder.Entity("ChatSupport.Persistence.ResidentRow", b =>
                 {
                     b.Property<string>("Id")
@@ -604,6 +847,12 @@ namespace ChatSupport.Persistence.Migrations.Sqlite
                         .HasColumnName("values_json");
 
                     b.HasKey("Id");
+
+                    b.HasIndex("CompletedAt")
+                        .HasDatabaseName("ix_responses_completed");
+
+                    b.HasIndex("StartedAt")
+                        .HasDatabaseName("ix_responses_started");
 
                     b.HasIndex("QuestionnaireId", "StartedAt")
                         .HasDatabaseName("ix_responses_questionnaire_started");

@@ -1,0 +1,167 @@
+﻿using System;
+using Microsoft.EntityFrameworkCore.Migrations;
+using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
+
+#nullable disable
+
+namespace ChatSupport.Persistence.Migrations.Postgres
+{
+    /// <inheritdoc />
+    public partial class Reports : Migration
+    {
+        /// <inheritdoc />
+        protected override void Up(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.CreateTable(
+                name: "daily_figures",
+                columns: table => new
+                {
+                    tenant_id = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
+                    questionnaire_id = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    questionnaire_version = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
+                    local_date = table.Column<DateOnly>(type: "date", nullable: false),
+                    dimension = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: false),
+                    group_key = table.Column<string>(type: "character varying(128)", maxLength: 128, nullable: false),
+                    measure = table.Column<string>(type: "character varying(96)", maxLength: 96, nullable: false),
+                    item = table.Column<string>(type: "character varying(96)", maxLength: 96, nullable: false),
+                    count = table.Column<long>(type: "bigint", nullable: true),
+                    value = table.Column<double>(type: "double precision", nullable: true),
+                    n = table.Column<long>(type: "bigint", nullable: true),
+                    suppressed = table.Column<bool>(type: "boolean", nullable: false),
+                    k = table.Column<int>(type: "integer", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_daily_figures", x => new { x.tenant_id, x.questionnaire_id, x.local_date, x.questionnaire_version, x.dimension, x.group_key, x.measure, x.item });
+                });
+
+            migrationBuilder.CreateTable(
+                name: "questionnaire_revisions",
+                columns: table => new
+                {
+                    questionnaire_id = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    version = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
+                    policy_hash = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    first_seen_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_questionnaire_revisions", x => new { x.questionnaire_id, x.version, x.policy_hash });
+                });
+
+            migrationBuilder.CreateTable(
+                name: "report_annotations",
+                columns: table => new
+                {
+                    id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    tenant_id = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
+                    questionnaire_id = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    local_date = table.Column<DateOnly>(type: "date", nullable: false),
+                    kind = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
+                    text = table.Column<string>(type: "character varying(500)", maxLength: 500, nullable: false),
+                    created_by = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    created_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_report_annotations", x => x.id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "report_areas",
+                columns: table => new
+                {
+                    tenant_id = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
+                    key = table.Column<string>(type: "character varying(7)", maxLength: 7, nullable: false),
+                    area = table.Column<string>(type: "character varying(128)", maxLength: 128, nullable: false),
+                    health_area = table.Column<string>(type: "character varying(128)", maxLength: 128, nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_report_areas", x => new { x.tenant_id, x.key });
+                });
+
+            migrationBuilder.CreateTable(
+                name: "report_publications",
+                columns: table => new
+                {
+                    tenant_id = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
+                    questionnaire_id = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    published = table.Column<bool>(type: "boolean", nullable: false),
+                    changed_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    changed_by = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_report_publications", x => new { x.tenant_id, x.questionnaire_id });
+                });
+
+            migrationBuilder.CreateTable(
+                name: "report_series",
+                columns: table => new
+                {
+                    tenant_id = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
+                    name = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    local_date = table.Column<DateOnly>(type: "date", nullable: false),
+                    value = table.Column<double>(type: "double precision", nullable: false),
+                    uploaded_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    uploaded_by = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_report_series", x => new { x.tenant_id, x.name, x.local_date });
+                });
+
+            migrationBuilder.CreateIndex(
+                name: "ix_responses_completed",
+                table: "responses",
+                column: "completed_at");
+
+            migrationBuilder.CreateIndex(
+                name: "ix_responses_started",
+                table: "responses",
+                column: "started_at");
+
+            migrationBuilder.CreateIndex(
+                name: "ix_daily_figures_day",
+                table: "daily_figures",
+                columns: new[] { "tenant_id", "local_date" });
+
+            migrationBuilder.CreateIndex(
+                name: "ix_report_annotations_day",
+                table: "report_annotations",
+                columns: new[] { "tenant_id", "questionnaire_id", "local_date" });
+        }
+
+        /// <inheritdoc />
+        protected override void Down(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.DropTable(
+                name: "daily_figures");
+
+            migrationBuilder.DropTable(
+                name: "questionnaire_revisions");
+
+            migrationBuilder.DropTable(
+                name: "report_annotations");
+
+            migrationBuilder.DropTable(
+                name: "report_areas");
+
+            migrationBuilder.DropTable(
+                name: "report_publications");
+
+            migrationBuilder.DropTable(
+                name: "report_series");
+
+            migrationBuilder.DropIndex(
+                name: "ix_responses_completed",
+                table: "responses");
+
+            migrationBuilder.DropIndex(
+                name: "ix_responses_started",
+                table: "responses");
+        }
+    }
+}

@@ -1,0 +1,68 @@
+using ChatSupport.Persistence;
+using ChatSupport.Persistence.Reports;
+using ChatSupport.Questionnaires;
+using ChatSupport.Web.Hosting;
+using Hangfire;
+using Microsoft.EntityFrameworkCore;
+
+namespace ChatSupport.Web.Reports;
+
+/// <summary>
+/// Counts one tenant-local day of one tenant (every questionnaire) into <c>daily_figures</c>, replacing that day's
+/// rows: the nightly run counts yesterday shortly after local midnight; a backfill runs it for each day of a range.
+/// Re-running a day (late answers, a fixed area table) gives the rows a first run would have given.
+/// </summary>
+public sealed class AggregateDailyJob(DatabaseSettings settings, ReportTenants tenants, QuestionnaireCatalog catalog, TimeProvider clock, ILogger<AggregateDailyJob> logger)
+{
+    /// <summary>The most days one backfill request may enqueue.</summary>
+    public const int MaxBackfillDays = 732;
+
+    /// <summary>The nightly run: yesterday in the tenant's time zone.</summary>
+    [AutomaticRetry(Attempts = 5)]
+    public Task<int> RunYesterdayAsync(string tenantId, CancellationToken ct) =>
+        RunAsync(tenantId, tenants.Get(tenantId).Yesterday(clock.GetUtcNow()).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture), ct);
+
+    /// <summary>One day (yyyy-MM-dd: Hangfire stores the argument as text).</summary>
+    [AutomaticRetry(Attempts = 5)]
+    public async Task<int> RunAsync(string tenantId, string day, CancellationToken ct)
+    {
+        var date = DateOnly.ParseExact(day, "yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+        var tenant = tenants.Get(tenantId);
+        var (from, to) = tenant.Bounds(date);
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
+        await using var db = Database.Open(settings.ConnectionString);
+        await SyncAreasAsync(db, tenant, ct);
+        var rows = await DailyAggregation.RunAsync(db, Request(tenant, date, from, to), ct);
+        logger.LogInformation("Daily figures of {Tenant} for {Day}: {Rows} rows in {Elapsed:F1} s",
+            tenantId, day, rows, System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalSeconds);
+        return rows;
+    }
+
+    public AggregationRequest Request(ReportTenant tenant, DateOnly date, DateTimeOffset from, DateTimeOffset to)
+    {
+        var questionnaires = catalog.All.Select(q => new AggregatedQuestionnaire(q.Id, q.Reports.Symptomatic,
+            [.. q.Questions.Select(x => (x.Id, Kind: Kind(x.Type))).Where(x => x.Kind is not null).Select(x => new AggregatedQuestion(x.Id, x.Kind!))])).ToList();
+        var areaQuestions = catalog.All.Select(q => q.Reports.AreaQuestion).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
+        var ageQuestions = catalog.All.Select(q => q.Reports.AgeQuestion).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
+        return new AggregationRequest(tenant.Id, date, from, to, questionnaires, areaQuestions, ageQuestions, tenant.Bands, tenant.K, tenant.Areas is not null);
+    }
+
+    private static string? Kind(QuestionType type) => type switch
+    {
+        QuestionType.Single => "single",
+        QuestionType.Multiple => "multiple",
+        QuestionType.YesNo => "yes_no",
+        QuestionType.Integer or QuestionType.Decimal => "number",
+        _ => null,
+    };
+
+    /// <summary>The tenant's area table in the database, replaced only when the file's rows differ.</summary>
+    private static async Task SyncAreasAsync(ChatSupportDbContext db, ReportTenant tenant, CancellationToken ct)
+    {
+        var wanted = tenant.Areas ?? [];
+        var stored = await db.ReportAreas.AsNoTracking().Where(a => a.TenantId == tenant.Id).ToListAsync(ct);
+        var same = stored.Count == wanted.Count
+            && stored.Select(a => (a.Key, a.Area, a.HealthArea)).ToHashSet().SetEquals(wanted.Select(a => (a.Key, a.Area, a.HealthArea)));
+        if (!same) await DailyAggregation.ReplaceAreasAsync(db, tenant.Id, [.. wanted.Select(a => new ReportAreaRow { TenantId = a.TenantId, Key = a.Key, Area = a.Area, HealthArea = a.HealthArea })], ct);
+    }
+}

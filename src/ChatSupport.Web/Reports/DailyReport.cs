@@ -1,0 +1,115 @@
+using ChatSupport.Persistence;
+using ChatSupport.Persistence.Reports;
+using ChatSupport.Questionnaires;
+using Microsoft.EntityFrameworkCore;
+
+namespace ChatSupport.Web.Reports;
+
+public sealed record ReportQuery(string Tenant, string Questionnaire, DateOnly From, DateOnly To, string GroupBy, string? Measure);
+
+/// <summary>A figure as reported: a suppressed count has no count, and a share or statistic resting on one has no value.</summary>
+public sealed record ReportCell(DateOnly Date, string Version, string Group, string Measure, string Item, long? Count, double? Value, long? N, bool Suppressed);
+
+public sealed record ReportNote(DateOnly Date, string Kind, string Text);
+
+public sealed record DailyReportData(ReportQuery Query, int K, bool Published, IReadOnlyList<ReportCell> Cells, IReadOnlyList<ReportNote> Notes);
+
+/// <summary>
+/// Reads a report from <c>daily_figures</c> (never from the answers): the dimension asked for, suppressed cells without
+/// their numbers, shares (symptomatic, choices, response rate) computed from visible counts only, and the notes of the range.
+/// </summary>
+public static class DailyReport
+{
+    public static readonly string[] GroupBys = ["none", "area", "health_area", "age_band", "elderly"];
+
+    public static async Task<DailyReportData> ReadAsync(ChatSupportDbContext db, ReportQuery query, ReportTenant tenant, QuestionnaireCatalog catalog, CancellationToken ct)
+    {
+        var dimension = query.GroupBy == "none" ? "all" : query.GroupBy;
+        var figures = db.DailyFigures.AsNoTracking().Where(f => f.TenantId == query.Tenant && f.QuestionnaireId == query.Questionnaire
+            && f.LocalDate >= query.From && f.LocalDate <= query.To && f.Dimension == dimension);
+        if (query.Measure is { } measure)
+        {
+            // A share needs its denominator.
+            var needed = new List<string> { measure, "completed" };
+            if (measure == "follow_ups_answered") needed.Add("follow_ups_sent");
+            figures = figures.Where(f => needed.Contains(f.Measure));
+        }
+        var rows = await figures.OrderBy(f => f.LocalDate).ThenBy(f => f.QuestionnaireVersion).ThenBy(f => f.GroupKey).ThenBy(f => f.Measure).ThenBy(f => f.Item)
+            .Select(f => new { f.LocalDate, f.QuestionnaireVersion, f.GroupKey, f.Measure, f.Item, f.Count, f.Value, f.N, f.Suppressed, f.K })
+            .ToListAsync(ct);
+        var published = await db.ReportPublications.AsNoTracking().AnyAsync(p => p.TenantId == query.Tenant && p.QuestionnaireId == query.Questionnaire && p.Published, ct);
+
+        // Days counted under another threshold are withheld whole until they are counted again (a backfill is due).
+        var stale = rows.Where(r => r.K != tenant.K).Select(r => r.LocalDate).ToHashSet();
+        var hasSymptomatic = catalog.Find(query.Questionnaire)?.Reports.Symptomatic is not null;
+        var key = rows.ToDictionary(r => (r.LocalDate, r.QuestionnaireVersion, r.GroupKey, r.Measure, r.Item));
+        long? Visible(DateOnly d, string v, string g, string m, string i) =>
+            key.TryGetValue((d, v, g, m, i), out var r) ? (r.Suppressed || stale.Contains(d) ? null : r.Count) : 0;
+        double? Share(long? count, long? of) => count is { } c && of is > 0 ? (double)c / of.Value : null;
+
+        var cells = new List<ReportCell>();
+        foreach (var r in rows)
+        {
+            if (query.Measure is { } only && r.Measure != only) continue;
+            var hidden = r.Suppressed || stale.Contains(r.LocalDate);
+            var count = hidden ? null : r.Count;
+            var value = hidden ? null : r.Value;
+            if (r.Measure == "symptomatic" || r.Measure.StartsWith("choice:", StringComparison.Ordinal))
+                value = Share(count, Visible(r.LocalDate, r.QuestionnaireVersion, r.GroupKey, "completed", ""));
+            else if (r.Measure == "follow_ups_answered")
+                value = Share(count, Visible(r.LocalDate, r.QuestionnaireVersion, r.GroupKey, "follow_ups_sent", ""));
+            cells.Add(new ReportCell(r.LocalDate, r.QuestionnaireVersion, r.GroupKey, r.Measure, r.Item, count, value, hidden ? null : r.N, hidden));
+        }
+        // Nobody with symptoms is a zero, not a missing row: a share of 0 where residents completed.
+        if (hasSymptomatic && (query.Measure is null or "symptomatic"))
+            foreach (var c in rows.Where(r => r.Measure == "completed" && r.Item == "").Where(r => !key.ContainsKey((r.LocalDate, r.QuestionnaireVersion, r.GroupKey, "symptomatic", ""))))
+            {
+                var completed = Visible(c.LocalDate, c.QuestionnaireVersion, c.GroupKey, "completed", "");
+                cells.Add(new ReportCell(c.LocalDate, c.QuestionnaireVersion, c.GroupKey, "symptomatic", "", completed is null ? null : 0, completed is > 0 ? 0 : null, null, completed is null));
+            }
+        if (query.Measure is { } filter && filter != "completed") cells.RemoveAll(c => c.Measure != filter);
+        cells.Sort((a, b) => (a.Date, a.Version, a.Group, a.Measure, a.Item).CompareTo((b.Date, b.Version, b.Group, b.Measure, b.Item)));
+
+        var notes = await NotesAsync(db, query, tenant, ct);
+        notes.AddRange(stale.Order().Select(d => new ReportNote(d, "recount", "閾値の変更により再集計待ち（この日の数値は表示しません） / Awaiting a recount under the new threshold: this day's figures are withheld")));
+        notes.Sort((a, b) => (a.Date, a.Kind).CompareTo((b.Date, b.Kind)));
+        return new DailyReportData(query, tenant.K, published, cells, notes);
+    }
+
+    /// <summary>The changes that alter the meaning of figures in the range: a new version, a changed follow-up policy, an official's note.</summary>
+    private static async Task<List<ReportNote>> NotesAsync(ChatSupportDbContext db, ReportQuery query, ReportTenant tenant, CancellationToken ct)
+    {
+        var notes = new List<ReportNote>();
+        var firstDays = await db.DailyFigures.AsNoTracking()
+            .Where(f => f.TenantId == query.Tenant && f.QuestionnaireId == query.Questionnaire && f.QuestionnaireVersion != "" && f.Dimension == "all" && f.Measure == "started")
+            .GroupBy(f => f.QuestionnaireVersion).Select(g => new { Version = g.Key, First = g.Min(f => f.LocalDate) }).ToListAsync(ct);
+        var earliest = firstDays.Count == 0 ? default : firstDays.Min(v => v.First);
+        foreach (var v in firstDays.Where(v => v.First > earliest && v.First >= query.From && v.First <= query.To))
+            notes.Add(new ReportNote(v.First, "version", $"質問票の版 {v.Version} の回答の集計を開始 / Responses to version {v.Version} counted from this day"));
+
+        var revisions = await db.QuestionnaireRevisions.AsNoTracking().Where(r => r.QuestionnaireId == query.Questionnaire).ToListAsync(ct);
+        string? previous = null;
+        foreach (var r in revisions.OrderBy(r => r.FirstSeenAt))
+        {
+            var day = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(r.FirstSeenAt, tenant.Zone).DateTime);
+            if (previous is not null && previous != r.PolicyHash && day >= query.From && day <= query.To)
+                notes.Add(new ReportNote(day, "policy", $"フォローアップの方針を変更（版 {r.Version}） / Follow-up policy changed (version {r.Version})"));
+            previous = r.PolicyHash;
+        }
+
+        notes.AddRange(await db.ReportAnnotations.AsNoTracking()
+            .Where(a => a.TenantId == query.Tenant && a.QuestionnaireId == query.Questionnaire && a.LocalDate >= query.From && a.LocalDate <= query.To)
+            .Select(a => new ReportNote(a.LocalDate, a.Kind, a.Text)).ToListAsync(ct));
+        return notes;
+    }
+
+    /// <summary>The versions whose figures exist, per questionnaire (for the data dictionary).</summary>
+    public static async Task<IReadOnlyDictionary<string, IReadOnlyList<string>>> VersionsAsync(ChatSupportDbContext db, CancellationToken ct)
+    {
+        var pairs = await db.DailyFigures.AsNoTracking().Where(f => f.QuestionnaireVersion != "" && f.Dimension == "all" && f.Measure == "started")
+            .Select(f => new { f.QuestionnaireId, f.QuestionnaireVersion }).Distinct().ToListAsync(ct);
+        return pairs.GroupBy(p => p.QuestionnaireId).ToDictionary(g => g.Key, g => (IReadOnlyList<string>)[.. g.Select(p => p.QuestionnaireVersion).Order(StringComparer.Ordinal)]);
+    }
+
+    public static string DefaultTenant => DailyAggregation.DefaultTenant;
+}

@@ -1,0 +1,103 @@
+using ChatSupport.Bots;
+using ChatSupport.Channels.Line;
+using ChatSupport.Persistence;
+using ChatSupport.Persistence.Reports;
+using ChatSupport.Questionnaires;
+using ChatSupport.Reports;
+using Microsoft.Extensions.Options;
+
+namespace ChatSupport.Web.Reports;
+
+/// <summary>A tenant as the reports see it: its time zone, threshold, age bands and area table.</summary>
+public sealed record ReportTenant(string Id, TimeZoneInfo Zone, int K, AgeBands Bands, IReadOnlyList<ReportAreaRow>? Areas, TimeOnly AggregateAt)
+{
+    /// <summary>The tenant-local day before <paramref name="now"/>: what the nightly run counts.</summary>
+    public DateOnly Yesterday(DateTimeOffset now) => new TurnClock(now, Zone).Today.AddDays(-1);
+
+    /// <summary>The instants a tenant-local day begins and ends (23 or 25 hours long where clocks change).</summary>
+    public (DateTimeOffset From, DateTimeOffset To) Bounds(DateOnly day) => (Start(day), Start(day.AddDays(1)));
+
+    private DateTimeOffset Start(DateOnly day)
+    {
+        var local = day.ToDateTime(TimeOnly.MinValue);
+        return new DateTimeOffset(local, Zone.GetUtcOffset(local)).ToUniversalTime();
+    }
+}
+
+/// <summary>
+/// The tenants whose figures are counted: every configured tenant, and <see cref="DailyAggregation.DefaultTenant"/> for
+/// residents who came without one (the Bot Framework channel and the try-it page) unless a tenant of that name is configured.
+/// </summary>
+public sealed class ReportTenants(IOptionsMonitor<TenantsOptions> tenants, IOptions<QuestionnaireBotOptions> questionnaires)
+{
+    private readonly Dictionary<string, (string Signature, IReadOnlyList<ReportAreaRow> Rows)> _areas = new(StringComparer.Ordinal);
+
+    public IEnumerable<string> Ids => tenants.CurrentValue.Keys.Append(DailyAggregation.DefaultTenant).Distinct(StringComparer.Ordinal);
+
+    /// <summary>When each tenant of a configuration is counted: its local time and time zone.</summary>
+    public IEnumerable<(string Id, TimeZoneInfo Zone, TimeOnly At)> Schedules(TenantsOptions current) =>
+        current.Keys.Append(DailyAggregation.DefaultTenant).Distinct(StringComparer.Ordinal).Select(id =>
+        {
+            var options = current.GetValueOrDefault(id);
+            return (id, TurnClock.FindZone(options?.TimeZoneId ?? questionnaires.Value.TimeZoneId), options?.Reports.AggregateAt ?? new TenantReportOptions().AggregateAt);
+        });
+
+    public bool Exists(string id) => Ids.Contains(id, StringComparer.Ordinal);
+
+    public ReportTenant Get(string id)
+    {
+        var options = tenants.CurrentValue.GetValueOrDefault(id);
+        var reports = options?.Reports ?? new TenantReportOptions();
+        var zone = TurnClock.FindZone(options?.TimeZoneId ?? questionnaires.Value.TimeZoneId);
+        var bands = reports.AgeBands is { Count: > 0 } bounds ? new AgeBands(bounds, reports.ElderlyFrom) : new AgeBands(AgeBands.Default.LowerBounds, reports.ElderlyFrom);
+        return new ReportTenant(id, zone, reports.SmallCellThreshold, bands, Areas(id, reports), reports.AggregateAt);
+    }
+
+    private IReadOnlyList<ReportAreaRow>? Areas(string tenantId, TenantReportOptions reports)
+    {
+        if (reports.AreaTable is null) return null;
+        var folder = questionnaires.Value.Path;
+        var signature = $"{reports.AreaTable}|{reports.HealthAreaTable}";
+        lock (_areas)
+        {
+            if (_areas.TryGetValue(tenantId, out var cached) && cached.Signature == signature) return cached.Rows;
+            var rows = ReportAreaTables.Load(tenantId, Path.Combine(folder, reports.AreaTable), reports.HealthAreaTable is { } h ? Path.Combine(folder, h) : null);
+            _areas[tenantId] = (signature, rows);
+            return rows;
+        }
+    }
+}
+
+/// <summary>
+/// Reads a tenant's area tables (<c>dialogs/areas/</c>): postal code or prefix → municipality
+/// (<c>key,municipality_code,municipality,…</c>), and municipality code → health-centre area
+/// (<c>key,municipality,health_area,…</c>). A key whose municipality is empty spans several municipalities: its
+/// residents are counted under the key itself (〒243…), never guessed into one of them.
+/// </summary>
+public static class ReportAreaTables
+{
+    public static IReadOnlyList<ReportAreaRow> Load(string tenantId, string postalPath, string? healthPath)
+    {
+        var postal = AreaTable.Load(postalPath, "postal_code");
+        foreach (var column in new[] { "municipality_code", "municipality" })
+            if (!postal.Columns.Contains(column)) throw new FormatException($"{postalPath}: the header needs a '{column}' column.");
+        var health = healthPath is null ? null : AreaTable.Load(healthPath, "municipality_code", byPrefix: false);
+        if (health is not null && !health.Columns.Contains("health_area")) throw new FormatException($"{healthPath}: the header needs a 'health_area' column.");
+        var rows = new List<ReportAreaRow>();
+        foreach (var key in postal.Keys.Where(k => k != "*"))
+        {
+            if (key.Length is < 3 or > 7 || !key.All(char.IsAsciiDigit))
+                throw new FormatException($"{postalPath}: the key '{key}' is not a postal code or a prefix of 3 to 7 digits.");
+            var row = postal.Lookup(key)!;
+            var municipality = row["municipality"];
+            var spanning = municipality.Length == 0;
+            var label = spanning ? $"〒{(key.Length == 7 ? key[..3] + "-" + key[3..] : key)}（複数の市町村）" : municipality;
+            var healthArea = spanning || health is null
+                ? label
+                : health.Keys.Contains(row["municipality_code"]) && health.Lookup(row["municipality_code"])!["health_area"] is { Length: > 0 } h ? h
+                : $"{municipality}（保健所区域未設定）";
+            rows.Add(new ReportAreaRow { TenantId = tenantId, Key = key, Area = label, HealthArea = healthArea });
+        }
+        return rows;
+    }
+}
