@@ -192,8 +192,10 @@ public abstract class ChatSupportDbContext(DbContextOptions options) : DbContext
         modelBuilder.Entity<DailyFigureRow>(e =>
         {
             e.ToTable("daily_figures");
-            // The report reads a tenant's questionnaire over a range of days: the key leads with exactly that.
-            e.HasKey(x => new { x.TenantId, x.QuestionnaireId, x.LocalDate, x.QuestionnaireVersion, x.Dimension, x.GroupKey, x.Measure, x.Item });
+            // A report reads one tenant's questionnaire, one dimension, a range of days: the key leads with exactly that
+            // (and its order is the report's); a report of one measure (a chart) reads by measure.
+            e.HasKey(x => new { x.TenantId, x.QuestionnaireId, x.Dimension, x.LocalDate, x.QuestionnaireVersion, x.GroupKey, x.Measure, x.Item });
+            e.HasIndex(x => new { x.TenantId, x.QuestionnaireId, x.Measure, x.Dimension, x.LocalDate }).HasDatabaseName("ix_daily_figures_measure");
             e.Property(x => x.TenantId).HasMaxLength(32);
             e.Property(x => x.QuestionnaireId).HasMaxLength(64);
             e.Property(x => x.QuestionnaireVersion).HasMaxLength(32);

@@ -58,7 +58,8 @@ public sealed class AccessTests
         var open = endpoints.Where(e => e.Metadata.GetMetadata<Microsoft.AspNetCore.Authorization.IAllowAnonymous>() is not null)
             .Select(e => e.RoutePattern.RawText!).Order().ToList();
         // The LINE webhook has no key: LINE authenticates it with the signature, checked before anything else (LineWebhookTests).
-        Assert.Equal(["/api/questionnaires", "/healthz", "/readyz", "/webhooks/line/{tenantId}"], open);
+        // The open data serves only published, suppressed figures; the data dictionary describes them (DailyFiguresTests).
+        Assert.Equal(["/api/open-data/daily", "/api/questionnaires", "/api/reports/dictionary", "/healthz", "/readyz", "/webhooks/line/{tenantId}"], open);
         // The channel endpoint is guarded by the Bot Connector's policy (open only while no app id is configured).
         var messages = endpoints.Single(e => e.RoutePattern.RawText == "/api/messages");
         Assert.Contains(messages.Metadata.GetOrderedMetadata<Microsoft.AspNetCore.Authorization.IAuthorizeData>(), a => a.Policy == "BotConnector");

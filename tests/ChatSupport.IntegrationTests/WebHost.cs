@@ -33,8 +33,10 @@ public sealed class WebHost(TestDatabase database, string? dialogs = null, strin
         if (defaultQuestionnaire is not null) builder.UseSetting("Questionnaires:DefaultQuestionnaire", defaultQuestionnaire);
         foreach (var (key, value) in settings ?? new Dictionary<string, string>()) builder.UseSetting(key, value);
         // Keys are configured as SHA-256 hashes; the tests present the keys themselves.
-        builder.UseSetting("Access:Keys:3:Tenant", "elsewhere");
-        foreach (var (index, (name, role, key)) in new[] { ("ops", "admin", AdminKey), ("desk", "staff", StaffKey), ("governor-office", "official", OfficialKey), ("town-hall", "official", OtherTenantOfficialKey) }.Index())
+        // Officials' keys sit at 10 and 11, leaving 2… to tests that add keys of their own.
+        builder.UseSetting("Access:Keys:11:Tenant", "elsewhere");
+        foreach (var (index, (name, role, key)) in new[] { (0, "ops", "admin", AdminKey), (1, "desk", "staff", StaffKey), (10, "governor-office", "official", OfficialKey), (11, "town-hall", "official", OtherTenantOfficialKey) }
+            .Select(k => (k.Item1, (k.Item2, k.Item3, k.Item4))))
         {
             builder.UseSetting($"Access:Keys:{index}:Name", name);
             builder.UseSetting($"Access:Keys:{index}:Role", role);

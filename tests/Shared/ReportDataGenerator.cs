@@ -20,6 +20,8 @@ public sealed record ReportDataSpec
     public string NewVersion { get; init; } = "2020-04";
     /// <summary>Share of each day's residents sent a follow-up invitation (a batch per day) and how many answer it.</summary>
     public double FollowUpShare { get; init; } = 0.3;
+    /// <summary>Share of residents who check again later the same day (counted by their last response).</summary>
+    public double RepeatShare { get; init; }
 }
 
 /// <summary>
@@ -32,6 +34,7 @@ public static class ReportDataGenerator
     public static readonly string[] Behaviours = ["handwashing", "etiquette", "sanitiser", "ventilation", "stay_home_when_ill", "staggered_commute", "telework"];
     public static readonly string[] Conditions = ["heart", "copd", "kidney", "diabetes", "pregnant"];
     public static readonly string[] Sexes = ["male", "female", "other"];
+    public static readonly string[] Occupations = ["primary_self_employed", "business_self_employed", "freelance", "manager", "employee", "public_servant", "student", "part_time", "not_working", "other"];
 
     public sealed record Generated(List<ResidentRow> Residents, List<ResponseRow> Responses, List<AnswerRow> Answers, List<FollowUpBatchRow> Batches, List<FollowUpDeliveryRow> Deliveries);
 
@@ -81,15 +84,19 @@ public static class ReportDataGenerator
                 var conditions = Conditions.Where(_ => random.Next(10) < 1).ToList();
                 var answers = new List<(string Question, object Value)>
                 {
-                    ("fever", fever), ("fatigue", fatigue), ("age", (object?)age ?? "skip"), ("sex", Sexes[random.Next(3)]),
+                    ("fever", fever), ("fatigue", fatigue), ("age", (object?)age ?? "skip"), ("sex", Sexes[random.Next(3)]), ("occupation", Occupations[random.Next(Occupations.Length)]),
                     ("conditions", conditions.Count == 0 ? new List<string> { "none" } : conditions), ("postal_code", postal),
                     ("behaviours", behaviours.Count == 0 ? new List<string> { "none" } : behaviours),
                 };
+                var attempts = random.NextDouble() < spec.RepeatShare ? 2 : 1;
+                for (var attempt = 1; attempt <= attempts; attempt++)
+                {
+                if (attempt == 2) start = start.AddMinutes(30 + random.Next(120));
                 var outcome = random.Next(100);
                 var completed = outcome < 88;
                 var status = completed ? (outcome < 2 ? "emergency" : "completed") : outcome < 94 ? "in_progress" : "abandoned";
                 var kept = completed ? answers.Count : random.Next(0, answers.Count);
-                var responseId = $"{id}-s";
+                var responseId = attempt == 1 ? $"{id}-s" : $"{id}-s{attempt}";
                 var symptomatic = fever != "none" || fatigue != "none";
                 var days = Math.Max(fever == "none" ? 0 : Array.IndexOf(Onsets, fever), fatigue == "none" ? 0 : Array.IndexOf(Onsets, fatigue));
                 var highRisk = age >= 65 || conditions.Count > 0;
@@ -119,6 +126,7 @@ public static class ReportDataGenerator
                 }
             }
 
+                }
             // A share of yesterday's residents are invited today; most answer, some within minutes, some hours later.
             if (previousDay.Count > 0 && spec.FollowUpShare > 0)
             {

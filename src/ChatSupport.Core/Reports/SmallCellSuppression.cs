@@ -60,13 +60,12 @@ public static class SmallCellSuppression
                 if (hidden[r, c]) unknowns.Add((r, c));
         if (unknowns.Count == 0) return null;
         var equations = Equations(table.GetLength(0) - 1, table.GetLength(1) - 1, unknowns);
-        var rank = Rank(equations, unknowns.Count);
+        // In reduced row echelon form, a unit vector lies in the row space exactly when it is one of the rows: one
+        // elimination answers for every unknown.
+        var rows = ReducedRowEchelon(equations, unknowns.Count);
         for (var i = 0; i < unknowns.Count; i++)
-        {
-            var unit = new double[unknowns.Count];
-            unit[i] = 1;
-            if (Rank([.. equations, unit], unknowns.Count) == rank) return unknowns[i];
-        }
+            if (rows.Any(row => Math.Abs(row[i] - 1) < 1e-9 && row.Select((v, j) => j == i || Math.Abs(v) < 1e-9).All(x => x)))
+                return unknowns[i];
         return null;
     }
 
@@ -84,7 +83,7 @@ public static class SmallCellSuppression
         return equations;
     }
 
-    private static int Rank(List<double[]> matrix, int width)
+    private static List<double[]> ReducedRowEchelon(List<double[]> matrix, int width)
     {
         var m = matrix.Select(row => (double[])row.Clone()).ToList();
         var rank = 0;
@@ -93,15 +92,17 @@ public static class SmallCellSuppression
             var pivot = Enumerable.Range(rank, m.Count - rank).OrderByDescending(i => Math.Abs(m[i][column])).First();
             if (Math.Abs(m[pivot][column]) < 1e-9) continue;
             (m[rank], m[pivot]) = (m[pivot], m[rank]);
+            var scale = m[rank][column];
+            for (var j = column; j < width; j++) m[rank][j] /= scale;
             for (var i = 0; i < m.Count; i++)
             {
-                if (i == rank || m[i][column] == 0) continue;
-                var factor = m[i][column] / m[rank][column];
+                if (i == rank || Math.Abs(m[i][column]) < 1e-12) continue;
+                var factor = m[i][column];
                 for (var j = column; j < width; j++) m[i][j] -= factor * m[rank][j];
             }
             rank++;
         }
-        return rank;
+        return m.Take(rank).ToList();
     }
 
     /// <summary>The smallest positive value still shown in the exposed value's row or column (cells before totals).</summary>

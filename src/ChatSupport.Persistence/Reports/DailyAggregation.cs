@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using ChatSupport.Persistence.Stores;
+using ChatSupport.Questionnaires;
 using ChatSupport.Reports;
 using Microsoft.EntityFrameworkCore;
 
@@ -23,7 +24,27 @@ public sealed record AggregationRequest(
     IReadOnlyList<string> AgeQuestions,
     AgeBands Bands,
     int K,
-    bool HasAreaTable);
+    bool HasAreaTable)
+{
+    /// <summary>A day of a tenant with the questionnaires of the catalog: what their figures count and where area and age come from.</summary>
+    public static AggregationRequest For(QuestionnaireCatalog catalog, string tenantId, DateOnly day, DateTimeOffset from, DateTimeOffset to, AgeBands bands, int k, bool hasAreaTable)
+    {
+        var questionnaires = catalog.All.Select(q => new AggregatedQuestionnaire(q.Id, q.Reports.Symptomatic,
+            [.. q.Questions.Select(x => (x.Id, Kind: Kind(x.Type))).Where(x => x.Kind is not null).Select(x => new AggregatedQuestion(x.Id, x.Kind!))])).ToList();
+        var areaQuestions = catalog.All.Select(q => q.Reports.AreaQuestion).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
+        var ageQuestions = catalog.All.Select(q => q.Reports.AgeQuestion).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
+        return new AggregationRequest(tenantId, day, from, to, questionnaires, areaQuestions, ageQuestions, bands, k, hasAreaTable);
+    }
+
+    private static string? Kind(QuestionType type) => type switch
+    {
+        QuestionType.Single => "single",
+        QuestionType.Multiple => "multiple",
+        QuestionType.YesNo => "yes_no",
+        QuestionType.Integer or QuestionType.Decimal => "number",
+        _ => null,
+    };
+}
 
 /// <summary>
 /// Recomputes a tenant's figures of one day in the database, set-based (answers are never loaded into memory): the
@@ -43,12 +64,19 @@ public static class DailyAggregation
 
     private static readonly string[] TempTables = ["agg_q", "agg_questions", "agg_r", "agg_f", "agg_p", "agg_c", "agg_l", "agg_n", "agg_o", "agg_od", "agg_s", "agg_hidden"];
 
-    public static async Task<int> RunAsync(ChatSupportDbContext db, AggregationRequest request, CancellationToken ct)
+    /// <param name="trace">Told how long each statement took (the load tool prints where the time goes).</param>
+    public static async Task<int> RunAsync(ChatSupportDbContext db, AggregationRequest request, CancellationToken ct, Action<string, TimeSpan>? trace = null)
     {
         var sql = new Dialect(db.UsesSqlite);
         await using var transaction = await db.Database.BeginTransactionAsync(ct).ConfigureAwait(false);
         await using var scope = await ConnectionScope.OpenAsync(db, ct).ConfigureAwait(false);
         var p = Parameters(db, request);
+
+        // Temporary tables have no statistics until analysed: without them PostgreSQL plans nested loops over thousands of rows.
+        async Task Analyze(string table)
+        {
+            if (!sql.Sqlite) await Run($"ANALYZE {table}");
+        }
 
         async Task Run(string text, IReadOnlyDictionary<string, object?>? extra = null)
         {
@@ -56,7 +84,9 @@ public static class DailyAggregation
             foreach (var (name, value) in p) if (text.Contains(name, StringComparison.Ordinal)) command.AddParameter(name, value);
             foreach (var (name, value) in extra ?? new Dictionary<string, object?>()) command.AddParameter(name, value);
             command.CommandTimeout = 600;
+            var started = System.Diagnostics.Stopwatch.GetTimestamp();
             await command.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+            trace?.Invoke(text.Length > 60 ? text.Trim()[..60].ReplaceLineEndings(" ") : text, System.Diagnostics.Stopwatch.GetElapsedTime(started));
         }
 
         // Two runs of one day (a backfill beside the nightly job) take turns instead of failing on the key.
@@ -84,6 +114,7 @@ public static class DailyAggregation
             WHERE COALESCE(p.tenant_id, @defaultTenant) = @tenant
               AND ((r.started_at >= @from AND r.started_at < @to) OR (r.completed_at >= @from AND r.completed_at < @to))
             """);
+        await Analyze("agg_r");
         // The day's follow-up messages that went (a delivery is sent when its batch is, unless it was skipped).
         await Run($"""
             CREATE TEMP TABLE agg_f{sql.OnCommitDrop} AS
@@ -91,6 +122,7 @@ public static class DailyAggregation
             FROM follow_up_batches b JOIN follow_up_deliveries d ON d.batch_id = b.id
             WHERE b.tenant_id = @tenant AND b.local_date = @day AND b.status = 'sent' AND d.status = 'planned'
             """);
+        await Analyze("agg_f");
         // Each resident's latest area and age answers as of the day's end (in any questionnaire: the profile).
         await Run($"""
             CREATE TEMP TABLE agg_p{sql.OnCommitDrop} AS
@@ -102,6 +134,7 @@ public static class DailyAggregation
                    CASE WHEN p.consented_at >= @from AND p.consented_at < @to THEN 1 ELSE 0 END AS consented
             FROM (SELECT resident_id FROM agg_r UNION SELECT resident_id FROM agg_f) x JOIN residents p ON p.id = x.resident_id
             """, Lists(request));
+        await Analyze("agg_p");
         var lookups = string.Join(" ", Enumerable.Range(3, 5).Select(n =>
             $"LEFT JOIN report_areas m{n} ON m{n}.tenant_id = @tenant AND m{n}.key = substr(p.postal, 1, {n})"));
         string Mapped(string column) => "COALESCE(" + string.Join(", ", Enumerable.Range(3, 5).Reverse().Select(n => $"m{n}.{column}")) + ", @other)";
@@ -114,6 +147,7 @@ public static class DailyAggregation
                    CASE WHEN p.age IS NULL OR p.age < 0 OR p.age > 150 THEN @unknown WHEN p.age >= {request.Bands.ElderlyFrom} THEN '{request.Bands.ElderlyLabel}' ELSE '{request.Bands.YoungerLabel}' END AS elderly
             FROM agg_p p {lookups}
             """);
+        await Analyze("agg_c");
         // Each resident's latest completed response of the day per questionnaire version: what the distributions count.
         await Run($"""
             CREATE TEMP TABLE agg_l{sql.OnCommitDrop} AS
@@ -125,6 +159,7 @@ public static class DailyAggregation
               WHERE r.completed = 1) t
             WHERE rn = 1
             """);
+        await Analyze("agg_l");
 
         // Counts per cell (each resident is in exactly one, so cells add up to every dimension).
         const string Cell = "c.area, c.health_area, c.age_band, c.elderly";
@@ -176,8 +211,9 @@ public static class DailyAggregation
             UNION ALL
             SELECT f.questionnaire_id, '', {Cell}, 'follow_ups_answered', '', COUNT(DISTINCT f.resident_id)
               FROM agg_f f JOIN agg_c c ON c.resident_id = f.resident_id
-              WHERE f.kind = 'prompt' AND EXISTS (SELECT 1 FROM agg_r r WHERE r.resident_id = f.resident_id AND r.questionnaire_id = f.questionnaire_id
-                                                  AND r.completed = 1 AND r.completed_at >= f.sent_at) GROUP BY {By}
+              JOIN (SELECT resident_id, questionnaire_id, MAX(completed_at) AS last_completed FROM agg_r WHERE completed = 1 GROUP BY resident_id, questionnaire_id) done
+                ON done.resident_id = f.resident_id AND done.questionnaire_id = f.questionnaire_id AND done.last_completed >= f.sent_at
+              WHERE f.kind = 'prompt' GROUP BY {By}
             UNION ALL
             SELECT f.questionnaire_id, '', {Cell}, 'reminders_sent', '', COUNT(*)
               FROM agg_f f JOIN agg_c c ON c.resident_id = f.resident_id WHERE f.kind LIKE 'reminder-%' GROUP BY {By}
@@ -195,6 +231,7 @@ public static class DailyAggregation
               FROM agg_f f JOIN agg_r r ON r.resident_id = f.resident_id AND r.questionnaire_id = f.questionnaire_id AND r.completed = 1 AND r.completed_at >= f.sent_at
               WHERE f.kind = 'prompt' GROUP BY f.questionnaire_id, f.resident_id
             """);
+        await Analyze("agg_o");
         await Run($"""
             CREATE TEMP TABLE agg_od{sql.OnCommitDrop} AS
             SELECT o.questionnaire_id, o.questionnaire_version, d.dimension, d.group_key, o.measure, o.x
@@ -205,13 +242,15 @@ public static class DailyAggregation
               UNION ALL SELECT resident_id, 'age_band', age_band FROM agg_c
               UNION ALL SELECT resident_id, 'elderly', elderly FROM agg_c) d ON d.resident_id = o.resident_id
             """);
-        // Quartiles interpolated as percentile_cont does: position p·(n−1) between the ordered values.
+        await Analyze("agg_od");
+        // Quartiles interpolated as percentile_cont does: position p·(n−1) between the ordered values. No minimum or
+        // maximum: in a group of ten, the oldest resident's age is one person's answer.
         string Quantile(string p) =>
             $"SUM(CASE WHEN i = {sql.Floor($"{p} * (cnt - 1)")} THEN x * (1 - ({p} * (cnt - 1) - {sql.Floor($"{p} * (cnt - 1)")})) " +
             $"WHEN i = {sql.Floor($"{p} * (cnt - 1)")} + 1 THEN x * ({p} * (cnt - 1) - {sql.Floor($"{p} * (cnt - 1)")}) ELSE 0 END)";
         await Run($"""
             CREATE TEMP TABLE agg_s{sql.OnCommitDrop} AS
-            SELECT questionnaire_id, questionnaire_version, dimension, group_key, measure, COUNT(*) AS n, AVG(x) AS mean, MIN(x) AS lo, MAX(x) AS hi,
+            SELECT questionnaire_id, questionnaire_version, dimension, group_key, measure, COUNT(*) AS n, AVG(x) AS mean,
                    {Quantile("0.25")} AS q1, {Quantile("0.5")} AS median, {Quantile("0.75")} AS q3
             FROM (SELECT questionnaire_id, questionnaire_version, dimension, group_key, measure, x,
                          row_number() OVER (PARTITION BY questionnaire_id, questionnaire_version, dimension, group_key, measure ORDER BY x) - 1 AS i,
@@ -228,14 +267,13 @@ public static class DailyAggregation
             ? $"SELECT @tenant, questionnaire_id, questionnaire_version, @day, 'all', '', measure, item, SUM(n), {nullReal}, {nullCount}, @no, @k FROM agg_n GROUP BY questionnaire_id, questionnaire_version, measure, item"
             : $"SELECT @tenant, questionnaire_id, questionnaire_version, @day, '{d}', {d}, measure, item, SUM(n), {nullReal}, {nullCount}, @no, @k FROM agg_n GROUP BY questionnaire_id, questionnaire_version, {d}, measure, item"));
         await Run(Insert + rollups);
-        var stats = string.Join(" UNION ALL ", new[] { "mean", "min:lo", "q1", "median", "q3", "max:hi" }.Select(s =>
-        {
-            var (item, column) = s.Contains(':', StringComparison.Ordinal) ? (s.Split(':')[0], s.Split(':')[1]) : (s, s);
-            return $"SELECT @tenant, questionnaire_id, questionnaire_version, @day, dimension, group_key, measure, '{item}', {nullCount}, {column}, n, @no, @k FROM agg_s";
-        }).Prepend($"SELECT @tenant, questionnaire_id, questionnaire_version, @day, dimension, group_key, measure, 'count', n, {nullReal}, {nullCount}, @no, @k FROM agg_s"));
+        var stats = string.Join(" UNION ALL ", new[] { "mean", "q1", "median", "q3" }.Select(item =>
+            $"SELECT @tenant, questionnaire_id, questionnaire_version, @day, dimension, group_key, measure, '{item}', {nullCount}, {item}, n, @no, @k FROM agg_s").Prepend($"SELECT @tenant, questionnaire_id, questionnaire_version, @day, dimension, group_key, measure, 'count', n, {nullReal}, {nullCount}, @no, @k FROM agg_s"));
         await Run(Insert + stats);
 
+        var suppressing = System.Diagnostics.Stopwatch.GetTimestamp();
         var hidden = await SuppressAsync(scope, p, request, ct).ConfigureAwait(false);
+        trace?.Invoke("small-cell suppression (read back, computed)", System.Diagnostics.Stopwatch.GetElapsedTime(suppressing));
         if (hidden.Count > 0)
         {
             await Run($"CREATE TEMP TABLE agg_hidden (questionnaire_id TEXT, questionnaire_version TEXT, dimension TEXT, group_key TEXT, measure TEXT, item TEXT){sql.OnCommitDrop}");

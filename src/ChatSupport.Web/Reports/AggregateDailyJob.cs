@@ -38,23 +38,8 @@ public sealed class AggregateDailyJob(DatabaseSettings settings, ReportTenants t
         return rows;
     }
 
-    public AggregationRequest Request(ReportTenant tenant, DateOnly date, DateTimeOffset from, DateTimeOffset to)
-    {
-        var questionnaires = catalog.All.Select(q => new AggregatedQuestionnaire(q.Id, q.Reports.Symptomatic,
-            [.. q.Questions.Select(x => (x.Id, Kind: Kind(x.Type))).Where(x => x.Kind is not null).Select(x => new AggregatedQuestion(x.Id, x.Kind!))])).ToList();
-        var areaQuestions = catalog.All.Select(q => q.Reports.AreaQuestion).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
-        var ageQuestions = catalog.All.Select(q => q.Reports.AgeQuestion).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
-        return new AggregationRequest(tenant.Id, date, from, to, questionnaires, areaQuestions, ageQuestions, tenant.Bands, tenant.K, tenant.Areas is not null);
-    }
-
-    private static string? Kind(QuestionType type) => type switch
-    {
-        QuestionType.Single => "single",
-        QuestionType.Multiple => "multiple",
-        QuestionType.YesNo => "yes_no",
-        QuestionType.Integer or QuestionType.Decimal => "number",
-        _ => null,
-    };
+    public AggregationRequest Request(ReportTenant tenant, DateOnly date, DateTimeOffset from, DateTimeOffset to) =>
+        AggregationRequest.For(catalog, tenant.Id, date, from, to, tenant.Bands, tenant.K, tenant.Areas is not null);
 
     /// <summary>The tenant's area table in the database, replaced only when the file's rows differ.</summary>
     private static async Task SyncAreasAsync(ChatSupportDbContext db, ReportTenant tenant, CancellationToken ct)

@@ -27,13 +27,9 @@ public static class DailyReport
         var dimension = query.GroupBy == "none" ? "all" : query.GroupBy;
         var figures = db.DailyFigures.AsNoTracking().Where(f => f.TenantId == query.Tenant && f.QuestionnaireId == query.Questionnaire
             && f.LocalDate >= query.From && f.LocalDate <= query.To && f.Dimension == dimension);
-        if (query.Measure is { } measure)
-        {
-            // A share needs its denominator.
-            var needed = new List<string> { measure, "completed" };
-            if (measure == "follow_ups_answered") needed.Add("follow_ups_sent");
-            figures = figures.Where(f => needed.Contains(f.Measure));
-        }
+        // One measure comes with its denominator: a share needs it, and a reader of the figures too.
+        var needed = query.Measure is { } measure ? new List<string> { measure, measure == "follow_ups_answered" ? "follow_ups_sent" : "completed" } : null;
+        if (needed is not null) figures = figures.Where(f => needed.Contains(f.Measure));
         var rows = await figures.OrderBy(f => f.LocalDate).ThenBy(f => f.QuestionnaireVersion).ThenBy(f => f.GroupKey).ThenBy(f => f.Measure).ThenBy(f => f.Item)
             .Select(f => new { f.LocalDate, f.QuestionnaireVersion, f.GroupKey, f.Measure, f.Item, f.Count, f.Value, f.N, f.Suppressed, f.K })
             .ToListAsync(ct);
@@ -50,7 +46,6 @@ public static class DailyReport
         var cells = new List<ReportCell>();
         foreach (var r in rows)
         {
-            if (query.Measure is { } only && r.Measure != only) continue;
             var hidden = r.Suppressed || stale.Contains(r.LocalDate);
             var count = hidden ? null : r.Count;
             var value = hidden ? null : r.Value;
@@ -67,7 +62,6 @@ public static class DailyReport
                 var completed = Visible(c.LocalDate, c.QuestionnaireVersion, c.GroupKey, "completed", "");
                 cells.Add(new ReportCell(c.LocalDate, c.QuestionnaireVersion, c.GroupKey, "symptomatic", "", completed is null ? null : 0, completed is > 0 ? 0 : null, null, completed is null));
             }
-        if (query.Measure is { } filter && filter != "completed") cells.RemoveAll(c => c.Measure != filter);
         cells.Sort((a, b) => (a.Date, a.Version, a.Group, a.Measure, a.Item).CompareTo((b.Date, b.Version, b.Group, b.Measure, b.Item)));
 
         var notes = await NotesAsync(db, query, tenant, ct);
@@ -80,12 +74,16 @@ public static class DailyReport
     private static async Task<List<ReportNote>> NotesAsync(ChatSupportDbContext db, ReportQuery query, ReportTenant tenant, CancellationToken ct)
     {
         var notes = new List<ReportNote>();
-        var firstDays = await db.DailyFigures.AsNoTracking()
-            .Where(f => f.TenantId == query.Tenant && f.QuestionnaireId == query.Questionnaire && f.QuestionnaireVersion != "" && f.Dimension == "all" && f.Measure == "started")
-            .GroupBy(f => f.QuestionnaireVersion).Select(g => new { Version = g.Key, First = g.Min(f => f.LocalDate) }).ToListAsync(ct);
-        var earliest = firstDays.Count == 0 ? default : firstDays.Min(v => v.First);
-        foreach (var v in firstDays.Where(v => v.First > earliest && v.First >= query.From && v.First <= query.To))
-            notes.Add(new ReportNote(v.First, "version", $"質問票の版 {v.Version} の回答の集計を開始 / Responses to version {v.Version} counted from this day"));
+        // A version's first day: it has figures that day and had none the day before (the range and the day before it are read).
+        var seen = await db.DailyFigures.AsNoTracking()
+            .Where(f => f.TenantId == query.Tenant && f.QuestionnaireId == query.Questionnaire && f.Measure == "started" && f.Dimension == "all"
+                && f.LocalDate >= query.From.AddDays(-1) && f.LocalDate <= query.To && f.QuestionnaireVersion != "")
+            .Select(f => new { f.LocalDate, f.QuestionnaireVersion }).ToListAsync(ct);
+        var versionsByDay = seen.GroupBy(f => f.LocalDate).ToDictionary(g => g.Key, g => g.Select(f => f.QuestionnaireVersion).ToHashSet(StringComparer.Ordinal));
+        foreach (var (day, versions) in versionsByDay.Where(d => d.Key >= query.From).OrderBy(d => d.Key))
+            foreach (var version in versions.Order(StringComparer.Ordinal))
+                if (versionsByDay.TryGetValue(day.AddDays(-1), out var before) && !before.Contains(version))
+                    notes.Add(new ReportNote(day, "version", $"質問票の版 {version} の回答の集計を開始 / Responses to version {version} counted from this day"));
 
         var revisions = await db.QuestionnaireRevisions.AsNoTracking().Where(r => r.QuestionnaireId == query.Questionnaire).ToListAsync(ct);
         string? previous = null;

@@ -42,7 +42,8 @@ public static class ReportCharts
                 Choices(plot, report, questionnaire, locale);
                 break;
         }
-        foreach (var note in report.Notes)
+        // Notes are days: they go on the time series (the bar chart's axis is a percentage).
+        foreach (var note in kind == "choices" ? [] : report.Notes)
         {
             var line = plot.Add.VerticalLine(note.Date.ToDateTime(TimeOnly.MinValue).ToOADate());
             line.LineStyle.Pattern = LinePattern.Dotted;
@@ -63,34 +64,50 @@ public static class ReportCharts
         {
             var byDay = group.GroupBy(c => c.Date).ToDictionary(g => g.Key, g => g.All(c => c.Value is not null) ? g.Average(c => c.Value!.Value) : double.NaN);
             var ys = days.Select(d => byDay.TryGetValue(d, out var v) ? v * 100 : double.NaN).ToArray();
+            if (ys.All(double.IsNaN)) continue; // hidden on every day: not in the legend either
             var line = plot.Add.Scatter(days.Select(d => d.ToDateTime(TimeOnly.MinValue).ToOADate()).ToArray(), ys);
-            line.LegendText = group.Key switch { "" => ja ? "全体" : "All", "unknown" => ja ? "不明" : "Unknown", var g => g };
+            line.LegendText = group.Key switch { "" => ja ? "全体" : "All", "unknown" => ja ? "不明" : "Unknown", "other" => ja ? "その他" : "Other", var g => g };
         }
-        plot.Axes.DateTimeTicksBottom();
+        // Days, not hours: the figures are daily; at most about ten labels.
+        var step = Math.Max(1, (int)Math.Ceiling(days.Length / 10.0));
+        var labelled = days.Where((_, i) => i % step == 0).ToArray();
+        plot.Axes.Bottom.SetTicks([.. labelled.Select(d => d.ToDateTime(TimeOnly.MinValue).ToOADate())],
+            [.. labelled.Select(d => d.ToString("M/d", System.Globalization.CultureInfo.InvariantCulture))]);
         plot.YLabel("%");
     }
 
     private static void Choices(Plot plot, DailyReportData report, QuestionnaireDefinition? questionnaire, string locale)
     {
         var measure = report.Query.Measure ?? "choice:behaviours";
-        var cells = report.Cells.Where(c => c.Measure == measure && c.Group == report.Cells.Select(x => x.Group).FirstOrDefault()).ToList();
-        var completed = report.Cells.Where(c => c.Measure == "completed" && c.Group == cells.Select(x => x.Group).FirstOrDefault()).ToList();
-        // Over the range: residents choosing the option on visible days / residents who completed on those days.
-        var visibleDays = completed.Where(c => c.Count is > 0).Select(c => (c.Date, c.Version)).ToHashSet();
+        // Overall (the API asks for the report without groups for this chart).
+        var cells = report.Cells.Where(c => c.Measure == measure && c.Group == "").ToList();
+        var completed = report.Cells.Where(c => c.Measure == "completed" && c.Group == "").ToList();
+        // Over the range: residents choosing the option / residents who completed, on the days both are shown. An
+        // option hidden on every day is marked, never drawn as a zero.
+        var shownCompleted = completed.Where(c => c.Count is > 0).ToDictionary(c => (c.Date, c.Version), c => c.Count!.Value);
         var items = cells.Select(c => c.Item).Distinct().OrderBy(i => questionnaire?.FindQuestion(measure["choice:".Length..])?.Options.ToList().FindIndex(o => o.Id == i) ?? 0).ToList();
-        var denominator = completed.Where(c => visibleDays.Contains((c.Date, c.Version))).Sum(c => c.Count ?? 0);
-        var values = items.Select(i =>
+        var shares = items.Select(i =>
         {
-            var of = cells.Where(c => c.Item == i && visibleDays.Contains((c.Date, c.Version))).ToList();
-            return denominator == 0 || of.Any(c => c.Count is null) ? 0 : 100.0 * of.Sum(c => c.Count!.Value) / denominator;
-        }).ToArray();
-        var bars = plot.Add.Bars(values);
-        bars.Horizontal = true;
-        plot.Axes.Left.SetTicks([.. Enumerable.Range(0, items.Count).Select(i => (double)i)],
-            [.. items.Select(i => ReportDictionary.Label(questionnaire, measure, i, locale))]);
+            var days = cells.Where(c => c.Item == i && c.Count is not null && shownCompleted.ContainsKey((c.Date, c.Version))).ToList();
+            var of = days.Sum(c => shownCompleted[(c.Date, c.Version)]);
+            return of == 0 ? (double?)null : 100.0 * days.Sum(c => c.Count!.Value) / of;
+        }).ToList();
+        var values = shares.Select(v => v ?? 0).ToArray();
+        var hiddenMark = locale == "ja" ? "（秘匿）" : " (suppressed)";
+        if (items.Count > 0)
+        {
+            var bars = plot.Add.Bars(values);
+            bars.Horizontal = true;
+            plot.Axes.Left.SetTicks([.. Enumerable.Range(0, items.Count).Select(i => (double)i)],
+                [.. items.Select((i, n) => (questionnaire?.FindQuestion(measure["choice:".Length..])?.Options.FirstOrDefault(o => o.Id == i)?.Short?.Get(locale)
+                    ?? ReportDictionary.Label(questionnaire, measure, i, locale)) + (shares[n] is null ? hiddenMark : ""))]);
+        }
         plot.XLabel("%");
-        plot.Title(locale == "ja" ? $"{questionnaire?.FindQuestion(measure["choice:".Length..])?.Text.Get("ja").Split('。')[0] ?? measure}（{report.Query.From:yyyy-MM-dd}〜{report.Query.To:yyyy-MM-dd}）"
-            : $"{measure} ({report.Query.From:yyyy-MM-dd} – {report.Query.To:yyyy-MM-dd})");
+        var text = questionnaire?.FindQuestion(measure["choice:".Length..])?.Text.Get(locale) ?? measure;
+        var cut = text.IndexOfAny(['を', '、', '？', '。', '?', ',']);
+        var subject = cut > 0 ? text[..cut] : text;
+        plot.Title(locale == "ja" ? $"{subject}（{report.Query.From:M/d}〜{report.Query.To:M/d}、回答者に占める割合）"
+            : $"{subject} ({report.Query.From:M/d}–{report.Query.To:M/d}, share of respondents)");
     }
 
     /// <summary>A font with Japanese glyphs (IPA Gothic, Noto CJK…), if the machine has one; else ScottPlot's default.</summary>

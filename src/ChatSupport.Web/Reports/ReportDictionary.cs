@@ -45,9 +45,9 @@ public static class ReportDictionary
         new("choice:{question}", "選択肢ごとの人数（割合）", "Residents per option (share)", "option id",
             "最後の回答でその選択肢を選んだ住民の数（複数選択は選択肢ごとに数えます。はい・いいえの質問は yes/no）。値は回答を終えた人数に対する割合。",
             "Residents whose last response chose the option (multiple choice counts each option; yes/no questions count yes and no); value is the share of those who completed."),
-        new("number:{question}", "数値の回答の統計", "Statistics of a numeric answer", "count, mean, min, q1, median, q3, max",
-            "最後の回答の数値の、件数・平均・最小・四分位（percentile_cont と同じ線形補間）・最大。件数が秘匿されると統計も秘匿します。",
-            "Count, mean, minimum, quartiles (interpolated as percentile_cont) and maximum of the last response's numeric answers; hidden with their count."),
+        new("number:{question}", "数値の回答の統計", "Statistics of a numeric answer", "count, mean, q1, median, q3",
+            "最後の回答の数値の、件数・平均・四分位（percentile_cont と同じ線形補間）。最小・最大は一人の回答そのものになりうるため出しません。件数が秘匿されると統計も秘匿します。",
+            "Count, mean and quartiles (interpolated as percentile_cont) of the last response's numeric answers; no minimum or maximum (one resident's answer). Hidden with their count."),
         new("advice", "アドバイスの区分ごとの人数", "Residents per advice category", "advice category",
             "その日に終えた回答で、その区分のアドバイスを受けた住民の数。", "Residents given advice of the category in a response completed that day."),
         new("escalations", "エスカレーションの人数", "Residents escalated", "escalation category",
@@ -60,7 +60,7 @@ public static class ReportDictionary
         new("follow_ups_answered", "フォローアップに答えた人数（回答率）", "Residents who answered the follow-up (response rate)", "",
             "案内の後、その日のうちにフォローアップの質問票を終えた住民の数。値は送った人数に対する割合（回答率）。",
             "Residents who completed the follow-up questionnaire after the invitation, the same day; value is the response rate."),
-        new("answer_minutes", "回答までの時間（分）", "Minutes to answer", "count, mean, min, q1, median, q3, max",
+        new("answer_minutes", "回答までの時間（分）", "Minutes to answer", "count, mean, q1, median, q3",
             "案内から回答を終えるまでの分数の統計。", "Statistics of the minutes from the invitation to the completed follow-up."),
         new("reminders_sent", "リマインドの数", "Reminders sent", "",
             "その日に送ったリマインドの数。", "Reminders sent that day."),
@@ -87,10 +87,12 @@ public static class ReportDictionary
     private static string Shorten(string text) => text.Length <= 40 ? text : text[..39] + "…";
 
     /// <summary>The dictionary as Markdown: columns, measures, and each questionnaire's questions with the versions counted.</summary>
-    public static string Markdown(IEnumerable<QuestionnaireDefinition> questionnaires, IReadOnlyDictionary<string, IReadOnlyList<string>> versions)
+    /// <remarks>Without <paramref name="versions"/> (the document in dialogs/), the versions counted are left to the endpoint.</remarks>
+    public static string Markdown(IEnumerable<QuestionnaireDefinition> questionnaires, IReadOnlyDictionary<string, IReadOnlyList<string>>? versions)
     {
         var md = new System.Text.StringBuilder();
         md.AppendLine("# 日次集計のデータ辞書 / Data dictionary of the daily figures").AppendLine();
+        md.AppendLine("Generated from the code (`ReportDictionary`) and the questionnaires; `GET /api/reports/dictionary?format=md` serves it with the versions counted.").AppendLine();
         md.AppendLine("## 列 / Columns").AppendLine().AppendLine("| column | 列名 | description |").AppendLine("|---|---|---|");
         foreach (var c in Columns) md.AppendLine($"| {c.Name} | {c.Ja} | {c.Description} |");
         md.AppendLine().AppendLine("## 指標 / Measures").AppendLine().AppendLine("| measure | 名称 | name | item | 計算方法 | how it is computed |").AppendLine("|---|---|---|---|---|---|");
@@ -99,7 +101,9 @@ public static class ReportDictionary
         {
             md.AppendLine().AppendLine($"## {q.Id}（{q.Title.Get("ja")}）").AppendLine();
             md.AppendLine($"- 現在の版 / current version: {q.Version}");
-            md.AppendLine($"- 集計済みの版 / versions counted: {string.Join(", ", versions.GetValueOrDefault(q.Id) ?? [])}");
+            md.AppendLine(versions is null
+                ? "- 集計済みの版 / versions counted: see `GET /api/reports/dictionary`"
+                : $"- 集計済みの版 / versions counted: {string.Join(", ", versions.GetValueOrDefault(q.Id) ?? [])}");
             md.AppendLine($"- symptomatic: {q.Reports.Symptomatic ?? "(none)"}; area from: {q.Reports.AreaQuestion}; age from: {q.Reports.AgeQuestion}").AppendLine();
             md.AppendLine("| measure | 質問 | options |").AppendLine("|---|---|---|");
             foreach (var question in q.Questions)

@@ -77,6 +77,7 @@ public static class ReportsApi
             if (!ReportCharts.Kinds.Contains(chart)) return Problem(400, $"chart is one of {string.Join(", ", ReportCharts.Kinds)}.");
             measure = chart switch { "symptomatic" => "symptomatic", "response-rate" => "follow_ups_answered", _ => measure ?? "choice:behaviours" };
             if (chart == "choices" && !measure.StartsWith("choice:", StringComparison.Ordinal)) return Problem(400, "The choices chart needs measure=choice:<question>.");
+            if (chart == "choices") groupBy = "none"; // the share of all residents who completed, over the range
         }
 
         await using var db = Database.Open(services.GetRequiredService<DatabaseSettings>().ConnectionString);

@@ -37,7 +37,7 @@ public sealed class QuestionnaireRevisions(DatabaseSettings settings, Questionna
             try
             {
                 await db.SaveChangesAsync(cancellationToken);
-                logger.LogInformation("Questionnaire {Questionnaire} version {Version} with follow-up policy {Policy} recorded", q.Id, q.Version, hash[..12]);
+                logger.LogInformation("Questionnaire {Questionnaire} version {Version} with follow-up policy {Policy} recorded", q.Id, q.Version, hash[..Math.Min(12, hash.Length)]);
             }
             catch (DbUpdateException)
             {

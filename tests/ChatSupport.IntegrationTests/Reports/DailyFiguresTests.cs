@@ -68,7 +68,7 @@ public sealed class DailyFiguresTests
     {
         await using var connection = new NpgsqlConnection(database.ConnectionString);
         await connection.OpenAsync();
-        await using var command = new NpgsqlCommand(sql, connection);
+        await using var command = new NpgsqlCommand(sql, connection) { CommandTimeout = 300 };
         await using var reader = await command.ExecuteReaderAsync();
         var rows = new List<(string, long)>();
         while (await reader.ReadAsync()) rows.Add((reader.GetString(0), reader.GetInt64(1)));
@@ -90,7 +90,8 @@ public sealed class DailyFiguresTests
           ORDER BY a.resident_id, a.answered_at DESC),
         area AS (
           SELECT p.resident_id, COALESCE(
-            (SELECT m.area FROM report_areas m WHERE m.tenant_id = 'kanagawa' AND p.code LIKE m.key || '%' ORDER BY length(m.key) DESC LIMIT 1), 'other') AS name
+            (SELECT m.area FROM report_areas m WHERE m.tenant_id = 'kanagawa' AND m.key IN (p.code, left(p.code, 6), left(p.code, 5), left(p.code, 4), left(p.code, 3))
+             ORDER BY length(m.key) DESC LIMIT 1), 'other') AS name
           FROM postal p)
         """;
 
@@ -217,11 +218,27 @@ public sealed class DailyFiguresTests
         // The new version's figures are apart from the old one's, and the report notes the change.
         Assert.All(first.Where(f => f.QuestionnaireId == "covid19-selfcheck" && f.LocalDate < First.AddDays(2)), f => Assert.Equal("2020-03.1", f.QuestionnaireVersion));
         Assert.All(first.Where(f => f.QuestionnaireId == "covid19-selfcheck" && f.LocalDate >= First.AddDays(2) && f.Measure == "started"), f => Assert.Equal("2020-04", f.QuestionnaireVersion));
+        // A follow-up policy that changed on the 3rd (as ChatSupport records each policy it loads, with when it first saw it).
+        await using (var db = database.Open())
+        {
+            Assert.Contains(await db.QuestionnaireRevisions.Select(r => r.QuestionnaireId).ToListAsync(), id => id == "covid19-selfcheck"); // recorded at start
+            db.QuestionnaireRevisions.AddRange(
+                new QuestionnaireRevisionRow { QuestionnaireId = "covid19-selfcheck", Version = "2020-03.1", PolicyHash = "a", FirstSeenAt = new DateTimeOffset(2026, 10, 1, 9, 0, 0, TimeSpan.FromHours(9)) },
+                new QuestionnaireRevisionRow { QuestionnaireId = "covid19-selfcheck", Version = "2020-03.1", PolicyHash = "b", FirstSeenAt = new DateTimeOffset(2026, 11, 3, 0, 30, 0, TimeSpan.FromHours(9)) });
+            await db.SaveChangesAsync();
+        }
         client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", WebHost.OfficialKey);
         var report = await client.GetFromJsonAsync<JsonObject>($"/api/reports/daily?tenant={Tenant}&questionnaire=covid19-selfcheck&from=2026-11-01&to=2026-11-04");
         var note = Assert.Single(report!["notes"]!.AsArray(), n => (string)n!["kind"]! == "version");
         Assert.Equal("2026-11-03", (string)note!["date"]!);
         Assert.Contains("2020-04", (string)note["text"]!);
+        var policy = Assert.Single(report["notes"]!.AsArray(), n => (string)n!["kind"]! == "policy");
+        Assert.Equal("2026-11-03", (string)policy!["date"]!);
+        // The rows of both versions are there, apart.
+        var versions = report["rows"]!.AsArray().Where(r => (string)r!["measure"]! == "completed").Select(r => ((string)r!["date"]!, (string)r["version"]!)).ToList();
+        Assert.Contains(("2026-11-02", "2020-03.1"), versions);
+        Assert.Contains(("2026-11-03", "2020-04"), versions);
+        Assert.DoesNotContain(("2026-11-03", "2020-03.1"), versions);
     }
 
     private static List<string> Snapshot(List<DailyFigureRow> rows) =>
@@ -331,7 +348,18 @@ public sealed class DailyFiguresTests
             var bytes = await png.Content.ReadAsByteArrayAsync();
             Assert.Equal([0x89, 0x50, 0x4E, 0x47], bytes[..4]);
             Assert.True(bytes.Length > 10_000, $"{chart}: {bytes.Length} bytes");
+            // To look at them: CHATSUPPORT_SAVE_CHARTS=/tmp/charts
+            if (Environment.GetEnvironmentVariable("CHATSUPPORT_SAVE_CHARTS") is { Length: > 0 } folder)
+            {
+                Directory.CreateDirectory(folder);
+                await File.WriteAllBytesAsync(Path.Combine(folder, chart.Split('&')[0] + ".png"), bytes);
+            }
         }
+
+        // A range without figures is an empty report and an empty chart, not an error.
+        Assert.Empty((await client.GetFromJsonAsync<JsonObject>($"/api/reports/daily?tenant={Tenant}&from=2026-10-01&to=2026-10-05"))!["rows"]!.AsArray());
+        foreach (var chart in new[] { "symptomatic", "choices", "response-rate" })
+            Assert.Equal(HttpStatusCode.OK, (await client.GetAsync($"/api/reports/daily?tenant={Tenant}&from=2026-10-01&to=2026-10-05&format=png&chart={chart}")).StatusCode);
 
         // The dictionary is open and names every measure.
         using var anonymous = host.CreateClient();

@@ -99,7 +99,7 @@ internal sealed class RuleReader(YamlField root, LoadContext context, List<Quest
         if (symptomatic is not null && symbol is null)
             f.Get("symptomatic")!.Error($"'{symptomatic}' is not a question or computed value of this questionnaire.");
         else if (symbol is not null && symbol.Type != ExprType.Bool)
-            f.Get("symptomatic")!.Error($"'{symptomatic}' is {symbol.Type}, not yes/no: the share of residents with symptoms needs a yes/no value.");
+            f.Get("symptomatic")!.Error($"'{symptomatic}' is not a yes/no value (it is {symbol.Type}): the share of residents with symptoms needs one.");
         string Question(string key, string fallback)
         {
             var id = f.String(key) ?? fallback;

@@ -149,6 +149,11 @@ namespace ChatSupport.Persistence.Migrations.Postgres
                         .HasColumnType("character varying(64)")
                         .HasColumnName("questionnaire_id");
 
+                    b.Property<string>("Dimension")
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("dimension");
+
                     b.Property<DateOnly>("LocalDate")
                         .HasColumnType("date")
                         .HasColumnName("local_date");
@@ -157,11 +162,6 @@ namespace ChatSupport.Persistence.Migrations.Postgres
                         .HasMaxLength(32)
                         .HasColumnType("character varying(32)")
                         .HasColumnName("questionnaire_version");
-
-                    b.Property<string>("Dimension")
-                        .HasMaxLength(16)
-                        .HasColumnType("character varying(16)")
-                        .HasColumnName("dimension");
 
                     b.Property<string>("GroupKey")
                         .HasMaxLength(128)
@@ -198,10 +198,13 @@ namespace ChatSupport.Persistence.Migrations.Postgres
                         .HasColumnType("double precision")
                         .HasColumnName("value");
 
-                    b.HasKey("TenantId", "QuestionnaireId", "LocalDate", "QuestionnaireVersion", "Dimension", "GroupKey", "Measure", "Item");
+                    b.HasKey("TenantId", "QuestionnaireId", "Dimension", "LocalDate", "QuestionnaireVersion", "GroupKey", "Measure", "Item");
 
                     b.HasIndex("TenantId", "LocalDate")
                         .HasDatabaseName("ix_daily_figures_day");
+
+                    b.HasIndex("TenantId", "QuestionnaireId", "Measure", "Dimension", "LocalDate")
+                        .HasDatabaseName("ix_daily_figures_measure");
 
                     b.ToTable("daily_figures", (string)null);
                 });

@@ -140,6 +140,11 @@ namespace ChatSupport.Persistence.Migrations.Sqlite
                         .HasColumnType("TEXT")
                         .HasColumnName("questionnaire_id");
 
+                    b.Property<string>("Dimension")
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("dimension");
+
                     b.Property<DateOnly>("LocalDate")
                         .HasColumnType("TEXT")
                         .HasColumnName("local_date");
@@ -148,11 +153,6 @@ namespace ChatSupport.Persistence.Migrations.Sqlite
                         .HasMaxLength(32)
                         .HasColumnType("TEXT")
                         .HasColumnName("questionnaire_version");
-
-                    b.Property<string>("Dimension")
-                        .HasMaxLength(16)
-                        .HasColumnType("TEXT")
-                        .HasColumnName("dimension");
 
                     b.Property<string>("GroupKey")
                         .HasMaxLength(128)
@@ -189,10 +189,13 @@ namespace ChatSupport.Persistence.Migrations.Sqlite
                         .HasColumnType("REAL")
                         .HasColumnName("value");
 
-                    b.HasKey("TenantId", "QuestionnaireId", "LocalDate", "QuestionnaireVersion", "Dimension", "GroupKey", "Measure", "Item");
+                    b.HasKey("TenantId", "QuestionnaireId", "Dimension", "LocalDate", "QuestionnaireVersion", "GroupKey", "Measure", "Item");
 
                     b.HasIndex("TenantId", "LocalDate")
                         .HasDatabaseName("ix_daily_figures_day");
+
+                    b.HasIndex("TenantId", "QuestionnaireId", "Measure", "Dimension", "LocalDate")
+                        .HasDatabaseName("ix_daily_figures_measure");
 
                     b.ToTable("daily_figures", (string)null);
                 });

@@ -32,7 +32,7 @@ namespace ChatSupport.Persistence.Migrations.Postgres
                 },
                 constraints: table =>
                 {
-                    table.PrimaryKey("PK_daily_figures", x => new { x.tenant_id, x.questionnaire_id, x.local_date, x.questionnaire_version, x.dimension, x.group_key, x.measure, x.item });
+                    table.PrimaryKey("PK_daily_figures", x => new { x.tenant_id, x.questionnaire_id, x.dimension, x.local_date, x.questionnaire_version, x.group_key, x.measure, x.item });
                 });
 
             migrationBuilder.CreateTable(
@@ -127,6 +127,11 @@ namespace ChatSupport.Persistence.Migrations.Postgres
                 name: "ix_daily_figures_day",
                 table: "daily_figures",
                 columns: new[] { "tenant_id", "local_date" });
+
+            migrationBuilder.CreateIndex(
+                name: "ix_daily_figures_measure",
+                table: "daily_figures",
+                columns: new[] { "tenant_id", "questionnaire_id", "measure", "dimension", "local_date" });
 
             migrationBuilder.CreateIndex(
                 name: "ix_report_annotations_day",

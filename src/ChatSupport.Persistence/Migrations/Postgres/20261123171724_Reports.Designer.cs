@@ -12,7 +12,7 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 namespace ChatSupport.Persistence.Migrations.Postgres
 {
     [DbContext(typeof(PostgresChatSupportDbContext))]
-    [Migration("20261123165149_Reports")]
+    [Migration("20261123171724_Reports")]
     partial class Reports
     {
         /// <inheritdoc />
@@ -152,6 +152,11 @@ namespace ChatSupport.Persistence.Migrations.Postgres
                         .HasColumnType("character varying(64)")
                         .HasColumnName("questionnaire_id");
 
+                    b.Property<string>("Dimension")
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("dimension");
+
                     b.Property<DateOnly>("LocalDate")
                         .HasColumnType("date")
                         .HasColumnName("local_date");
@@ -160,11 +165,6 @@ namespace ChatSupport.Persistence.Migrations.Postgres
                         .HasMaxLength(32)
                         .HasColumnType("character varying(32)")
                         .HasColumnName("questionnaire_version");
-
-                    b.Property<string>("Dimension")
-                        .HasMaxLength(16)
-                        .HasColumnType("character varying(16)")
-                        .HasColumnName("dimension");
 
                     b.Property<string>("GroupKey")
                         .HasMaxLength(128)
@@ -201,10 +201,13 @@ namespace ChatSupport.Persistence.Migrations.Postgres
                         .HasColumnType("double precision")
                         .HasColumnName("value");
 
-                    b.HasKey("TenantId", "QuestionnaireId", "LocalDate", "QuestionnaireVersion", "Dimension", "GroupKey", "Measure", "Item");
+                    b.HasKey("TenantId", "QuestionnaireId", "Dimension", "LocalDate", "QuestionnaireVersion", "GroupKey", "Measure", "Item");
 
                     b.HasIndex("TenantId", "LocalDate")
                         .HasDatabaseName("ix_daily_figures_day");
+
+                    b.HasIndex("TenantId", "QuestionnaireId", "Measure", "Dimension", "LocalDate")
+                        .HasDatabaseName("ix_daily_figures_measure");
 
                     b.ToTable("daily_figures", (string)null);
                 });

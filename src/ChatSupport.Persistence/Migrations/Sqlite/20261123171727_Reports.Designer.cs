@@ -11,7 +11,7 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace ChatSupport.Persistence.Migrations.Sqlite
 {
     [DbContext(typeof(SqliteChatSupportDbContext))]
-    [Migration("20261123165153_Reports")]
+    [Migration("20261123171727_Reports")]
     partial class Reports
     {
         /// <inheritdoc />
@@ -143,6 +143,11 @@ namespace ChatSupport.Persistence.Migrations.Sqlite
                         .HasColumnType("TEXT")
                         .HasColumnName("questionnaire_id");
 
+                    b.Property<string>("Dimension")
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("dimension");
+
                     b.Property<DateOnly>("LocalDate")
                         .HasColumnType("TEXT")
                         .HasColumnName("local_date");
@@ -151,11 +156,6 @@ namespace ChatSupport.Persistence.Migrations.Sqlite
                         .HasMaxLength(32)
                         .HasColumnType("TEXT")
                         .HasColumnName("questionnaire_version");
-
-                    b.Property<string>("Dimension")
-                        .HasMaxLength(16)
-                        .HasColumnType("TEXT")
-                        .HasColumnName("dimension");
 
                     b.Property<string>("GroupKey")
                         .HasMaxLength(128)
@@ -192,10 +192,13 @@ namespace ChatSupport.Persistence.Migrations.Sqlite
                         .HasColumnType("REAL")
                         .HasColumnName("value");
 
-                    b.HasKey("TenantId", "QuestionnaireId", "LocalDate", "QuestionnaireVersion", "Dimension", "GroupKey", "Measure", "Item");
+                    b.HasKey("TenantId", "QuestionnaireId", "Dimension", "LocalDate", "QuestionnaireVersion", "GroupKey", "Measure", "Item");
 
                     b.HasIndex("TenantId", "LocalDate")
                         .HasDatabaseName("ix_daily_figures_day");
+
+                    b.HasIndex("TenantId", "QuestionnaireId", "Measure", "Dimension", "LocalDate")
+                        .HasDatabaseName("ix_daily_figures_measure");
 
                     b.ToTable("daily_figures", (string)null);
                 });
