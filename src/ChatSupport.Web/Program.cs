@@ -20,6 +20,7 @@ app.UseDefaultFiles();
 app.UseStaticFiles();
 app.UseAuthentication();
 app.UseAuthorization();
+app.UseRateLimiter();
 
 app.MapHealthApi();
 if (HostRoles.RunsWeb(app.Configuration))

@@ -17,7 +17,12 @@ public static class SmallCellSuppression
     /// <paramref name="alreadyHidden"/> (same shape as the result) marks values hidden for another reason, e.g. a total
     /// shared with another table that had to hide it: they stay hidden, and are protected like the rest.
     /// </remarks>
-    public static bool[,] Suppress(long[,] cells, int k, bool[,]? alreadyHidden = null)
+    /// <remarks>
+    /// <paramref name="unpublished"/> marks values that are never shown but follow from others (the residents of an area
+    /// without symptoms, from those who completed and those with symptoms): unknown to a reader unless worked out, and
+    /// protected only when they are small.
+    /// </remarks>
+    public static bool[,] Suppress(long[,] cells, int k, bool[,]? alreadyHidden = null, bool[,]? unpublished = null)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(k, 1);
         var table = WithTotals(cells);
@@ -25,12 +30,18 @@ public static class SmallCellSuppression
         var hidden = new bool[rows, columns];
         for (var r = 0; r < rows; r++)
             for (var c = 0; c < columns; c++)
-                hidden[r, c] = (table[r, c] > 0 && table[r, c] < k) || alreadyHidden?[r, c] == true;
-        while (Recoverable(table, hidden) is { } exposed)
+                hidden[r, c] = (table[r, c] > 0 && table[r, c] < k) || alreadyHidden?[r, c] == true || unpublished?[r, c] == true;
+        // What must not be worked out: every hidden count that is published, and every small one.
+        var protect = new bool[rows, columns];
+        for (var r = 0; r < rows; r++)
+            for (var c = 0; c < columns; c++)
+                protect[r, c] = hidden[r, c] && (unpublished?[r, c] != true || (table[r, c] > 0 && table[r, c] < k));
+        while (Recoverable(table, hidden, protect) is { } exposed)
         {
             var complement = Complement(table, hidden, exposed);
             if (complement is null) break; // nothing left to hide beside it: every line is already hidden
             hidden[complement.Value.Row, complement.Value.Column] = true;
+            protect[complement.Value.Row, complement.Value.Column] = true;
         }
         return hidden;
     }
@@ -52,7 +63,8 @@ public static class SmallCellSuppression
     }
 
     /// <summary>A hidden value that the published values and the totals' equations determine, if any.</summary>
-    public static (int Row, int Column)? Recoverable(long[,] table, bool[,] hidden)
+    /// <remarks>With <paramref name="protect"/>, only the values it marks are asked about (the others are merely unknown).</remarks>
+    public static (int Row, int Column)? Recoverable(long[,] table, bool[,] hidden, bool[,]? protect = null)
     {
         var unknowns = new List<(int Row, int Column)>();
         for (var r = 0; r < table.GetLength(0); r++)
@@ -62,10 +74,16 @@ public static class SmallCellSuppression
         var equations = Equations(table.GetLength(0) - 1, table.GetLength(1) - 1, unknowns);
         // In reduced row echelon form, a unit vector lies in the row space exactly when it is one of the rows: one
         // elimination answers for every unknown.
-        var rows = ReducedRowEchelon(equations, unknowns.Count);
+        var determined = new bool[unknowns.Count];
+        foreach (var row in ReducedRowEchelon(equations, unknowns.Count))
+        {
+            var (nonZero, at) = (0, -1);
+            for (var j = 0; j < row.Length && nonZero < 2; j++)
+                if (Math.Abs(row[j]) > 1e-9) (nonZero, at) = (nonZero + 1, j);
+            if (nonZero == 1) determined[at] = true;
+        }
         for (var i = 0; i < unknowns.Count; i++)
-            if (rows.Any(row => Math.Abs(row[i] - 1) < 1e-9 && row.Select((v, j) => j == i || Math.Abs(v) < 1e-9).All(x => x)))
-                return unknowns[i];
+            if (determined[i] && protect?[unknowns[i].Row, unknowns[i].Column] != false) return unknowns[i];
         return null;
     }
 

@@ -26,6 +26,9 @@ public sealed record AggregationRequest(
     int K,
     bool HasAreaTable)
 {
+    /// <summary>The tenant's area table (postal code or prefix → area, health-centre area), stored with the run; none: kept as it is.</summary>
+    public IReadOnlyList<(string Key, string Area, string HealthArea)>? AreaRows { get; init; }
+
     /// <summary>A day of a tenant with the questionnaires of the catalog: what their figures count and where area and age come from.</summary>
     public static AggregationRequest For(QuestionnaireCatalog catalog, string tenantId, DateOnly day, DateTimeOffset from, DateTimeOffset to, AgeBands bands, int k, bool hasAreaTable)
     {
@@ -68,8 +71,10 @@ public static class DailyAggregation
     public static async Task<int> RunAsync(ChatSupportDbContext db, AggregationRequest request, CancellationToken ct, Action<string, TimeSpan>? trace = null)
     {
         var sql = new Dialect(db.UsesSqlite);
-        await using var transaction = await db.Database.BeginTransactionAsync(ct).ConfigureAwait(false);
         await using var scope = await ConnectionScope.OpenAsync(db, ct).ConfigureAwait(false);
+        // PostgreSQL: one transaction (readers and the bot's writes go on beside it). SQLite has one writer: the day is
+        // computed outside a transaction (temporary tables are the connection's own) and only replaced inside one.
+        var transaction = sql.Sqlite ? null : await db.Database.BeginTransactionAsync(ct).ConfigureAwait(false);
         var p = Parameters(db, request);
 
         // Temporary tables have no statistics until analysed: without them PostgreSQL plans nested loops over thousands of rows.
@@ -89,228 +94,272 @@ public static class DailyAggregation
             trace?.Invoke(text.Length > 60 ? text.Trim()[..60].ReplaceLineEndings(" ") : text, System.Diagnostics.Stopwatch.GetElapsedTime(started));
         }
 
-        // Two runs of one day (a backfill beside the nightly job) take turns instead of failing on the key.
-        if (!sql.Sqlite) await Run("SELECT pg_advisory_xact_lock(hashtext(@tenant || '/' || @dayText))");
-        foreach (var table in TempTables) await Run($"DROP TABLE IF EXISTS {table}");
-
-        await Run($"CREATE TEMP TABLE agg_q (questionnaire_id TEXT, symptomatic TEXT){sql.OnCommitDrop}");
-        await Run($"CREATE TEMP TABLE agg_questions (questionnaire_id TEXT, question_id TEXT, kind TEXT){sql.OnCommitDrop}");
-        foreach (var q in request.Questionnaires)
+        try
         {
-            await Run("INSERT INTO agg_q VALUES (@qid, @qsym)", new Dictionary<string, object?> { ["@qid"] = q.Id, ["@qsym"] = q.Symptomatic });
-            foreach (var question in q.Questions)
-                await Run("INSERT INTO agg_questions VALUES (@qid, @question, @kind)",
-                    new Dictionary<string, object?> { ["@qid"] = q.Id, ["@question"] = question.Id, ["@kind"] = question.Kind });
-        }
+            // Runs of one tenant (a backfill beside the nightly job, several days at once) take turns: none reads an area
+            // table another is replacing, and none fails on another's keys.
+            if (!sql.Sqlite) await Run("SELECT pg_advisory_xact_lock(hashtext('chatsupport-daily-figures/' || @tenant))");
+            foreach (var table in TempTables) await Run($"DROP TABLE IF EXISTS {table}");
+            if (request.AreaRows is { } areaRows) await SyncAreasAsync(db, scope, request.TenantId, areaRows, sql.Sqlite, ct).ConfigureAwait(false);
 
-        // The day's responses: started or completed (with advice) within it, of the tenant's residents.
-        await Run($"""
-            CREATE TEMP TABLE agg_r{sql.OnCommitDrop} AS
-            SELECT r.id, r.resident_id, r.questionnaire_id, r.questionnaire_version, r.status, r.completed_at,
-                   CASE WHEN r.started_at >= @from AND r.started_at < @to THEN 1 ELSE 0 END AS started,
-                   CASE WHEN r.completed_at >= @from AND r.completed_at < @to AND r.status IN ('completed', 'emergency') THEN 1 ELSE 0 END AS completed,
-                   r.advice_categories, r.escalations, r.values_json
-            FROM responses r JOIN residents p ON p.id = r.resident_id
-            WHERE COALESCE(p.tenant_id, @defaultTenant) = @tenant
-              AND ((r.started_at >= @from AND r.started_at < @to) OR (r.completed_at >= @from AND r.completed_at < @to))
-            """);
-        await Analyze("agg_r");
-        // The day's follow-up messages that went (a delivery is sent when its batch is, unless it was skipped).
-        await Run($"""
-            CREATE TEMP TABLE agg_f{sql.OnCommitDrop} AS
-            SELECT d.resident_id, b.questionnaire AS questionnaire_id, b.kind, b.sent_at
-            FROM follow_up_batches b JOIN follow_up_deliveries d ON d.batch_id = b.id
-            WHERE b.tenant_id = @tenant AND b.local_date = @day AND b.status = 'sent' AND d.status = 'planned'
-            """);
-        await Analyze("agg_f");
-        // Each resident's latest area and age answers as of the day's end (in any questionnaire: the profile).
-        await Run($"""
-            CREATE TEMP TABLE agg_p{sql.OnCommitDrop} AS
-            SELECT x.resident_id,
-                   (SELECT a.value_text FROM answers a WHERE a.resident_id = x.resident_id AND a.question_id IN ({In("@area", request.AreaQuestions.Count)})
-                      AND a.answered_at < @to AND a.value_text IS NOT NULL ORDER BY a.answered_at DESC LIMIT 1) AS postal,
-                   (SELECT {sql.Real("a.value_number")} FROM answers a WHERE a.resident_id = x.resident_id AND a.question_id IN ({In("@age", request.AgeQuestions.Count)})
-                      AND a.answered_at < @to AND a.value_number IS NOT NULL ORDER BY a.answered_at DESC LIMIT 1) AS age,
-                   CASE WHEN p.consented_at >= @from AND p.consented_at < @to THEN 1 ELSE 0 END AS consented
-            FROM (SELECT resident_id FROM agg_r UNION SELECT resident_id FROM agg_f) x JOIN residents p ON p.id = x.resident_id
-            """, Lists(request));
-        await Analyze("agg_p");
-        var lookups = string.Join(" ", Enumerable.Range(3, 5).Select(n =>
-            $"LEFT JOIN report_areas m{n} ON m{n}.tenant_id = @tenant AND m{n}.key = substr(p.postal, 1, {n})"));
-        string Mapped(string column) => "COALESCE(" + string.Join(", ", Enumerable.Range(3, 5).Reverse().Select(n => $"m{n}.{column}")) + ", @other)";
-        await Run($"""
-            CREATE TEMP TABLE agg_c{sql.OnCommitDrop} AS
-            SELECT p.resident_id, p.consented,
-                   CASE WHEN p.postal IS NULL THEN @unknown WHEN @hasTable = 0 THEN substr(p.postal, 1, 3) ELSE {Mapped("area")} END AS area,
-                   CASE WHEN p.postal IS NULL OR @hasTable = 0 THEN @unknown ELSE {Mapped("health_area")} END AS health_area,
-                   {AgeBandSql(request.Bands)} AS age_band,
-                   CASE WHEN p.age IS NULL OR p.age < 0 OR p.age > 150 THEN @unknown WHEN p.age >= {request.Bands.ElderlyFrom} THEN '{request.Bands.ElderlyLabel}' ELSE '{request.Bands.YoungerLabel}' END AS elderly
-            FROM agg_p p {lookups}
-            """);
-        await Analyze("agg_c");
-        // Each resident's latest completed response of the day per questionnaire version: what the distributions count.
-        await Run($"""
-            CREATE TEMP TABLE agg_l{sql.OnCommitDrop} AS
-            SELECT id, resident_id, questionnaire_id, questionnaire_version, sym FROM (
-              SELECT r.id, r.resident_id, r.questionnaire_id, r.questionnaire_version,
-                     CASE WHEN q.symptomatic IS NULL THEN NULL ELSE {sql.JsonBool("r.values_json", "q.symptomatic")} END AS sym,
-                     row_number() OVER (PARTITION BY r.resident_id, r.questionnaire_id, r.questionnaire_version ORDER BY r.completed_at DESC, r.id DESC) AS rn
-              FROM agg_r r LEFT JOIN agg_q q ON q.questionnaire_id = r.questionnaire_id
-              WHERE r.completed = 1) t
-            WHERE rn = 1
-            """);
-        await Analyze("agg_l");
-
-        // Counts per cell (each resident is in exactly one, so cells add up to every dimension).
-        const string Cell = "c.area, c.health_area, c.age_band, c.elderly";
-        const string By = "1, 2, 3, 4, 5, 6, 7, 8";
-        await Run($"""
-            CREATE TEMP TABLE agg_n{sql.OnCommitDrop} AS
-            SELECT r.questionnaire_id, r.questionnaire_version, {Cell}, 'started' AS measure, '' AS item, COUNT(DISTINCT r.resident_id) AS n
-              FROM agg_r r JOIN agg_c c ON c.resident_id = r.resident_id WHERE r.started = 1 GROUP BY {By}
-            UNION ALL
-            SELECT r.questionnaire_id, r.questionnaire_version, {Cell}, 'consented', '', COUNT(DISTINCT r.resident_id)
-              FROM agg_r r JOIN agg_c c ON c.resident_id = r.resident_id WHERE r.started = 1 AND c.consented = 1 GROUP BY {By}
-            UNION ALL
-            SELECT l.questionnaire_id, l.questionnaire_version, {Cell}, 'completed', '', COUNT(*)
-              FROM agg_l l JOIN agg_c c ON c.resident_id = l.resident_id GROUP BY {By}
-            UNION ALL
-            SELECT l.questionnaire_id, l.questionnaire_version, {Cell}, 'symptomatic', '', COUNT(*)
-              FROM agg_l l JOIN agg_c c ON c.resident_id = l.resident_id WHERE l.sym = 1 GROUP BY {By}
-            UNION ALL
-            SELECT l.questionnaire_id, l.questionnaire_version, {Cell}, 'choice:' || a.question_id, a.value_text, COUNT(*)
-              FROM agg_l l JOIN agg_c c ON c.resident_id = l.resident_id JOIN answers a ON a.response_id = l.id
-              JOIN agg_questions k ON k.questionnaire_id = l.questionnaire_id AND k.question_id = a.question_id AND k.kind = 'single'
-              WHERE a.value_text IS NOT NULL GROUP BY {By}
-            UNION ALL
-            SELECT l.questionnaire_id, l.questionnaire_version, {Cell}, 'choice:' || a.question_id, CASE WHEN a.value_bool THEN 'yes' ELSE 'no' END, COUNT(*)
-              FROM agg_l l JOIN agg_c c ON c.resident_id = l.resident_id JOIN answers a ON a.response_id = l.id
-              JOIN agg_questions k ON k.questionnaire_id = l.questionnaire_id AND k.question_id = a.question_id AND k.kind = 'yes_no'
-              WHERE a.value_bool IS NOT NULL GROUP BY {By}
-            UNION ALL
-            SELECT l.questionnaire_id, l.questionnaire_version, {Cell}, 'choice:' || a.question_id, e.value, COUNT(*)
-              FROM agg_l l JOIN agg_c c ON c.resident_id = l.resident_id JOIN answers a ON a.response_id = l.id
-              JOIN agg_questions k ON k.questionnaire_id = l.questionnaire_id AND k.question_id = a.question_id AND k.kind = 'multiple'
-              {sql.JsonElements("a.value_list", "e")} GROUP BY {By}
-            UNION ALL
-            SELECT r.questionnaire_id, r.questionnaire_version, {Cell}, 'advice', e.value, COUNT(DISTINCT r.resident_id)
-              FROM agg_r r JOIN agg_c c ON c.resident_id = r.resident_id {sql.CommaElements("r.advice_categories", "e")}
-              WHERE r.completed = 1 AND r.advice_categories <> '' GROUP BY {By}
-            UNION ALL
-            SELECT r.questionnaire_id, r.questionnaire_version, {Cell}, 'escalations', e.value, COUNT(DISTINCT r.resident_id)
-              FROM agg_r r JOIN agg_c c ON c.resident_id = r.resident_id {sql.CommaElements("r.escalations", "e")}
-              WHERE r.completed = 1 AND r.escalations <> '' GROUP BY {By}
-            UNION ALL
-            SELECT r.questionnaire_id, r.questionnaire_version, {Cell}, 'dropped_after',
-                   COALESCE((SELECT a.question_id FROM answers a WHERE a.response_id = r.id ORDER BY a.answered_at DESC, a.id DESC LIMIT 1), '(none)'), COUNT(*)
-              FROM agg_r r JOIN agg_c c ON c.resident_id = r.resident_id
-              WHERE r.started = 1 AND r.completed = 0 AND r.status IN ('in_progress', 'abandoned') GROUP BY {By}
-            UNION ALL
-            SELECT f.questionnaire_id, '', {Cell}, 'follow_ups_sent', '', COUNT(DISTINCT f.resident_id)
-              FROM agg_f f JOIN agg_c c ON c.resident_id = f.resident_id WHERE f.kind = 'prompt' GROUP BY {By}
-            UNION ALL
-            SELECT f.questionnaire_id, '', {Cell}, 'follow_ups_answered', '', COUNT(DISTINCT f.resident_id)
-              FROM agg_f f JOIN agg_c c ON c.resident_id = f.resident_id
-              JOIN (SELECT resident_id, questionnaire_id, MAX(completed_at) AS last_completed FROM agg_r WHERE completed = 1 GROUP BY resident_id, questionnaire_id) done
-                ON done.resident_id = f.resident_id AND done.questionnaire_id = f.questionnaire_id AND done.last_completed >= f.sent_at
-              WHERE f.kind = 'prompt' GROUP BY {By}
-            UNION ALL
-            SELECT f.questionnaire_id, '', {Cell}, 'reminders_sent', '', COUNT(*)
-              FROM agg_f f JOIN agg_c c ON c.resident_id = f.resident_id WHERE f.kind LIKE 'reminder-%' GROUP BY {By}
-            """);
-
-        // Observations for statistics: numeric answers, and minutes from the invitation to the completed follow-up.
-        await Run($"""
-            CREATE TEMP TABLE agg_o{sql.OnCommitDrop} AS
-            SELECT l.questionnaire_id, l.questionnaire_version, l.resident_id, 'number:' || a.question_id AS measure, {sql.Real("a.value_number")} AS x
-              FROM agg_l l JOIN answers a ON a.response_id = l.id
-              JOIN agg_questions k ON k.questionnaire_id = l.questionnaire_id AND k.question_id = a.question_id AND k.kind = 'number'
-              WHERE a.value_number IS NOT NULL
-            UNION ALL
-            SELECT f.questionnaire_id, '', f.resident_id, 'answer_minutes', MIN({sql.Minutes("r.completed_at", "f.sent_at")})
-              FROM agg_f f JOIN agg_r r ON r.resident_id = f.resident_id AND r.questionnaire_id = f.questionnaire_id AND r.completed = 1 AND r.completed_at >= f.sent_at
-              WHERE f.kind = 'prompt' GROUP BY f.questionnaire_id, f.resident_id
-            """);
-        await Analyze("agg_o");
-        await Run($"""
-            CREATE TEMP TABLE agg_od{sql.OnCommitDrop} AS
-            SELECT o.questionnaire_id, o.questionnaire_version, d.dimension, d.group_key, o.measure, o.x
-            FROM agg_o o JOIN (
-              SELECT resident_id, 'all' AS dimension, '' AS group_key FROM agg_c
-              UNION ALL SELECT resident_id, 'area', area FROM agg_c
-              UNION ALL SELECT resident_id, 'health_area', health_area FROM agg_c
-              UNION ALL SELECT resident_id, 'age_band', age_band FROM agg_c
-              UNION ALL SELECT resident_id, 'elderly', elderly FROM agg_c) d ON d.resident_id = o.resident_id
-            """);
-        await Analyze("agg_od");
-        // Quartiles interpolated as percentile_cont does: position p·(n−1) between the ordered values. No minimum or
-        // maximum: in a group of ten, the oldest resident's age is one person's answer.
-        string Quantile(string p) =>
-            $"SUM(CASE WHEN i = {sql.Floor($"{p} * (cnt - 1)")} THEN x * (1 - ({p} * (cnt - 1) - {sql.Floor($"{p} * (cnt - 1)")})) " +
-            $"WHEN i = {sql.Floor($"{p} * (cnt - 1)")} + 1 THEN x * ({p} * (cnt - 1) - {sql.Floor($"{p} * (cnt - 1)")}) ELSE 0 END)";
-        await Run($"""
-            CREATE TEMP TABLE agg_s{sql.OnCommitDrop} AS
-            SELECT questionnaire_id, questionnaire_version, dimension, group_key, measure, COUNT(*) AS n, AVG(x) AS mean,
-                   {Quantile("0.25")} AS q1, {Quantile("0.5")} AS median, {Quantile("0.75")} AS q3
-            FROM (SELECT questionnaire_id, questionnaire_version, dimension, group_key, measure, x,
-                         row_number() OVER (PARTITION BY questionnaire_id, questionnaire_version, dimension, group_key, measure ORDER BY x) - 1 AS i,
-                         COUNT(*) OVER (PARTITION BY questionnaire_id, questionnaire_version, dimension, group_key, measure) AS cnt
-                  FROM agg_od) t
-            GROUP BY questionnaire_id, questionnaire_version, dimension, group_key, measure
-            """);
-
-        // Replace the day.
-        await Run("DELETE FROM daily_figures WHERE tenant_id = @tenant AND local_date = @day");
-        const string Insert = "INSERT INTO daily_figures (tenant_id, questionnaire_id, questionnaire_version, local_date, dimension, group_key, measure, item, count, value, n, suppressed, k) ";
-        var (nullReal, nullCount) = ($"CAST(NULL AS {sql.RealType})", "CAST(NULL AS BIGINT)");
-        var rollups = string.Join(" UNION ALL ", Dimensions.Select(d => d == "all"
-            ? $"SELECT @tenant, questionnaire_id, questionnaire_version, @day, 'all', '', measure, item, SUM(n), {nullReal}, {nullCount}, @no, @k FROM agg_n GROUP BY questionnaire_id, questionnaire_version, measure, item"
-            : $"SELECT @tenant, questionnaire_id, questionnaire_version, @day, '{d}', {d}, measure, item, SUM(n), {nullReal}, {nullCount}, @no, @k FROM agg_n GROUP BY questionnaire_id, questionnaire_version, {d}, measure, item"));
-        await Run(Insert + rollups);
-        var stats = string.Join(" UNION ALL ", new[] { "mean", "q1", "median", "q3" }.Select(item =>
-            $"SELECT @tenant, questionnaire_id, questionnaire_version, @day, dimension, group_key, measure, '{item}', {nullCount}, {item}, n, @no, @k FROM agg_s").Prepend($"SELECT @tenant, questionnaire_id, questionnaire_version, @day, dimension, group_key, measure, 'count', n, {nullReal}, {nullCount}, @no, @k FROM agg_s"));
-        await Run(Insert + stats);
-
-        var suppressing = System.Diagnostics.Stopwatch.GetTimestamp();
-        var hidden = await SuppressAsync(scope, p, request, ct).ConfigureAwait(false);
-        trace?.Invoke("small-cell suppression (read back, computed)", System.Diagnostics.Stopwatch.GetElapsedTime(suppressing));
-        if (hidden.Count > 0)
-        {
-            await Run($"CREATE TEMP TABLE agg_hidden (questionnaire_id TEXT, questionnaire_version TEXT, dimension TEXT, group_key TEXT, measure TEXT, item TEXT){sql.OnCommitDrop}");
-            foreach (var chunk in hidden.Chunk(400))
+            await Run($"CREATE TEMP TABLE agg_q (questionnaire_id TEXT, symptomatic TEXT){sql.OnCommitDrop}");
+            await Run($"CREATE TEMP TABLE agg_questions (questionnaire_id TEXT, question_id TEXT, kind TEXT){sql.OnCommitDrop}");
+            foreach (var q in request.Questionnaires)
             {
-                var values = new StringBuilder();
-                var extra = new Dictionary<string, object?>();
-                for (var i = 0; i < chunk.Length; i++)
-                {
-                    values.Append(i == 0 ? "" : ", ").Append(CultureInfo.InvariantCulture, $"(@h{i}q, @h{i}v, @h{i}d, @h{i}g, @h{i}m, @h{i}i)");
-                    (extra[$"@h{i}q"], extra[$"@h{i}v"], extra[$"@h{i}d"], extra[$"@h{i}g"], extra[$"@h{i}m"], extra[$"@h{i}i"]) =
-                        (chunk[i].Questionnaire, chunk[i].Version, chunk[i].Dimension, chunk[i].Group, chunk[i].Measure, chunk[i].Item);
-                }
-                await Run("INSERT INTO agg_hidden VALUES " + values, extra);
+                await Run("INSERT INTO agg_q VALUES (@qid, @qsym)", new Dictionary<string, object?> { ["@qid"] = q.Id, ["@qsym"] = q.Symptomatic });
+                foreach (var question in q.Questions)
+                    await Run("INSERT INTO agg_questions VALUES (@qid, @question, @kind)",
+                        new Dictionary<string, object?> { ["@qid"] = q.Id, ["@question"] = question.Id, ["@kind"] = question.Kind });
             }
-            // A hidden count hides its row; a hidden observation count hides the statistics of its group too.
+
+            // The day's responses: started or completed (with advice) within it, of the tenant's residents.
             await Run($"""
-                UPDATE daily_figures SET suppressed = @yes
-                WHERE tenant_id = @tenant AND local_date = @day AND EXISTS (
-                  SELECT 1 FROM agg_hidden h WHERE h.questionnaire_id = daily_figures.questionnaire_id AND h.questionnaire_version = daily_figures.questionnaire_version
-                    AND h.dimension = daily_figures.dimension AND h.group_key = daily_figures.group_key AND h.measure = daily_figures.measure
-                    AND (h.item = daily_figures.item OR (daily_figures.count IS NULL AND h.item = 'count')))
+                CREATE TEMP TABLE agg_r{sql.OnCommitDrop} AS
+                SELECT r.id, r.resident_id, r.questionnaire_id, r.questionnaire_version, r.status, r.completed_at,
+                       CASE WHEN r.started_at >= @from AND r.started_at < @to THEN 1 ELSE 0 END AS started,
+                       CASE WHEN r.completed_at >= @from AND r.completed_at < @to AND r.status IN ('completed', 'emergency') THEN 1 ELSE 0 END AS completed,
+                       r.advice_categories, r.escalations, r.values_json
+                FROM responses r JOIN residents p ON p.id = r.resident_id
+                WHERE COALESCE(p.tenant_id, @defaultTenant) = @tenant
+                  AND ((r.started_at >= @from AND r.started_at < @to) OR (r.completed_at >= @from AND r.completed_at < @to))
                 """);
+            await Analyze("agg_r");
+            // The day's follow-up messages that went (a delivery is sent when its batch is, unless it was skipped).
+            await Run($"""
+                CREATE TEMP TABLE agg_f{sql.OnCommitDrop} AS
+                SELECT d.resident_id, b.questionnaire AS questionnaire_id, b.kind, b.sent_at
+                FROM follow_up_batches b JOIN follow_up_deliveries d ON d.batch_id = b.id
+                WHERE b.tenant_id = @tenant AND b.local_date = @day AND b.status = 'sent' AND d.status = 'planned'
+                """);
+            await Analyze("agg_f");
+            // Each resident's latest area and age answers as of the day's end (in any questionnaire: the profile).
+            await Run($"""
+                CREATE TEMP TABLE agg_p{sql.OnCommitDrop} AS
+                SELECT x.resident_id,
+                       (SELECT a.value_text FROM answers a WHERE a.resident_id = x.resident_id AND a.question_id IN ({In("@area", request.AreaQuestions.Count)})
+                          AND a.answered_at < @to AND a.value_text IS NOT NULL ORDER BY a.answered_at DESC, a.id DESC LIMIT 1) AS postal,
+                       (SELECT {sql.Real("a.value_number")} FROM answers a WHERE a.resident_id = x.resident_id AND a.question_id IN ({In("@age", request.AgeQuestions.Count)})
+                          AND a.answered_at < @to AND a.value_number IS NOT NULL ORDER BY a.answered_at DESC, a.id DESC LIMIT 1) AS age,
+                       CASE WHEN p.consented_at >= @from AND p.consented_at < @to THEN 1 ELSE 0 END AS consented
+                FROM (SELECT resident_id FROM agg_r UNION SELECT resident_id FROM agg_f) x JOIN residents p ON p.id = x.resident_id
+                """, Lists(request));
+            await Analyze("agg_p");
+            var lookups = string.Join(" ", Enumerable.Range(3, 5).Select(n =>
+                $"LEFT JOIN report_areas m{n} ON m{n}.tenant_id = @tenant AND m{n}.key = substr(p.postal, 1, {n})"));
+            string Mapped(string column) => "COALESCE(" + string.Join(", ", Enumerable.Range(3, 5).Reverse().Select(n => $"m{n}.{column}")) + ", @other)";
+            await Run($"""
+                CREATE TEMP TABLE agg_c{sql.OnCommitDrop} AS
+                SELECT p.resident_id, p.consented,
+                       CASE WHEN p.postal IS NULL THEN @unknown WHEN @hasTable = 0 THEN substr(p.postal, 1, 3) ELSE {Mapped("area")} END AS area,
+                       CASE WHEN p.postal IS NULL OR @hasTable = 0 THEN @unknown ELSE {Mapped("health_area")} END AS health_area,
+                       {AgeBandSql(request.Bands)} AS age_band,
+                       CASE WHEN p.age IS NULL OR p.age < 0 OR p.age > 150 THEN @unknown WHEN p.age >= {request.Bands.ElderlyFrom} THEN '{request.Bands.ElderlyLabel}' ELSE '{request.Bands.YoungerLabel}' END AS elderly
+                FROM agg_p p {lookups}
+                """);
+            await Analyze("agg_c");
+            // Each resident's latest completed response of the day per questionnaire version: what the distributions count.
+            await Run($"""
+                CREATE TEMP TABLE agg_l{sql.OnCommitDrop} AS
+                SELECT id, resident_id, questionnaire_id, questionnaire_version, sym FROM (
+                  SELECT r.id, r.resident_id, r.questionnaire_id, r.questionnaire_version,
+                         CASE WHEN q.symptomatic IS NULL THEN NULL ELSE {sql.JsonBool("r.values_json", "q.symptomatic")} END AS sym,
+                         row_number() OVER (PARTITION BY r.resident_id, r.questionnaire_id, r.questionnaire_version ORDER BY r.completed_at DESC, r.id DESC) AS rn
+                  FROM agg_r r LEFT JOIN agg_q q ON q.questionnaire_id = r.questionnaire_id
+                  WHERE r.completed = 1) t
+                WHERE rn = 1
+                """);
+            await Analyze("agg_l");
+
+            // Counts per cell (each resident is in exactly one, so cells add up to every dimension).
+            const string Cell = "c.area, c.health_area, c.age_band, c.elderly";
+            const string By = "1, 2, 3, 4, 5, 6, 7, 8";
+            await Run($"""
+                CREATE TEMP TABLE agg_n{sql.OnCommitDrop} AS
+                SELECT r.questionnaire_id, r.questionnaire_version, {Cell}, 'started' AS measure, '' AS item, COUNT(DISTINCT r.resident_id) AS n
+                  FROM agg_r r JOIN agg_c c ON c.resident_id = r.resident_id WHERE r.started = 1 GROUP BY {By}
+                UNION ALL
+                SELECT r.questionnaire_id, r.questionnaire_version, {Cell}, 'consented', '', COUNT(DISTINCT r.resident_id)
+                  FROM agg_r r JOIN agg_c c ON c.resident_id = r.resident_id WHERE r.started = 1 AND c.consented = 1 GROUP BY {By}
+                UNION ALL
+                SELECT l.questionnaire_id, l.questionnaire_version, {Cell}, 'completed', '', COUNT(*)
+                  FROM agg_l l JOIN agg_c c ON c.resident_id = l.resident_id GROUP BY {By}
+                UNION ALL
+                SELECT l.questionnaire_id, l.questionnaire_version, {Cell}, 'symptomatic', '', COUNT(*)
+                  FROM agg_l l JOIN agg_c c ON c.resident_id = l.resident_id WHERE l.sym = 1 GROUP BY {By}
+                UNION ALL
+                SELECT l.questionnaire_id, l.questionnaire_version, {Cell}, 'choice:' || a.question_id, a.value_text, COUNT(*)
+                  FROM agg_l l JOIN agg_c c ON c.resident_id = l.resident_id JOIN answers a ON a.response_id = l.id
+                  JOIN agg_questions k ON k.questionnaire_id = l.questionnaire_id AND k.question_id = a.question_id AND k.kind = 'single'
+                  WHERE a.value_text IS NOT NULL GROUP BY {By}
+                UNION ALL
+                SELECT l.questionnaire_id, l.questionnaire_version, {Cell}, 'choice:' || a.question_id, CASE WHEN a.value_bool THEN 'yes' ELSE 'no' END, COUNT(*)
+                  FROM agg_l l JOIN agg_c c ON c.resident_id = l.resident_id JOIN answers a ON a.response_id = l.id
+                  JOIN agg_questions k ON k.questionnaire_id = l.questionnaire_id AND k.question_id = a.question_id AND k.kind = 'yes_no'
+                  WHERE a.value_bool IS NOT NULL GROUP BY {By}
+                UNION ALL
+                SELECT l.questionnaire_id, l.questionnaire_version, {Cell}, 'choice:' || a.question_id, e.value, COUNT(*)
+                  FROM agg_l l JOIN agg_c c ON c.resident_id = l.resident_id JOIN answers a ON a.response_id = l.id
+                  JOIN agg_questions k ON k.questionnaire_id = l.questionnaire_id AND k.question_id = a.question_id AND k.kind = 'multiple'
+                  {sql.JsonElements("a.value_list", "e")} GROUP BY {By}
+                UNION ALL
+                SELECT r.questionnaire_id, r.questionnaire_version, {Cell}, 'advice', e.value, COUNT(DISTINCT r.resident_id)
+                  FROM agg_r r JOIN agg_c c ON c.resident_id = r.resident_id {sql.CommaElements("r.advice_categories", "e")}
+                  WHERE r.completed = 1 AND r.advice_categories <> '' GROUP BY {By}
+                UNION ALL
+                SELECT r.questionnaire_id, r.questionnaire_version, {Cell}, 'escalations', e.value, COUNT(DISTINCT r.resident_id)
+                  FROM agg_r r JOIN agg_c c ON c.resident_id = r.resident_id {sql.CommaElements("r.escalations", "e")}
+                  WHERE r.completed = 1 AND r.escalations <> '' GROUP BY {By}
+                UNION ALL
+                SELECT r.questionnaire_id, r.questionnaire_version, {Cell}, 'dropped_after',
+                       COALESCE((SELECT a.question_id FROM answers a WHERE a.response_id = r.id ORDER BY a.answered_at DESC, a.id DESC LIMIT 1), '(none)'), COUNT(*)
+                  FROM agg_r r JOIN agg_c c ON c.resident_id = r.resident_id
+                  WHERE r.started = 1 AND r.completed = 0 AND r.status IN ('in_progress', 'abandoned') GROUP BY {By}
+                UNION ALL
+                SELECT f.questionnaire_id, '', {Cell}, 'follow_ups_sent', '', COUNT(DISTINCT f.resident_id)
+                  FROM agg_f f JOIN agg_c c ON c.resident_id = f.resident_id WHERE f.kind = 'prompt' GROUP BY {By}
+                UNION ALL
+                SELECT f.questionnaire_id, '', {Cell}, 'follow_ups_answered', '', COUNT(DISTINCT f.resident_id)
+                  FROM agg_f f JOIN agg_c c ON c.resident_id = f.resident_id
+                  JOIN (SELECT resident_id, questionnaire_id, MAX(completed_at) AS last_completed FROM agg_r WHERE completed = 1 GROUP BY resident_id, questionnaire_id) done
+                    ON done.resident_id = f.resident_id AND done.questionnaire_id = f.questionnaire_id AND done.last_completed >= f.sent_at
+                  WHERE f.kind = 'prompt' GROUP BY {By}
+                UNION ALL
+                SELECT f.questionnaire_id, '', {Cell}, 'reminders_sent', '', COUNT(*)
+                  FROM agg_f f JOIN agg_c c ON c.resident_id = f.resident_id WHERE f.kind LIKE 'reminder-%' GROUP BY {By}
+                """);
+
+            // Observations for statistics: numeric answers, and minutes from the invitation to the completed follow-up.
+            await Run($"""
+                CREATE TEMP TABLE agg_o{sql.OnCommitDrop} AS
+                SELECT l.questionnaire_id, l.questionnaire_version, l.resident_id, 'number:' || a.question_id AS measure, {sql.Real("a.value_number")} AS x
+                  FROM agg_l l JOIN answers a ON a.response_id = l.id
+                  JOIN agg_questions k ON k.questionnaire_id = l.questionnaire_id AND k.question_id = a.question_id AND k.kind = 'number'
+                  WHERE a.value_number IS NOT NULL
+                UNION ALL
+                SELECT f.questionnaire_id, '', f.resident_id, 'answer_minutes', MIN({sql.Minutes("r.completed_at", "f.sent_at")})
+                  FROM agg_f f JOIN agg_r r ON r.resident_id = f.resident_id AND r.questionnaire_id = f.questionnaire_id AND r.completed = 1 AND r.completed_at >= f.sent_at
+                  WHERE f.kind = 'prompt' GROUP BY f.questionnaire_id, f.resident_id
+                """);
+            await Analyze("agg_o");
+            await Run($"""
+                CREATE TEMP TABLE agg_od{sql.OnCommitDrop} AS
+                SELECT o.questionnaire_id, o.questionnaire_version, d.dimension, d.group_key, o.measure, o.x
+                FROM agg_o o JOIN (
+                  SELECT resident_id, 'all' AS dimension, '' AS group_key FROM agg_c
+                  UNION ALL SELECT resident_id, 'area', area FROM agg_c
+                  UNION ALL SELECT resident_id, 'health_area', health_area FROM agg_c
+                  UNION ALL SELECT resident_id, 'age_band', age_band FROM agg_c
+                  UNION ALL SELECT resident_id, 'elderly', elderly FROM agg_c) d ON d.resident_id = o.resident_id
+                """);
+            await Analyze("agg_od");
+            // Quartiles interpolated as percentile_cont does: position p·(n−1) between the ordered values. No minimum or
+            // maximum: in a group of ten, the oldest resident's age is one person's answer.
+            string Quantile(string p) =>
+                $"SUM(CASE WHEN i = {sql.Floor($"{p} * (cnt - 1)")} THEN x * (1 - ({p} * (cnt - 1) - {sql.Floor($"{p} * (cnt - 1)")})) " +
+                $"WHEN i = {sql.Floor($"{p} * (cnt - 1)")} + 1 THEN x * ({p} * (cnt - 1) - {sql.Floor($"{p} * (cnt - 1)")}) ELSE 0 END)";
+            await Run($"""
+                CREATE TEMP TABLE agg_s{sql.OnCommitDrop} AS
+                SELECT questionnaire_id, questionnaire_version, dimension, group_key, measure, COUNT(*) AS n, AVG(x) AS mean,
+                       {Quantile("0.25")} AS q1, {Quantile("0.5")} AS median, {Quantile("0.75")} AS q3
+                FROM (SELECT questionnaire_id, questionnaire_version, dimension, group_key, measure, x,
+                             row_number() OVER (PARTITION BY questionnaire_id, questionnaire_version, dimension, group_key, measure ORDER BY x) - 1 AS i,
+                             COUNT(*) OVER (PARTITION BY questionnaire_id, questionnaire_version, dimension, group_key, measure) AS cnt
+                      FROM agg_od) t
+                GROUP BY questionnaire_id, questionnaire_version, dimension, group_key, measure
+                """);
+
+            // Replace the day.
+            if (sql.Sqlite) transaction = await db.Database.BeginTransactionAsync(ct).ConfigureAwait(false);
+            await Run("DELETE FROM daily_figures WHERE tenant_id = @tenant AND local_date = @day");
+            const string Insert = "INSERT INTO daily_figures (tenant_id, questionnaire_id, questionnaire_version, local_date, dimension, group_key, measure, item, count, value, n, suppressed, k) ";
+            var (nullReal, nullCount) = ($"CAST(NULL AS {sql.RealType})", "CAST(NULL AS BIGINT)");
+            var rollups = string.Join(" UNION ALL ", Dimensions.Select(d => d == "all"
+                ? $"SELECT @tenant, questionnaire_id, questionnaire_version, @day, 'all', '', measure, item, SUM(n), {nullReal}, {nullCount}, @no, @k FROM agg_n GROUP BY questionnaire_id, questionnaire_version, measure, item"
+                : $"SELECT @tenant, questionnaire_id, questionnaire_version, @day, '{d}', {d}, measure, item, SUM(n), {nullReal}, {nullCount}, @no, @k FROM agg_n GROUP BY questionnaire_id, questionnaire_version, {d}, measure, item"));
+            await Run(Insert + rollups);
+            var stats = string.Join(" UNION ALL ", new[] { "mean", "q1", "median", "q3" }.Select(item =>
+                $"SELECT @tenant, questionnaire_id, questionnaire_version, @day, dimension, group_key, measure, '{item}', {nullCount}, {item}, n, @no, @k FROM agg_s").Prepend($"SELECT @tenant, questionnaire_id, questionnaire_version, @day, dimension, group_key, measure, 'count', n, {nullReal}, {nullCount}, @no, @k FROM agg_s"));
+            await Run(Insert + stats);
+
+            var suppressing = System.Diagnostics.Stopwatch.GetTimestamp();
+            var hidden = await SuppressAsync(scope, p, request, ct).ConfigureAwait(false);
+            trace?.Invoke("small-cell suppression (read back, computed)", System.Diagnostics.Stopwatch.GetElapsedTime(suppressing));
+            if (hidden.Count > 0)
+            {
+                await Run($"CREATE TEMP TABLE agg_hidden (questionnaire_id TEXT, questionnaire_version TEXT, dimension TEXT, group_key TEXT, measure TEXT, item TEXT){sql.OnCommitDrop}");
+                foreach (var chunk in hidden.Chunk(400))
+                {
+                    var values = new StringBuilder();
+                    var extra = new Dictionary<string, object?>();
+                    for (var i = 0; i < chunk.Length; i++)
+                    {
+                        values.Append(i == 0 ? "" : ", ").Append(CultureInfo.InvariantCulture, $"(@h{i}q, @h{i}v, @h{i}d, @h{i}g, @h{i}m, @h{i}i)");
+                        (extra[$"@h{i}q"], extra[$"@h{i}v"], extra[$"@h{i}d"], extra[$"@h{i}g"], extra[$"@h{i}m"], extra[$"@h{i}i"]) =
+                            (chunk[i].Questionnaire, chunk[i].Version, chunk[i].Dimension, chunk[i].Group, chunk[i].Measure, chunk[i].Item);
+                    }
+                    await Run("INSERT INTO agg_hidden VALUES " + values, extra);
+                }
+                // A hidden count hides its row; a hidden observation count hides the statistics of its group too.
+                await Run($"""
+                    UPDATE daily_figures SET suppressed = @yes
+                    WHERE tenant_id = @tenant AND local_date = @day AND EXISTS (
+                      SELECT 1 FROM agg_hidden h WHERE h.questionnaire_id = daily_figures.questionnaire_id AND h.questionnaire_version = daily_figures.questionnaire_version
+                        AND h.dimension = daily_figures.dimension AND h.group_key = daily_figures.group_key AND h.measure = daily_figures.measure
+                        AND (h.item = daily_figures.item OR (daily_figures.count IS NULL AND h.item = 'count')))
+                    """);
+            }
+            var written = await CountAsync(scope, p, ct).ConfigureAwait(false);
+            await transaction!.CommitAsync(ct).ConfigureAwait(false);
+            return written;
         }
-        var written = await CountAsync(scope, p, ct).ConfigureAwait(false);
-        if (sql.Sqlite) foreach (var table in TempTables) await Run($"DROP TABLE IF EXISTS {table}");
-        await transaction.CommitAsync(ct).ConfigureAwait(false);
-        return written;
+        finally
+        {
+            if (transaction is not null) await transaction.DisposeAsync().ConfigureAwait(false);
+            // SQLite's connections are pooled with their temporary tables: leave none behind.
+            if (sql.Sqlite) foreach (var table in TempTables) await Run($"DROP TABLE IF EXISTS {table}");
+        }
+    }
+
+    /// <summary>The tenant's area table as the request has it: replaced (in one transaction) only when its rows differ.</summary>
+    private static async Task SyncAreasAsync(ChatSupportDbContext db, ConnectionScope scope, string tenantId, IReadOnlyList<(string Key, string Area, string HealthArea)> rows, bool sqlite, CancellationToken ct)
+    {
+        var stored = new HashSet<(string, string, string)>();
+        await using (var read = scope.Command("SELECT key, area, health_area FROM report_areas WHERE tenant_id = @tenant"))
+        {
+            read.AddParameter("@tenant", tenantId);
+            await using var reader = await read.ExecuteReaderAsync(ct).ConfigureAwait(false);
+            while (await reader.ReadAsync(ct).ConfigureAwait(false)) stored.Add((reader.GetString(0), reader.GetString(1), reader.GetString(2)));
+        }
+        if (stored.SetEquals(rows)) return;
+        var own = sqlite ? await db.Database.BeginTransactionAsync(ct).ConfigureAwait(false) : null;
+        await using (var delete = scope.Command("DELETE FROM report_areas WHERE tenant_id = @tenant"))
+        {
+            delete.AddParameter("@tenant", tenantId);
+            await delete.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+        }
+        foreach (var chunk in rows.Chunk(500))
+        {
+            var values = string.Join(", ", chunk.Select((_, i) => $"(@tenant, @k{i}, @a{i}, @h{i})"));
+            await using var insert = scope.Command("INSERT INTO report_areas (tenant_id, key, area, health_area) VALUES " + values);
+            insert.AddParameter("@tenant", tenantId);
+            for (var i = 0; i < chunk.Length; i++)
+            {
+                insert.AddParameter($"@k{i}", chunk[i].Key);
+                insert.AddParameter($"@a{i}", chunk[i].Area);
+                insert.AddParameter($"@h{i}", chunk[i].HealthArea);
+            }
+            await insert.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+        }
+        if (own is not null)
+        {
+            await own.CommitAsync(ct).ConfigureAwait(false);
+            await own.DisposeAsync().ConfigureAwait(false);
+        }
     }
 
     private sealed record Hidden(string Questionnaire, string Version, string Dimension, string Group, string Measure, string Item);
 
-    /// <summary>
-    /// Small-cell suppression of the day's counts: per questionnaire × version × measure and per dimension, a table of
-    /// groups × items published with its totals (the dimension <c>all</c> is the column totals; row totals are treated
-    /// as published too, which can only hide more). A total hidden by any dimension's table is hidden for all.
-    /// </summary>
+    /// <summary>Small-cell suppression of the day's counts (<see cref="FigureSuppression"/>): read back, decided in memory.</summary>
     private static async Task<List<Hidden>> SuppressAsync(ConnectionScope scope, Dictionary<string, object?> p, AggregationRequest request, CancellationToken ct)
     {
         var counts = new List<(string Q, string V, string D, string G, string M, string I, long N)>();
@@ -322,45 +371,15 @@ public static class DailyAggregation
             while (await reader.ReadAsync(ct).ConfigureAwait(false))
                 counts.Add((reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetString(3), reader.GetString(4), reader.GetString(5), reader.GetInt64(6)));
         }
-        var hidden = new HashSet<Hidden>();
-        foreach (var table in counts.GroupBy(c => (c.Q, c.V, c.M)))
+        var cells = new List<(string, string, string, string)>();
+        await using (var command = scope.Command("SELECT DISTINCT area, health_area, age_band, elderly FROM agg_c"))
         {
-            var totals = table.Where(c => c.D == "all").ToDictionary(c => c.I, c => c.N);
-            var items = totals.Keys.Order(StringComparer.Ordinal).ToList();
-            // The overall figures are the column totals of every dimension's table: a total one table hides is hidden in
-            // all of them, and each is suppressed again until none needs to hide another total.
-            var hiddenTotals = items.Select(i => totals[i] > 0 && totals[i] < request.K).ToArray();
-            var dimensions = table.Where(c => c.D != "all").GroupBy(c => c.D).Select(d =>
-            {
-                var groups = d.Select(c => c.G).Distinct().Order(StringComparer.Ordinal).ToList();
-                var byKey = d.ToDictionary(c => (c.G, c.I), c => c.N);
-                var cells = new long[groups.Count, items.Count];
-                for (var g = 0; g < groups.Count; g++)
-                    for (var i = 0; i < items.Count; i++)
-                        cells[g, i] = byKey.GetValueOrDefault((groups[g], items[i]));
-                return (Dimension: d.Key, Groups: groups, Cells: cells);
-            }).ToList();
-            var masks = new Dictionary<string, bool[,]>();
-            for (var changed = true; changed;)
-            {
-                changed = false;
-                foreach (var (dimension, groups, cells) in dimensions)
-                {
-                    var forced = new bool[groups.Count + 1, items.Count + 1];
-                    for (var i = 0; i < items.Count; i++) forced[groups.Count, i] = hiddenTotals[i];
-                    var mask = masks[dimension] = SmallCellSuppression.Suppress(cells, request.K, forced);
-                    for (var i = 0; i < items.Count; i++)
-                        if (mask[groups.Count, i] && !hiddenTotals[i]) (hiddenTotals[i], changed) = (true, true);
-                }
-            }
-            foreach (var (dimension, groups, _) in dimensions)
-                for (var g = 0; g < groups.Count; g++)
-                    for (var i = 0; i < items.Count; i++)
-                        if (masks[dimension][g, i]) hidden.Add(new Hidden(table.Key.Q, table.Key.V, dimension, groups[g], table.Key.M, items[i]));
-            for (var i = 0; i < items.Count; i++)
-                if (hiddenTotals[i]) hidden.Add(new Hidden(table.Key.Q, table.Key.V, "all", "", table.Key.M, items[i]));
+            await using var reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(false);
+            while (await reader.ReadAsync(ct).ConfigureAwait(false))
+                cells.Add((reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetString(3)));
         }
-        return [.. hidden];
+        var hidden = FigureSuppression.Hide(counts.ToDictionary(c => new FigureKey(c.Q, c.V, c.D, c.G, c.M, c.I), c => c.N), request.K, FigureSuppression.NestingsOf(cells));
+        return [.. hidden.Select(h => new Hidden(h.Questionnaire, h.Version, h.Dimension, h.Group, h.Measure, h.Item))];
     }
 
     private static async Task<int> CountAsync(ConnectionScope scope, Dictionary<string, object?> p, CancellationToken ct)
@@ -428,16 +447,5 @@ public static class DailyAggregation
             : $"EXTRACT(EPOCH FROM ({later} - {earlier})) / 60.0";
     }
 
-    /// <summary>Replaces a tenant's area table: postal code or prefix → area and health-centre area.</summary>
-    public static async Task ReplaceAreasAsync(ChatSupportDbContext db, string tenantId, IReadOnlyList<ReportAreaRow> rows, CancellationToken ct)
-    {
-        await db.ReportAreas.Where(a => a.TenantId == tenantId).ExecuteDeleteAsync(ct).ConfigureAwait(false);
-        foreach (var chunk in rows.Chunk(1000))
-        {
-            db.ReportAreas.AddRange(chunk);
-            await db.SaveChangesAsync(ct).ConfigureAwait(false);
-            db.ChangeTracker.Clear();
-        }
-    }
 
 }

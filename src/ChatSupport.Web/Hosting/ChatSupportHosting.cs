@@ -63,6 +63,18 @@ public static class ChatSupportHosting
             o.SerializerOptions.Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping;
         });
         services.AddProblemDetails();
+        // The open data needs no key: each client address gets its share, so nobody can keep the database busy with it.
+        services.AddRateLimiter(o =>
+        {
+            o.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
+            o.AddPolicy(Reports.ReportsApi.OpenDataRateLimit, context => System.Threading.RateLimiting.RateLimitPartition.GetFixedWindowLimiter(
+                context.Connection.RemoteIpAddress?.ToString() ?? "unknown",
+                _ => new System.Threading.RateLimiting.FixedWindowRateLimiterOptions
+                {
+                    PermitLimit = context.RequestServices.GetRequiredService<IOptions<HostOptions>>().Value.OpenDataRequestsPerMinute,
+                    Window = TimeSpan.FromMinutes(1),
+                }));
+        });
         services.AddOpenApi();
         return builder;
     }
@@ -161,4 +173,6 @@ public sealed class HostOptions
     public long MaxRequestBodyBytes { get; set; } = DefaultMaxRequestBodyBytes;
     /// <summary><c>web</c> (HTTP endpoints), <c>worker</c> (Hangfire server: follow-ups and alerts) or <c>all</c>; see <see cref="HostRoles"/>.</summary>
     public string Role { get; set; } = "all";
+    /// <summary>Requests per minute one client address may make to the open data (no key); more get 429.</summary>
+    public int OpenDataRequestsPerMinute { get; set; } = 60;
 }

@@ -31,7 +31,6 @@ public sealed class AggregateDailyJob(DatabaseSettings settings, ReportTenants t
         var (from, to) = tenant.Bounds(date);
         var started = System.Diagnostics.Stopwatch.GetTimestamp();
         await using var db = Database.Open(settings.ConnectionString);
-        await SyncAreasAsync(db, tenant, ct);
         var rows = await DailyAggregation.RunAsync(db, Request(tenant, date, from, to), ct);
         logger.LogInformation("Daily figures of {Tenant} for {Day}: {Rows} rows in {Elapsed:F1} s",
             tenantId, day, rows, System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalSeconds);
@@ -39,15 +38,8 @@ public sealed class AggregateDailyJob(DatabaseSettings settings, ReportTenants t
     }
 
     public AggregationRequest Request(ReportTenant tenant, DateOnly date, DateTimeOffset from, DateTimeOffset to) =>
-        AggregationRequest.For(catalog, tenant.Id, date, from, to, tenant.Bands, tenant.K, tenant.Areas is not null);
-
-    /// <summary>The tenant's area table in the database, replaced only when the file's rows differ.</summary>
-    private static async Task SyncAreasAsync(ChatSupportDbContext db, ReportTenant tenant, CancellationToken ct)
-    {
-        var wanted = tenant.Areas ?? [];
-        var stored = await db.ReportAreas.AsNoTracking().Where(a => a.TenantId == tenant.Id).ToListAsync(ct);
-        var same = stored.Count == wanted.Count
-            && stored.Select(a => (a.Key, a.Area, a.HealthArea)).ToHashSet().SetEquals(wanted.Select(a => (a.Key, a.Area, a.HealthArea)));
-        if (!same) await DailyAggregation.ReplaceAreasAsync(db, tenant.Id, [.. wanted.Select(a => new ReportAreaRow { TenantId = a.TenantId, Key = a.Key, Area = a.Area, HealthArea = a.HealthArea })], ct);
-    }
+        AggregationRequest.For(catalog, tenant.Id, date, from, to, tenant.Bands, tenant.K, tenant.Areas is not null) with
+        {
+            AreaRows = [.. (tenant.Areas ?? []).Select(a => (a.Key, a.Area, a.HealthArea))],
+        };
 }

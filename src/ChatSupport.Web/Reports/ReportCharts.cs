@@ -57,12 +57,21 @@ public static class ReportCharts
     private static void TimeSeries(Plot plot, DailyReportData report, string measure, bool ja)
     {
         var cells = report.Cells.Where(c => c.Measure == measure && c.Item == "").ToList();
+        var denominator = measure == "follow_ups_answered" ? "follow_ups_sent" : "completed";
+        var of = report.Cells.Where(c => c.Measure == denominator && c.Item == "").ToLookup(c => (c.Group, c.Date));
         var days = Enumerable.Range(0, report.Query.To.DayNumber - report.Query.From.DayNumber + 1).Select(report.Query.From.AddDays).ToArray();
-        // Versions are summed per day and group: a share across versions is their counts' share.
-        var groups = cells.GroupBy(c => c.Group).OrderByDescending(g => g.Sum(c => c.N ?? c.Count ?? 0)).ThenBy(g => g.Key, StringComparer.Ordinal).Take(MaxLines);
+        var groups = cells.GroupBy(c => c.Group).OrderByDescending(g => of.Where(x => x.Key.Group == g.Key).SelectMany(x => x).Sum(c => c.Count ?? 0))
+            .ThenBy(g => g.Key, StringComparer.Ordinal).Take(MaxLines);
         foreach (var group in groups)
         {
-            var byDay = group.GroupBy(c => c.Date).ToDictionary(g => g.Key, g => g.All(c => c.Value is not null) ? g.Average(c => c.Value!.Value) : double.NaN);
+            // Versions of one day are added up: the day's share is their counts over their denominators, and a day with
+            // any hidden count is a gap.
+            var byDay = group.GroupBy(c => c.Date).ToDictionary(g => g.Key, g =>
+            {
+                var under = of[(group.Key, g.Key)].ToList();
+                return g.Any(c => c.Count is null) || under.Count == 0 || under.Any(c => c.Count is null) || under.Sum(c => c.Count!.Value) == 0
+                    ? double.NaN : (double)g.Sum(c => c.Count!.Value) / under.Sum(c => c.Count!.Value);
+            });
             var ys = days.Select(d => byDay.TryGetValue(d, out var v) ? v * 100 : double.NaN).ToArray();
             if (ys.All(double.IsNaN)) continue; // hidden on every day: not in the legend either
             var line = plot.Add.Scatter(days.Select(d => d.ToDateTime(TimeOnly.MinValue).ToOADate()).ToArray(), ys);

@@ -29,6 +29,11 @@ public sealed record BackfillRequest(string Tenant, DateOnly From, DateOnly To);
 public static class ReportsApi
 {
     public const int MaxDays = 366;
+    /// <summary>The open data's range per request: three months (officials may ask for a year).</summary>
+    public const int MaxOpenDataDays = 92;
+    public const string OpenDataRateLimit = "open-data";
+    /// <summary>Dates outside these are refused (a mistyped year, not a report).</summary>
+    public static readonly DateOnly Earliest = new(2000, 1, 1), Latest = new(2100, 12, 31);
 
     public static void MapReportsApi(this IEndpointRouteBuilder app)
     {
@@ -39,7 +44,8 @@ public static class ReportsApi
         reports.MapGet("/series/{tenant}/{name}", SeriesAsync).RequireAuthorization(Roles.Official);
         reports.MapPost("/annotations", AnnotateAsync).RequireAuthorization(Roles.Official);
         reports.MapPut("/publication/{tenant}/{questionnaire}", PublishAsync).RequireAuthorization(Roles.Official);
-        app.MapGet("/api/open-data/daily", (HttpContext http, CancellationToken ct) => DailyAsync(http, open: true, ct)).AllowAnonymous().WithTags("Open data");
+        app.MapGet("/api/open-data/daily", (HttpContext http, CancellationToken ct) => DailyAsync(http, open: true, ct)).AllowAnonymous().WithTags("Open data")
+            .RequireRateLimiting(OpenDataRateLimit);
         app.MapPost("/api/staff/reports/backfill", Backfill).RequireAuthorization(Roles.Staff).WithTags("Reports");
     }
 
@@ -62,8 +68,10 @@ public static class ReportsApi
         var yesterday = tenant.Yesterday(clock.GetUtcNow());
         if (!TryDate(q["from"], yesterday, out var from) || !TryDate(q["to"], from > yesterday ? from : yesterday, out var to))
             return Problem(400, "from and to are dates (yyyy-MM-dd).");
+        if (from < Earliest || to > Latest) return Problem(400, $"Dates are between {Earliest:yyyy-MM-dd} and {Latest:yyyy-MM-dd}.");
         if (to < from) return Problem(400, "to is before from.");
-        if (to.DayNumber - from.DayNumber + 1 > MaxDays) return Problem(400, $"At most {MaxDays} days per request.");
+        var maxDays = open ? MaxOpenDataDays : MaxDays;
+        if (to.DayNumber - from.DayNumber + 1 > maxDays) return Problem(400, $"At most {maxDays} days per request.");
         var groupBy = q["groupBy"].FirstOrDefault() ?? q["group_by"].FirstOrDefault() ?? "none";
         if (!DailyReport.GroupBys.Contains(groupBy)) return Problem(400, $"groupBy is one of {string.Join(", ", DailyReport.GroupBys)}.");
         var format = q["format"].FirstOrDefault() ?? "json";
@@ -83,13 +91,14 @@ public static class ReportsApi
         await using var db = Database.Open(services.GetRequiredService<DatabaseSettings>().ConnectionString);
         var report = await DailyReport.ReadAsync(db, new ReportQuery(tenantId, questionnaireId, from, to, groupBy, measure), tenant, catalog, ct);
         // The open data serves only what officials published; unpublished figures are not even admitted to exist.
-        if (open && !report.Published) return Problem(404, "This report is not published.", "Figures are published per tenant and questionnaire by its officials.");
+        var refused = open && !report.Published;
         db.AuditLog.Add(new AuditRow
         {
-            At = clock.GetUtcNow(), Actor = open ? "public" : Actor(http.User), Action = open ? "open-data-pull" : "report-pull",
+            At = clock.GetUtcNow(), Actor = open ? "public" : Actor(http.User), Action = open ? (refused ? "open-data-refused" : "open-data-pull") : "report-pull",
             Subject = $"{tenantId}/{questionnaireId}"[..Math.Min(64, $"{tenantId}/{questionnaireId}".Length)], Details = http.Request.QueryString.Value,
         });
         await db.SaveChangesAsync(ct);
+        if (refused) return Problem(404, "This report is not published.", "Figures are published per tenant and questionnaire by its officials.");
 
         var stem = $"{tenantId}-{questionnaireId}-{from:yyyyMMdd}-{to:yyyyMMdd}";
         switch (format)
@@ -178,7 +187,7 @@ public static class ReportsApi
             if (lines[i].Trim().Length == 0) continue;
             var cells = lines[i].Split(',');
             var dateText = cells[0].Trim().Trim('"').Replace('/', '-');
-            if (!DateOnly.TryParseExact(dateText, ["yyyy-MM-dd", "yyyy-M-d"], CultureInfo.InvariantCulture, DateTimeStyles.None, out var date))
+            if (!DateOnly.TryParseExact(dateText, ["yyyy-MM-dd", "yyyy-M-d"], CultureInfo.InvariantCulture, DateTimeStyles.None, out var date) || date < Earliest || date > Latest)
             {
                 if (i == 0 || points.Count == 0 && lines.Take(i).All(l => l.Trim().Length == 0)) continue; // the header
                 return Problem(400, $"Line {i + 1}: '{cells[0]}' is not a date (yyyy-MM-dd).");
@@ -206,6 +215,8 @@ public static class ReportsApi
         await using var db = Database.Open(settings.ConnectionString);
         var points = await db.ReportSeries.AsNoTracking().Where(s => s.TenantId == tenant && s.Name == name).OrderBy(s => s.LocalDate)
             .Select(s => new { date = s.LocalDate, value = s.Value }).ToListAsync(ct);
+        db.AuditLog.Add(new AuditRow { At = DateTimeOffset.UtcNow, Actor = Actor(http.User), Action = "series-pull", Subject = $"{tenant}/{name}"[..Math.Min(64, $"{tenant}/{name}".Length)] });
+        await db.SaveChangesAsync(ct);
         return points.Count == 0 ? Problem(404, $"No series '{name}'.") : TypedResults.Ok(points);
     }
 
@@ -214,6 +225,7 @@ public static class ReportsApi
         if (!tenants.Exists(request.Tenant)) return Problem(404, $"No tenant '{request.Tenant}'.");
         if (!Roles.MaySee(http.User, request.Tenant)) return Problem(403, "This key is limited to another tenant.");
         if (string.IsNullOrWhiteSpace(request.Text) || request.Text.Length > 500) return Problem(400, "text is 1-500 characters.");
+        if (request.Date < Earliest || request.Date > Latest) return Problem(400, $"date is between {Earliest:yyyy-MM-dd} and {Latest:yyyy-MM-dd}.");
         var kind = request.Kind ?? "cohort";
         if (kind.Length > 32 || !kind.All(c => char.IsAsciiLetterLower(c) || c == '-')) return Problem(400, "kind is up to 32 lower-case letters or '-', e.g. cohort.");
         await using var db = Database.Open(settings.ConnectionString);
@@ -246,6 +258,7 @@ public static class ReportsApi
     {
         if (!tenants.Exists(request.Tenant)) return Problem(404, $"No tenant '{request.Tenant}'.");
         if (!Roles.MaySee(http.User, request.Tenant)) return Problem(403, "This key is limited to another tenant.");
+        if (request.From < Earliest || request.To > Latest) return Problem(400, $"Dates are between {Earliest:yyyy-MM-dd} and {Latest:yyyy-MM-dd}.");
         if (request.To < request.From) return Problem(400, "to is before from.");
         var days = request.To.DayNumber - request.From.DayNumber + 1;
         if (days > AggregateDailyJob.MaxBackfillDays) return Problem(400, $"At most {AggregateDailyJob.MaxBackfillDays} days per backfill.");

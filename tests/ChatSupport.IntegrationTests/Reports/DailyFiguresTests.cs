@@ -5,6 +5,7 @@ using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json.Nodes;
 using ChatSupport.Persistence;
+using ChatSupport.Persistence.Reports;
 using ChatSupport.Reports;
 using ChatSupport.Tests.Reports;
 using ChatSupport.Web.Reports;
@@ -77,18 +78,18 @@ public sealed class DailyFiguresTests
 
     /// <summary>The day's latest completed self-check per resident, with its area from the table: written here, independently of the job's SQL.</summary>
     private const string Latest = """
-        WITH latest AS (
+        WITH latest AS MATERIALIZED (
           SELECT DISTINCT ON (r.resident_id) r.id, r.resident_id, r.values_json
           FROM responses r
           WHERE r.questionnaire_id = 'covid19-selfcheck' AND r.status IN ('completed', 'emergency')
             AND (r.completed_at AT TIME ZONE 'Asia/Tokyo')::date = DATE '2026-11-02'
           ORDER BY r.resident_id, r.completed_at DESC),
-        postal AS (
+        postal AS MATERIALIZED (
           SELECT DISTINCT ON (a.resident_id) a.resident_id, a.value_text AS code
           FROM answers a WHERE a.question_id = 'postal_code' AND a.value_text IS NOT NULL
             AND a.answered_at < TIMESTAMPTZ '2026-11-03 00:00:00+09'
           ORDER BY a.resident_id, a.answered_at DESC),
-        area AS (
+        area AS MATERIALIZED (
           SELECT p.resident_id, COALESCE(
             (SELECT m.area FROM report_areas m WHERE m.tenant_id = 'kanagawa' AND m.key IN (p.code, left(p.code, 6), left(p.code, 5), left(p.code, 4), left(p.code, 3))
              ORDER BY length(m.key) DESC LIMIT 1), 'other') AS name
@@ -241,6 +242,31 @@ public sealed class DailyFiguresTests
         Assert.DoesNotContain(("2026-11-03", "2020-03.1"), versions);
     }
 
+    /// <summary>Whether a vector is a linear combination of others (Gaussian elimination, written here for the attacker).</summary>
+    private static bool InSpan(List<double[]> basis, double[] target)
+    {
+        static int Rank(List<double[]> vectors)
+        {
+            var m = vectors.Select(v => (double[])v.Clone()).ToList();
+            var rank = 0;
+            for (var col = 0; col < (m.Count == 0 ? 0 : m[0].Length) && rank < m.Count; col++)
+            {
+                var pivot = m.Skip(rank).Select((row, i) => (row, i: i + rank)).OrderByDescending(x => Math.Abs(x.row[col])).First().i;
+                if (Math.Abs(m[pivot][col]) < 1e-9) continue;
+                (m[rank], m[pivot]) = (m[pivot], m[rank]);
+                for (var i = 0; i < m.Count; i++)
+                    if (i != rank)
+                    {
+                        var f = m[i][col] / m[rank][col];
+                        for (var j = 0; j < m[i].Length; j++) m[i][j] -= f * m[rank][j];
+                    }
+                rank++;
+            }
+            return rank;
+        }
+        return Rank(basis) == Rank([.. basis, target]);
+    }
+
     private static List<string> Snapshot(List<DailyFigureRow> rows) =>
         [.. rows.Select(r => string.Join('|', r.TenantId, r.QuestionnaireId, r.QuestionnaireVersion, r.LocalDate, r.Dimension, r.GroupKey, r.Measure, r.Item,
             r.Count, r.Value?.ToString("R", CultureInfo.InvariantCulture), r.N, r.Suppressed, r.K))];
@@ -260,10 +286,10 @@ public sealed class DailyFiguresTests
 
         // As an attacker: every published table (groups × items with the overall row as totals) is tried against the algebra.
         var tables = 0;
+        var overall = rows.Where(r => r.Count is not null && r.Dimension == "all").ToLookup(r => (r.LocalDate, r.QuestionnaireId, r.QuestionnaireVersion, r.Measure));
         foreach (var table in rows.Where(r => r.Count is not null && r.Dimension != "all").GroupBy(r => (r.LocalDate, r.QuestionnaireId, r.QuestionnaireVersion, r.Dimension, r.Measure)))
         {
-            var totals = rows.Where(r => r.Count is not null && r.Dimension == "all" && (r.LocalDate, r.QuestionnaireId, r.QuestionnaireVersion, r.Measure)
-                == (table.Key.LocalDate, table.Key.QuestionnaireId, table.Key.QuestionnaireVersion, table.Key.Measure)).ToList();
+            var totals = overall[(table.Key.LocalDate, table.Key.QuestionnaireId, table.Key.QuestionnaireVersion, table.Key.Measure)].ToList();
             var groups = table.Select(r => r.GroupKey).Distinct().Order(StringComparer.Ordinal).ToList();
             var items = totals.Select(r => r.Item).Distinct().Order(StringComparer.Ordinal).ToList();
             var cells = new long[groups.Count, items.Count];
@@ -283,6 +309,41 @@ public sealed class DailyFiguresTests
             tables++;
         }
         Assert.True(tables > 50);
+        // Nor by difference: a part shown with its whole never leaves fewer than k (and more than none) as the rest.
+        var byKey = rows.Where(r => r.Item == "").ToDictionary(r => (r.LocalDate, r.QuestionnaireId, r.QuestionnaireVersion, r.Dimension, r.GroupKey, r.Measure));
+        foreach (var (whole, part) in FigureSuppression.Parts)
+            foreach (var w in rows.Where(r => r.Measure == whole && r.Count is not null && !r.Suppressed))
+                if (byKey.GetValueOrDefault((w.LocalDate, w.QuestionnaireId, w.QuestionnaireVersion, w.Dimension, w.GroupKey, part)) is { Suppressed: false } shown)
+                    Assert.True(w.Count - shown.Count is 0 or >= 10, $"{whole} {w.Count} − {part} {shown.Count} in {w.Dimension}/{w.GroupKey} on {w.LocalDate}");
+
+        // Jointly, as an attacker who knows how residents fall into the finest cells (area × health-centre area × age band
+        // × elderly, from SQL written here): no hidden count of residents who completed is a sum of shown counts of any dimension.
+        var finest = await SqlAsync(database, Latest + """
+            , health AS MATERIALIZED (
+              SELECT p.resident_id, COALESCE((SELECT m.health_area FROM report_areas m WHERE m.tenant_id = 'kanagawa'
+                AND m.key IN (p.code, left(p.code, 6), left(p.code, 5), left(p.code, 4), left(p.code, 3)) ORDER BY length(m.key) DESC LIMIT 1), 'other') AS name
+              FROM postal p),
+            age AS MATERIALIZED (SELECT DISTINCT ON (a.resident_id) a.resident_id, a.value_number AS years FROM answers a
+                    WHERE a.question_id = 'age' AND a.value_number IS NOT NULL AND a.answered_at < TIMESTAMPTZ '2026-11-03 00:00:00+09'
+                    ORDER BY a.resident_id, a.answered_at DESC)
+            SELECT COALESCE(area.name, 'unknown') || '|' || COALESCE(health.name, 'unknown') || '|' ||
+                   COALESCE(CASE WHEN age.years >= 90 THEN '90+' ELSE (floor(age.years / 10) * 10)::int || '-' || ((floor(age.years / 10) * 10)::int + 9) END, 'unknown') || '|' ||
+                   CASE WHEN age.years IS NULL THEN 'unknown' WHEN age.years >= 65 THEN '65+' ELSE '0-64' END, COUNT(*)
+            FROM latest LEFT JOIN area USING (resident_id) LEFT JOIN health USING (resident_id) LEFT JOIN age USING (resident_id) GROUP BY 1
+            """);
+        var day2 = rows.Where(r => r.LocalDate == First.AddDays(1) && r.QuestionnaireId == "covid19-selfcheck" && r.Measure == "completed").ToList();
+        Assert.Equal(finest.Sum(c => c.N), day2.Single(r => r.Dimension == "all").Count);
+        string Coordinate(string cell, string dimension) => dimension switch
+        {
+            "area" => cell.Split('|')[0], "health_area" => cell.Split('|')[1], "age_band" => cell.Split('|')[2], "elderly" => cell.Split('|')[3], _ => "",
+        };
+        double[] Vector(DailyFigureRow figure) => [.. finest.Select(c => Coordinate(c.Key, figure.Dimension) == figure.GroupKey ? 1.0 : 0.0)];
+        var shownVectors = day2.Where(r => !r.Suppressed).Select(Vector).ToList();
+        foreach (var figure in day2)
+            Assert.Equal(figure.Count, finest.Where(c => Coordinate(c.Key, figure.Dimension) == figure.GroupKey).Sum(c => c.N)); // the cells are right
+        Assert.Contains(day2, r => r.Suppressed);
+        foreach (var hiddenFigure in day2.Where(r => r.Suppressed))
+            Assert.False(InSpan(shownVectors, Vector(hiddenFigure)), $"completed in {hiddenFigure.Dimension}/{hiddenFigure.GroupKey} ({hiddenFigure.Count}) follows from the shown counts");
 
         // Through the API: a suppressed count has no number, and no share rests on one.
         using var client = host.CreateClient();
