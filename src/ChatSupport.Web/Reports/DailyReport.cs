@@ -30,7 +30,7 @@ public static class DailyReport
         // One measure comes with its denominator: a share needs it, and a reader of the figures too.
         var needed = query.Measure is { } measure ? new List<string> { measure, measure == "follow_ups_answered" ? "follow_ups_sent" : "completed" } : null;
         if (needed is not null) figures = figures.Where(f => needed.Contains(f.Measure));
-        var rows = await figures.OrderBy(f => f.LocalDate).ThenBy(f => f.QuestionnaireVersion).ThenBy(f => f.GroupKey).ThenBy(f => f.Measure).ThenBy(f => f.Item)
+        var rows = await figures // ordered below, byte by byte
             .Select(f => new { f.LocalDate, f.QuestionnaireVersion, f.GroupKey, f.Measure, f.Item, f.Count, f.Value, f.N, f.Suppressed, f.K })
             .ToListAsync(ct);
         var published = await db.ReportPublications.AsNoTracking().AnyAsync(p => p.TenantId == query.Tenant && p.QuestionnaireId == query.Questionnaire && p.Published, ct);
@@ -62,11 +62,16 @@ public static class DailyReport
                 var completed = Visible(c.LocalDate, c.QuestionnaireVersion, c.GroupKey, "completed", "");
                 cells.Add(new ReportCell(c.LocalDate, c.QuestionnaireVersion, c.GroupKey, "symptomatic", "", completed is null ? null : 0, completed is > 0 ? 0 : null, null, completed is null));
             }
-        cells.Sort((a, b) => (a.Date, a.Version, a.Group, a.Measure, a.Item).CompareTo((b.Date, b.Version, b.Group, b.Measure, b.Item)));
+        // Ordinal: culture-aware comparison of Japanese text costs more than the whole query.
+        cells.Sort((a, b) => a.Date != b.Date ? a.Date.CompareTo(b.Date)
+            : string.CompareOrdinal(a.Version, b.Version) is not 0 and var v ? v
+            : string.CompareOrdinal(a.Group, b.Group) is not 0 and var g ? g
+            : string.CompareOrdinal(a.Measure, b.Measure) is not 0 and var m ? m
+            : string.CompareOrdinal(a.Item, b.Item));
 
         var notes = await NotesAsync(db, query, tenant, ct);
         notes.AddRange(stale.Order().Select(d => new ReportNote(d, "recount", "閾値の変更により再集計待ち（この日の数値は表示しません） / Awaiting a recount under the new threshold: this day's figures are withheld")));
-        notes.Sort((a, b) => (a.Date, a.Kind).CompareTo((b.Date, b.Kind)));
+        notes.Sort((a, b) => a.Date != b.Date ? a.Date.CompareTo(b.Date) : string.CompareOrdinal(a.Kind, b.Kind));
         return new DailyReportData(query, tenant.K, published, cells, notes);
     }
 
