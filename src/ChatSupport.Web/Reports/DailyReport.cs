@@ -12,6 +12,8 @@ public sealed record ReportCell(DateOnly Date, string Version, string Group, str
 
 public sealed record ReportNote(DateOnly Date, string Kind, string Text);
 
+public sealed class ReportTooLargeException() : Exception($"More than {DailyReport.MaxRows} figures: narrow the dates, the grouping or the measure.");
+
 public sealed record DailyReportData(ReportQuery Query, int K, bool Published, IReadOnlyList<ReportCell> Cells, IReadOnlyList<ReportNote> Notes);
 
 /// <summary>
@@ -21,6 +23,8 @@ public sealed record DailyReportData(ReportQuery Query, int K, bool Published, I
 public static class DailyReport
 {
     public static readonly string[] GroupBys = ["none", "area", "health_area", "age_band", "elderly"];
+    /// <summary>More figures than this in one report is a request to narrow (a year of every measure by area is about a million).</summary>
+    public const int MaxRows = 400_000;
 
     public static async Task<DailyReportData> ReadAsync(ChatSupportDbContext db, ReportQuery query, ReportTenant tenant, QuestionnaireCatalog catalog, CancellationToken ct)
     {
@@ -32,7 +36,8 @@ public static class DailyReport
         if (needed is not null) figures = figures.Where(f => needed.Contains(f.Measure));
         var rows = await figures // ordered below, byte by byte
             .Select(f => new { f.LocalDate, f.QuestionnaireVersion, f.GroupKey, f.Measure, f.Item, f.Count, f.Value, f.N, f.Suppressed, f.K })
-            .ToListAsync(ct);
+            .Take(MaxRows + 1).ToListAsync(ct);
+        if (rows.Count > MaxRows) throw new ReportTooLargeException();
         var published = await db.ReportPublications.AsNoTracking().AnyAsync(p => p.TenantId == query.Tenant && p.QuestionnaireId == query.Questionnaire && p.Published, ct);
 
         // Days counted under another threshold are withheld whole until they are counted again (a backfill is due).

@@ -89,7 +89,15 @@ public static class ReportsApi
         }
 
         await using var db = Database.Open(services.GetRequiredService<DatabaseSettings>().ConnectionString);
-        var report = await DailyReport.ReadAsync(db, new ReportQuery(tenantId, questionnaireId, from, to, groupBy, measure), tenant, catalog, ct);
+        DailyReportData report;
+        try
+        {
+            report = await DailyReport.ReadAsync(db, new ReportQuery(tenantId, questionnaireId, from, to, groupBy, measure), tenant, catalog, ct);
+        }
+        catch (ReportTooLargeException e)
+        {
+            return Problem(400, "The report is too large.", e.Message);
+        }
         // The open data serves only what officials published; unpublished figures are not even admitted to exist.
         var refused = open && !report.Published;
         db.AuditLog.Add(new AuditRow

@@ -195,8 +195,12 @@ public sealed class DailyFiguresTests
         var first = await FiguresAsync(database);
         Assert.NotEmpty(first);
 
-        // Again: identical.
+        // Again: identical. And two runs of one day at once (a backfill beside the nightly job) take turns: identical too.
         await AggregateAsync(host, spec);
+        Assert.Equal(Snapshot(first), Snapshot(await FiguresAsync(database)));
+        var aggregation = host.Services.GetRequiredService<AggregateDailyJob>();
+        await Task.WhenAll(aggregation.RunAsync(Tenant, "2026-11-02", CancellationToken.None), aggregation.RunAsync(Tenant, "2026-11-02", CancellationToken.None),
+            aggregation.RunAsync(Tenant, "2026-11-03", CancellationToken.None));
         Assert.Equal(Snapshot(first), Snapshot(await FiguresAsync(database)));
 
         // A backfill through the staff endpoint enqueues a job per day; run as a worker would, identical again.
@@ -380,6 +384,10 @@ public sealed class DailyFiguresTests
         Assert.Equal(HttpStatusCode.OK, (await Get(client, url, WebHost.OfficialKey)).StatusCode);
         Assert.Equal(HttpStatusCode.BadRequest, (await Get(client, url + "&format=xlsx", WebHost.OfficialKey)).StatusCode);
         Assert.Equal(HttpStatusCode.BadRequest, (await Get(client, $"/api/reports/daily?tenant={Tenant}&from=2026-11-03&to=2026-11-01", WebHost.OfficialKey)).StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, (await Get(client, $"/api/reports/daily?tenant={Tenant}&from=0001-01-01&to=0001-01-02&format=png", WebHost.OfficialKey)).StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, (await Get(client, $"/api/reports/daily?tenant={Tenant}&from=2025-01-01&to=2026-11-03", WebHost.OfficialKey)).StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, (await Get(client, $"/api/reports/daily?tenant={Tenant}&groupBy=ward", WebHost.OfficialKey)).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await Get(client, "/api/reports/daily?tenant=nowhere", WebHost.OfficialKey)).StatusCode);
 
         // A note whose text would be a formula in Excel, and an uploaded series of confirmed cases.
         client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", WebHost.OfficialKey);
@@ -441,6 +449,7 @@ public sealed class DailyFiguresTests
         var openCsv = await anonymous.GetByteArrayAsync(open + "&format=csv");
         Assert.Equal([0xEF, 0xBB, 0xBF], openCsv[..3]);
         Assert.Equal(HttpStatusCode.BadRequest, (await anonymous.GetAsync(open + "&format=png")).StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, (await anonymous.GetAsync(open.Replace("from=2026-11-01", "from=2026-07-01", StringComparison.Ordinal))).StatusCode); // over 92 days
         Assert.Equal(HttpStatusCode.NotFound, (await anonymous.GetAsync(open.Replace("covid19-selfcheck", "covid19-followup", StringComparison.Ordinal))).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await client.PutAsJsonAsync($"/api/reports/publication/{Tenant}/covid19-selfcheck", new { published = false })).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await anonymous.GetAsync(open)).StatusCode);
@@ -481,5 +490,16 @@ public sealed class DailyFiguresTests
                 (a.LocalDate, a.QuestionnaireVersion, a.Dimension, a.GroupKey, a.Measure, a.Item, a.Count, a.N, a.Suppressed));
             if (e.Value is { } v) Assert.Equal(v, a.Value!.Value, 6);
         }
+    }
+
+    [Fact]
+    public async Task OpenData_GivesEachClientItsShare()
+    {
+        await using var database = await TestDatabase.CreateAsync("postgres");
+        using var host = new WebHost(database, settings: new Dictionary<string, string>(Settings) { ["ChatSupport:OpenDataRequestsPerMinute"] = "3" });
+        using var anonymous = host.CreateClient();
+        var statuses = new List<HttpStatusCode>();
+        for (var i = 0; i < 5; i++) statuses.Add((await anonymous.GetAsync($"/api/open-data/daily?tenant={Tenant}&from=2026-11-01&to=2026-11-02")).StatusCode);
+        Assert.Equal([HttpStatusCode.NotFound, HttpStatusCode.NotFound, HttpStatusCode.NotFound, HttpStatusCode.TooManyRequests, HttpStatusCode.TooManyRequests], statuses);
     }
 }
