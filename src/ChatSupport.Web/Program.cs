@@ -15,6 +15,7 @@ builder.AddChatSupport();
 var app = builder.Build();
 await app.MigrateDatabaseAsync();
 
+app.UseForwardedHeaders();
 app.UseRequestSizeLimit();
 app.UseDefaultFiles();
 app.UseStaticFiles();

@@ -63,6 +63,10 @@ public static class ChatSupportHosting
             o.SerializerOptions.Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping;
         });
         services.AddProblemDetails();
+        // Behind a reverse proxy on the same machine, the client's address is the one the proxy forwards (other proxies:
+        // ForwardedHeadersOptions' KnownProxies/KnownNetworks); the open data's allowance is per client address.
+        services.Configure<Microsoft.AspNetCore.Builder.ForwardedHeadersOptions>(o =>
+            o.ForwardedHeaders = Microsoft.AspNetCore.HttpOverrides.ForwardedHeaders.XForwardedFor | Microsoft.AspNetCore.HttpOverrides.ForwardedHeaders.XForwardedProto);
         // The open data needs no key: each client address gets its share, so nobody can keep the database busy with it.
         services.AddRateLimiter(o =>
         {
