@@ -13,6 +13,7 @@ public static class ReportsRegistration
     public static IServiceCollection AddReports(this IServiceCollection services)
     {
         services.AddSingleton<ReportTenants>();
+        services.AddSingleton<Microsoft.Extensions.Options.IValidateOptions<Channels.Line.TenantsOptions>, AreaTablesValidation>();
         services.AddTransient<AggregateDailyJob>();
         services.AddHostedService<QuestionnaireRevisions>();
         return services;
@@ -66,4 +67,26 @@ public sealed class QuestionnaireRevisions(DatabaseSettings settings, Questionna
         YamlMappingNode map => "{" + string.Join(",", map.Children.OrderBy(p => ((YamlScalarNode)p.Key).Value, StringComparer.Ordinal).Select(p => Canonical(p.Key) + ":" + Canonical(p.Value))) + "}",
         _ => "",
     };
+}
+
+/// <summary>A tenant's area tables are read at start: a missing file or a bad row stops ChatSupport with its name, not the first nightly run.</summary>
+public sealed class AreaTablesValidation(Microsoft.Extensions.Options.IOptions<QuestionnaireBotOptions> questionnaires) : Microsoft.Extensions.Options.IValidateOptions<Channels.Line.TenantsOptions>
+{
+    public Microsoft.Extensions.Options.ValidateOptionsResult Validate(string? name, Channels.Line.TenantsOptions options)
+    {
+        var problems = new List<string>();
+        foreach (var (id, tenant) in options.Where(t => t.Value.Reports.AreaTable is not null))
+        {
+            var folder = questionnaires.Value.Path;
+            try
+            {
+                ReportAreaTables.Load(id, Path.Combine(folder, tenant.Reports.AreaTable!), tenant.Reports.HealthAreaTable is { } h ? Path.Combine(folder, h) : null);
+            }
+            catch (Exception e) when (e is IOException or FormatException or UnauthorizedAccessException)
+            {
+                problems.Add($"Tenants:{id}:Reports: {e.Message}");
+            }
+        }
+        return problems.Count > 0 ? Microsoft.Extensions.Options.ValidateOptionsResult.Fail(problems) : Microsoft.Extensions.Options.ValidateOptionsResult.Success;
+    }
 }

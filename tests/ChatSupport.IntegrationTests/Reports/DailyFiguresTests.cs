@@ -502,4 +502,14 @@ public sealed class DailyFiguresTests
         for (var i = 0; i < 5; i++) statuses.Add((await anonymous.GetAsync($"/api/open-data/daily?tenant={Tenant}&from=2026-11-01&to=2026-11-02")).StatusCode);
         Assert.Equal([HttpStatusCode.NotFound, HttpStatusCode.NotFound, HttpStatusCode.NotFound, HttpStatusCode.TooManyRequests, HttpStatusCode.TooManyRequests], statuses);
     }
+
+    [Fact]
+    public async Task AMissingAreaTable_StopsChatSupportAtStart_NamingTheTenantAndFile()
+    {
+        await using var database = await TestDatabase.CreateAsync("sqlite");
+        using var host = new WebHost(database, settings: new Dictionary<string, string> { ["Tenants:okinawa:Reports:AreaTable"] = "areas/okinawa-missing.csv" });
+        var e = Assert.ThrowsAny<Exception>(() => host.Server);
+        Assert.Contains("Tenants:okinawa:Reports", e.ToString());
+        Assert.Contains("okinawa-missing.csv", e.ToString());
+    }
 }
