@@ -98,6 +98,8 @@ public sealed class TenantReportOptions
     public int ElderlyFrom { get; set; } = 65;
     /// <summary>The previous day is counted at this local time (late answers of the day before are in by then).</summary>
     public TimeOnly AggregateAt { get; set; } = new(0, 30);
+    /// <summary>How many days back the nightly run counts again (yesterday and the day before, by default): answers that reach it late, e.g. an event LINE redelivered after midnight, are in the next night's figures.</summary>
+    public int RecountDays { get; set; } = 2;
 
     public IEnumerable<string> Problems()
     {
@@ -105,6 +107,7 @@ public sealed class TenantReportOptions
         if (AgeBands is { } bands && (bands.Count == 0 || bands[0] != 0 || bands.Zip(bands.Skip(1)).Any(p => p.Second <= p.First)))
             yield return "AgeBands must start at 0 and rise.";
         if (ElderlyFrom is < 0 or > 150) yield return "ElderlyFrom must be 0-150.";
+        if (RecountDays is < 1 or > 31) yield return "RecountDays must be 1-31.";
         if (AreaTable is null && HealthAreaTable is not null) yield return "HealthAreaTable needs AreaTable (areas are found from postal codes first).";
     }
 }

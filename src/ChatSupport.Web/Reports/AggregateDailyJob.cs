@@ -17,10 +17,17 @@ public sealed class AggregateDailyJob(DatabaseSettings settings, ReportTenants t
     /// <summary>The most days one backfill request may enqueue.</summary>
     public const int MaxBackfillDays = 732;
 
-    /// <summary>The nightly run: yesterday in the tenant's time zone.</summary>
+    /// <summary>The nightly run: yesterday in the tenant's time zone, and the days before it that are counted again (<c>RecountDays</c>).</summary>
     [AutomaticRetry(Attempts = 5)]
-    public Task<int> RunYesterdayAsync(string tenantId, CancellationToken ct) =>
-        RunAsync(tenantId, tenants.Get(tenantId).Yesterday(clock.GetUtcNow()).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture), ct);
+    public async Task<int> RunYesterdayAsync(string tenantId, CancellationToken ct)
+    {
+        var tenant = tenants.Get(tenantId);
+        var yesterday = tenant.Yesterday(clock.GetUtcNow());
+        var rows = 0;
+        for (var back = tenant.RecountDays - 1; back >= 0; back--)
+            rows += await RunAsync(tenantId, yesterday.AddDays(-back).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture), ct);
+        return rows;
+    }
 
     /// <summary>One day (yyyy-MM-dd: Hangfire stores the argument as text).</summary>
     [AutomaticRetry(Attempts = 5)]

@@ -9,7 +9,7 @@ using Microsoft.Extensions.Options;
 namespace ChatSupport.Web.Reports;
 
 /// <summary>A tenant as the reports see it: its time zone, threshold, age bands and area table.</summary>
-public sealed record ReportTenant(string Id, TimeZoneInfo Zone, int K, AgeBands Bands, IReadOnlyList<ReportAreaRow>? Areas, TimeOnly AggregateAt)
+public sealed record ReportTenant(string Id, TimeZoneInfo Zone, int K, AgeBands Bands, IReadOnlyList<ReportAreaRow>? Areas, TimeOnly AggregateAt, int RecountDays = 2)
 {
     /// <summary>The tenant-local day before <paramref name="now"/>: what the nightly run counts.</summary>
     public DateOnly Yesterday(DateTimeOffset now) => new TurnClock(now, Zone).Today.AddDays(-1);
@@ -50,7 +50,7 @@ public sealed class ReportTenants(IOptionsMonitor<TenantsOptions> tenants, IOpti
         var reports = options?.Reports ?? new TenantReportOptions();
         var zone = TurnClock.FindZone(options?.TimeZoneId ?? questionnaires.Value.TimeZoneId);
         var bands = reports.AgeBands is { Count: > 0 } bounds ? new AgeBands(bounds, reports.ElderlyFrom) : new AgeBands(AgeBands.Default.LowerBounds, reports.ElderlyFrom);
-        return new ReportTenant(id, zone, reports.SmallCellThreshold, bands, Areas(id, reports), reports.AggregateAt);
+        return new ReportTenant(id, zone, reports.SmallCellThreshold, bands, Areas(id, reports), reports.AggregateAt, reports.RecountDays);
     }
 
     private IReadOnlyList<ReportAreaRow>? Areas(string tenantId, TenantReportOptions reports)

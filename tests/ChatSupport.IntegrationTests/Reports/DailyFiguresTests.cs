@@ -12,6 +12,7 @@ using ChatSupport.Web.Reports;
 using Hangfire;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Npgsql;
 
 namespace ChatSupport.IntegrationTests.Reports;
@@ -511,5 +512,24 @@ public sealed class DailyFiguresTests
         var e = Assert.ThrowsAny<Exception>(() => host.Server);
         Assert.Contains("Tenants:okinawa:Reports", e.ToString());
         Assert.Contains("okinawa-missing.csv", e.ToString());
+    }
+
+    [Fact]
+    public async Task TheNightlyRun_CountsYesterday_AndTheDayBeforeAgain()
+    {
+        var spec = Spec(days: 3);
+        await using var database = await TestDatabase.CreateAsync("postgres");
+        var clock = new ChatSupport.IntegrationTests.FollowUps.ShiftedClock();
+        clock.SetJst(First.AddDays(3), 0, 30); // 00:30 on the 4th, Japan time
+        using var host = new WebHost(database, settings: Settings, services: s =>
+        {
+            s.RemoveAll<TimeProvider>();
+            s.AddSingleton<TimeProvider>(clock);
+        });
+        _ = host.Server;
+        await using (var db = database.Open()) await ReportDataGenerator.WriteAsync(db, ReportDataGenerator.Stream(spec));
+        Assert.True(await host.Services.GetRequiredService<AggregateDailyJob>().RunYesterdayAsync(Tenant, CancellationToken.None) > 0);
+        var days = (await FiguresAsync(database)).Select(f => f.LocalDate).Distinct().Order().ToList();
+        Assert.Equal([First.AddDays(1), First.AddDays(2)], days);
     }
 }
