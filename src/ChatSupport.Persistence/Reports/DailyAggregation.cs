@@ -357,10 +357,8 @@ public static class DailyAggregation
         }
     }
 
-    private sealed record Hidden(string Questionnaire, string Version, string Dimension, string Group, string Measure, string Item);
-
     /// <summary>Small-cell suppression of the day's counts (<see cref="FigureSuppression"/>): read back, decided in memory.</summary>
-    private static async Task<List<Hidden>> SuppressAsync(ConnectionScope scope, Dictionary<string, object?> p, AggregationRequest request, CancellationToken ct)
+    private static async Task<List<FigureKey>> SuppressAsync(ConnectionScope scope, Dictionary<string, object?> p, AggregationRequest request, CancellationToken ct)
     {
         var counts = new List<(string Q, string V, string D, string G, string M, string I, long N)>();
         await using (var command = scope.Command("SELECT questionnaire_id, questionnaire_version, dimension, group_key, measure, item, count FROM daily_figures WHERE tenant_id = @tenant AND local_date = @day AND count IS NOT NULL"))
@@ -379,7 +377,7 @@ public static class DailyAggregation
                 cells.Add((reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetString(3)));
         }
         var hidden = FigureSuppression.Hide(counts.ToDictionary(c => new FigureKey(c.Q, c.V, c.D, c.G, c.M, c.I), c => c.N), request.K, FigureSuppression.NestingsOf(cells));
-        return [.. hidden.Select(h => new Hidden(h.Questionnaire, h.Version, h.Dimension, h.Group, h.Measure, h.Item))];
+        return [.. hidden];
     }
 
     private static async Task<int> CountAsync(ConnectionScope scope, Dictionary<string, object?> p, CancellationToken ct)

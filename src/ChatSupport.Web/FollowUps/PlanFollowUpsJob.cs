@@ -58,10 +58,8 @@ public sealed class PlanFollowUpsJob(
             return new(today, expected, 0, "held: over budget");
 
         // Spread over the window from the slot's time (or now, when catching up).
-        var slotLocal = today.ToDateTime(new TimeOnly(minuteOfDay / 60, minuteOfDay % 60));
-        var slotUtc = new DateTimeOffset(slotLocal, zone.GetUtcOffset(slotLocal));
-        var latestLocal = today.ToDateTime(tenant.FollowUps.LatestSendingTime);
-        var latestUtc = new DateTimeOffset(latestLocal, zone.GetUtcOffset(latestLocal));
+        var slotUtc = zone.At(today, new TimeOnly(minuteOfDay / 60, minuteOfDay % 60));
+        var latestUtc = zone.At(today, tenant.FollowUps.LatestSendingTime);
         var from = sendFrom ?? slotUtc;
         var start = from > now ? from : now;
         var expectedBatches = (expected + BatchSize - 1) / BatchSize;

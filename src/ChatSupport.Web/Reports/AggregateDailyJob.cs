@@ -3,7 +3,6 @@ using ChatSupport.Persistence.Reports;
 using ChatSupport.Questionnaires;
 using ChatSupport.Web.Hosting;
 using Hangfire;
-using Microsoft.EntityFrameworkCore;
 
 namespace ChatSupport.Web.Reports;
 

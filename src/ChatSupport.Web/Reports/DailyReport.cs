@@ -118,6 +118,4 @@ public static class DailyReport
             .Select(f => new { f.QuestionnaireId, f.QuestionnaireVersion }).Distinct().ToListAsync(ct);
         return pairs.GroupBy(p => p.QuestionnaireId).ToDictionary(g => g.Key, g => (IReadOnlyList<string>)[.. g.Select(p => p.QuestionnaireVersion).Order(StringComparer.Ordinal)]);
     }
-
-    public static string DefaultTenant => DailyAggregation.DefaultTenant;
 }

@@ -27,7 +27,7 @@ public static class ReportCharts
                 plot.Title(ja ? "症状のある方の割合" : "Share of residents with symptoms");
                 if (series is { Count: > 0 })
                 {
-                    var bars = plot.Add.Scatter(series.Select(p => p.Date.ToDateTime(TimeOnly.MinValue).ToOADate()).ToArray(), series.Select(p => p.Value).ToArray());
+                    var bars = plot.Add.Scatter(series.Select(p => X(p.Date)).ToArray(), series.Select(p => p.Value).ToArray());
                     bars.Axes.YAxis = plot.Axes.Right;
                     bars.LineStyle.Pattern = LinePattern.Dashed;
                     bars.LegendText = seriesName ?? "series";
@@ -45,7 +45,7 @@ public static class ReportCharts
         // Notes are days: they go on the time series (the bar chart's axis is a percentage).
         foreach (var note in kind == "choices" ? [] : report.Notes)
         {
-            var line = plot.Add.VerticalLine(note.Date.ToDateTime(TimeOnly.MinValue).ToOADate());
+            var line = plot.Add.VerticalLine(X(note.Date));
             line.LineStyle.Pattern = LinePattern.Dotted;
             line.Text = note.Kind;
             line.LabelOppositeAxis = true;
@@ -74,13 +74,13 @@ public static class ReportCharts
             });
             var ys = days.Select(d => byDay.TryGetValue(d, out var v) ? v * 100 : double.NaN).ToArray();
             if (ys.All(double.IsNaN)) continue; // hidden on every day: not in the legend either
-            var line = plot.Add.Scatter(days.Select(d => d.ToDateTime(TimeOnly.MinValue).ToOADate()).ToArray(), ys);
+            var line = plot.Add.Scatter(days.Select(X).ToArray(), ys);
             line.LegendText = group.Key switch { "" => ja ? "全体" : "All", "unknown" => ja ? "不明" : "Unknown", "other" => ja ? "その他" : "Other", var g => g };
         }
         // Days, not hours: the figures are daily; at most about ten labels.
         var step = Math.Max(1, (int)Math.Ceiling(days.Length / 10.0));
         var labelled = days.Where((_, i) => i % step == 0).ToArray();
-        plot.Axes.Bottom.SetTicks([.. labelled.Select(d => d.ToDateTime(TimeOnly.MinValue).ToOADate())],
+        plot.Axes.Bottom.SetTicks([.. labelled.Select(X)],
             [.. labelled.Select(d => d.ToString("M/d", System.Globalization.CultureInfo.InvariantCulture))]);
         plot.YLabel("%");
     }
@@ -94,7 +94,8 @@ public static class ReportCharts
         // Over the range: residents choosing the option / residents who completed, on the days both are shown. An
         // option hidden on every day is marked, never drawn as a zero.
         var shownCompleted = completed.Where(c => c.Count is > 0).ToDictionary(c => (c.Date, c.Version), c => c.Count!.Value);
-        var items = cells.Select(c => c.Item).Distinct().OrderBy(i => questionnaire?.FindQuestion(measure["choice:".Length..])?.Options.ToList().FindIndex(o => o.Id == i) ?? 0).ToList();
+        var question = questionnaire?.FindQuestion(measure["choice:".Length..]);
+        var items = cells.Select(c => c.Item).Distinct().OrderBy(i => question?.Options.ToList().FindIndex(o => o.Id == i) ?? 0).ToList();
         var shares = items.Select(i =>
         {
             var days = cells.Where(c => c.Item == i && c.Count is not null && shownCompleted.ContainsKey((c.Date, c.Version))).ToList();
@@ -108,16 +109,19 @@ public static class ReportCharts
             var bars = plot.Add.Bars(values);
             bars.Horizontal = true;
             plot.Axes.Left.SetTicks([.. Enumerable.Range(0, items.Count).Select(i => (double)i)],
-                [.. items.Select((i, n) => (questionnaire?.FindQuestion(measure["choice:".Length..])?.Options.FirstOrDefault(o => o.Id == i)?.Short?.Get(locale)
+                [.. items.Select((i, n) => (question?.Options.FirstOrDefault(o => o.Id == i)?.Short?.Get(locale)
                     ?? ReportDictionary.Label(questionnaire, measure, i, locale)) + (shares[n] is null ? hiddenMark : ""))]);
         }
         plot.XLabel("%");
-        var text = questionnaire?.FindQuestion(measure["choice:".Length..])?.Text.Get(locale) ?? measure;
+        var text = question?.Text.Get(locale) ?? measure;
         var cut = text.IndexOfAny(['を', '、', '？', '。', '?', ',']);
         var subject = cut > 0 ? text[..cut] : text;
         plot.Title(locale == "ja" ? $"{subject}（{report.Query.From:M/d}〜{report.Query.To:M/d}、回答者に占める割合）"
             : $"{subject} ({report.Query.From:M/d}–{report.Query.To:M/d}, share of respondents)");
     }
+
+    /// <summary>A day on the charts' time axis.</summary>
+    private static double X(DateOnly day) => day.ToDateTime(TimeOnly.MinValue).ToOADate();
 
     /// <summary>A font with Japanese glyphs (IPA Gothic, Noto CJK…), if the machine has one; else ScottPlot's default.</summary>
     private static string? JapaneseFont()

@@ -4,6 +4,7 @@ using ChatSupport.Persistence;
 using ChatSupport.Persistence.Reports;
 using ChatSupport.Questionnaires;
 using ChatSupport.Reports;
+using ChatSupport.Web.FollowUps;
 using Microsoft.Extensions.Options;
 
 namespace ChatSupport.Web.Reports;
@@ -15,13 +16,7 @@ public sealed record ReportTenant(string Id, TimeZoneInfo Zone, int K, AgeBands 
     public DateOnly Yesterday(DateTimeOffset now) => new TurnClock(now, Zone).Today.AddDays(-1);
 
     /// <summary>The instants a tenant-local day begins and ends (23 or 25 hours long where clocks change).</summary>
-    public (DateTimeOffset From, DateTimeOffset To) Bounds(DateOnly day) => (Start(day), Start(day.AddDays(1)));
-
-    private DateTimeOffset Start(DateOnly day)
-    {
-        var local = day.ToDateTime(TimeOnly.MinValue);
-        return new DateTimeOffset(local, Zone.GetUtcOffset(local)).ToUniversalTime();
-    }
+    public (DateTimeOffset From, DateTimeOffset To) Bounds(DateOnly day) => (Zone.At(day, TimeOnly.MinValue), Zone.At(day.AddDays(1), TimeOnly.MinValue));
 }
 
 /// <summary>
@@ -39,8 +34,11 @@ public sealed class ReportTenants(IOptionsMonitor<TenantsOptions> tenants, IOpti
         current.Keys.Append(DailyAggregation.DefaultTenant).Distinct(StringComparer.Ordinal).Select(id =>
         {
             var options = current.GetValueOrDefault(id);
-            return (id, TurnClock.FindZone(options?.TimeZoneId ?? questionnaires.Value.TimeZoneId), options?.Reports.AggregateAt ?? new TenantReportOptions().AggregateAt);
+            return (id, ZoneOf(options), options?.Reports.AggregateAt ?? new TenantReportOptions().AggregateAt);
         });
+
+    /// <summary>The tenant's time zone; the questionnaires' (Asia/Tokyo) for residents without a tenant.</summary>
+    private TimeZoneInfo ZoneOf(TenantOptions? options) => TurnClock.FindZone(options?.TimeZoneId ?? questionnaires.Value.TimeZoneId);
 
     public bool Exists(string id) => Ids.Contains(id, StringComparer.Ordinal);
 
@@ -48,20 +46,19 @@ public sealed class ReportTenants(IOptionsMonitor<TenantsOptions> tenants, IOpti
     {
         var options = tenants.CurrentValue.GetValueOrDefault(id);
         var reports = options?.Reports ?? new TenantReportOptions();
-        var zone = TurnClock.FindZone(options?.TimeZoneId ?? questionnaires.Value.TimeZoneId);
-        var bands = reports.AgeBands is { Count: > 0 } bounds ? new AgeBands(bounds, reports.ElderlyFrom) : new AgeBands(AgeBands.Default.LowerBounds, reports.ElderlyFrom);
+        var zone = ZoneOf(options);
+        var bands = new AgeBands(reports.AgeBands is { Count: > 0 } bounds ? bounds : AgeBands.Default.LowerBounds, reports.ElderlyFrom);
         return new ReportTenant(id, zone, reports.SmallCellThreshold, bands, Areas(id, reports), reports.AggregateAt, reports.RecountDays);
     }
 
     private IReadOnlyList<ReportAreaRow>? Areas(string tenantId, TenantReportOptions reports)
     {
         if (reports.AreaTable is null) return null;
-        var folder = questionnaires.Value.Path;
         var signature = $"{reports.AreaTable}|{reports.HealthAreaTable}";
         lock (_areas)
         {
             if (_areas.TryGetValue(tenantId, out var cached) && cached.Signature == signature) return cached.Rows;
-            var rows = ReportAreaTables.Load(tenantId, Path.Combine(folder, reports.AreaTable), reports.HealthAreaTable is { } h ? Path.Combine(folder, h) : null);
+            var rows = ReportAreaTables.Load(tenantId, reports, questionnaires.Value.Path)!;
             _areas[tenantId] = (signature, rows);
             return rows;
         }
@@ -76,6 +73,11 @@ public sealed class ReportTenants(IOptionsMonitor<TenantsOptions> tenants, IOpti
 /// </summary>
 public static class ReportAreaTables
 {
+    /// <summary>A tenant's configured tables, relative to the questionnaires' folder; null when it has none.</summary>
+    public static IReadOnlyList<ReportAreaRow>? Load(string tenantId, TenantReportOptions reports, string folder) =>
+        reports.AreaTable is null ? null
+            : Load(tenantId, Path.Combine(folder, reports.AreaTable), reports.HealthAreaTable is { } health ? Path.Combine(folder, health) : null);
+
     public static IReadOnlyList<ReportAreaRow> Load(string tenantId, string postalPath, string? healthPath)
     {
         var postal = AreaTable.Load(postalPath, "postal_code");

@@ -51,6 +51,15 @@ public static class ReportsApi
 
     private static IResult Problem(int status, string title, string? detail = null) => TypedResults.Problem(title: title, detail: detail, statusCode: status);
 
+    /// <summary>404 for a tenant that is not there, 403 for a key limited to another one; null when the caller may go on.</summary>
+    private static IResult? Refusal(HttpContext http, ReportTenants tenants, string tenant) =>
+        !tenants.Exists(tenant) ? Problem(404, $"No tenant '{tenant}'.")
+        : !Roles.MaySee(http.User, tenant) ? Problem(403, "This key is limited to another tenant.")
+        : null;
+
+    /// <summary>What an audit row is about: tenant/report, cut to the column's 64 characters.</summary>
+    private static string Subject(string tenant, string what) => $"{tenant}/{what}" is var s && s.Length > 64 ? s[..64] : s;
+
     private static async Task<IResult> DailyAsync(HttpContext http, bool open, CancellationToken ct)
     {
         var services = http.RequestServices;
@@ -60,8 +69,7 @@ public static class ReportsApi
         var q = http.Request.Query;
         var tenantId = q["tenant"].FirstOrDefault() ?? (open ? null : Roles.TenantOf(http.User)) ?? (tenants.Ids.Count() == 1 ? tenants.Ids.Single() : null);
         if (tenantId is null) return Problem(400, "tenant is required.", "Name the tenant, e.g. tenant=kanagawa.");
-        if (!tenants.Exists(tenantId)) return Problem(404, $"No tenant '{tenantId}'.");
-        if (!open && !Roles.MaySee(http.User, tenantId)) return Problem(403, "This key is limited to another tenant.");
+        if (Refusal(http, tenants, tenantId) is { } refusal) return refusal; // the open data's callers have no key, so no tenant limit
         var tenant = tenants.Get(tenantId);
         var questionnaireId = q["questionnaire"].FirstOrDefault() ?? services.GetRequiredService<Microsoft.Extensions.Options.IOptions<QuestionnaireBotOptions>>().Value.DefaultQuestionnaire;
         var questionnaire = catalog.Find(questionnaireId);
@@ -103,7 +111,7 @@ public static class ReportsApi
         db.AuditLog.Add(new AuditRow
         {
             At = clock.GetUtcNow(), Actor = open ? "public" : Actor(http.User), Action = open ? (refused ? "open-data-refused" : "open-data-pull") : "report-pull",
-            Subject = $"{tenantId}/{questionnaireId}"[..Math.Min(64, $"{tenantId}/{questionnaireId}".Length)], Details = http.Request.QueryString.Value,
+            Subject = Subject(tenantId, questionnaireId), Details = http.Request.QueryString.Value,
         });
         await db.SaveChangesAsync(ct);
         if (refused) return Problem(404, "This report is not published.", "Figures are published per tenant and questionnaire by its officials.");
@@ -181,8 +189,7 @@ public static class ReportsApi
     /// <summary>An uploaded daily series: CSV lines <c>date,value</c> (a header line is allowed), replacing the series' days it names.</summary>
     private static async Task<IResult> UploadSeriesAsync(HttpContext http, string tenant, string name, DatabaseSettings settings, ReportTenants tenants, TimeProvider clock, CancellationToken ct)
     {
-        if (!tenants.Exists(tenant)) return Problem(404, $"No tenant '{tenant}'.");
-        if (!Roles.MaySee(http.User, tenant)) return Problem(403, "This key is limited to another tenant.");
+        if (Refusal(http, tenants, tenant) is { } refusal) return refusal;
         if (name.Length > 64 || !name.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_')) return Problem(400, "A series name is up to 64 letters, digits, '-' or '_'.");
         using var reader = new StreamReader(http.Request.Body, new System.Text.UTF8Encoding(false, true));
         string text;
@@ -211,27 +218,26 @@ public static class ReportsApi
         await db.ReportSeries.Where(s => s.TenantId == tenant && s.Name == name && days.Contains(s.LocalDate)).ExecuteDeleteAsync(ct);
         var by = Actor(http.User);
         db.ReportSeries.AddRange(points.Select(p => new ReportSeriesRow { TenantId = tenant, Name = name, LocalDate = p.Key, Value = p.Value, UploadedAt = clock.GetUtcNow(), UploadedBy = by }));
-        db.AuditLog.Add(new AuditRow { At = clock.GetUtcNow(), Actor = by, Action = "series-upload", Subject = $"{tenant}/{name}", Details = $"{points.Count} days" });
+        db.AuditLog.Add(new AuditRow { At = clock.GetUtcNow(), Actor = by, Action = "series-upload", Subject = Subject(tenant, name), Details = $"{points.Count} days" });
         await db.SaveChangesAsync(ct);
         await transaction.CommitAsync(ct);
         return TypedResults.Ok(new { tenant, name, days = points.Count, from = points.Keys.Min(), to = points.Keys.Max() });
     }
 
-    private static async Task<IResult> SeriesAsync(HttpContext http, string tenant, string name, DatabaseSettings settings, CancellationToken ct)
+    private static async Task<IResult> SeriesAsync(HttpContext http, string tenant, string name, DatabaseSettings settings, ReportTenants tenants, TimeProvider clock, CancellationToken ct)
     {
-        if (!Roles.MaySee(http.User, tenant)) return Problem(403, "This key is limited to another tenant.");
+        if (Refusal(http, tenants, tenant) is { } refusal) return refusal;
         await using var db = Database.Open(settings.ConnectionString);
         var points = await db.ReportSeries.AsNoTracking().Where(s => s.TenantId == tenant && s.Name == name).OrderBy(s => s.LocalDate)
             .Select(s => new { date = s.LocalDate, value = s.Value }).ToListAsync(ct);
-        db.AuditLog.Add(new AuditRow { At = DateTimeOffset.UtcNow, Actor = Actor(http.User), Action = "series-pull", Subject = $"{tenant}/{name}"[..Math.Min(64, $"{tenant}/{name}".Length)] });
+        db.AuditLog.Add(new AuditRow { At = clock.GetUtcNow(), Actor = Actor(http.User), Action = "series-pull", Subject = Subject(tenant, name) });
         await db.SaveChangesAsync(ct);
         return points.Count == 0 ? Problem(404, $"No series '{name}'.") : TypedResults.Ok(points);
     }
 
     private static async Task<IResult> AnnotateAsync(HttpContext http, [FromBody] AnnotationRequest request, DatabaseSettings settings, ReportTenants tenants, TimeProvider clock, CancellationToken ct)
     {
-        if (!tenants.Exists(request.Tenant)) return Problem(404, $"No tenant '{request.Tenant}'.");
-        if (!Roles.MaySee(http.User, request.Tenant)) return Problem(403, "This key is limited to another tenant.");
+        if (Refusal(http, tenants, request.Tenant) is { } refusal) return refusal;
         if (string.IsNullOrWhiteSpace(request.Text) || request.Text.Length > 500) return Problem(400, "text is 1-500 characters.");
         if (request.Date < Earliest || request.Date > Latest) return Problem(400, $"date is between {Earliest:yyyy-MM-dd} and {Latest:yyyy-MM-dd}.");
         var kind = request.Kind ?? "cohort";
@@ -243,20 +249,19 @@ public static class ReportsApi
             CreatedBy = Actor(http.User), CreatedAt = clock.GetUtcNow(),
         };
         db.ReportAnnotations.Add(row);
-        db.AuditLog.Add(new AuditRow { At = clock.GetUtcNow(), Actor = row.CreatedBy, Action = "report-annotation", Subject = $"{request.Tenant}/{request.Questionnaire}", Details = $"{request.Date:yyyy-MM-dd} {kind}" });
+        db.AuditLog.Add(new AuditRow { At = clock.GetUtcNow(), Actor = row.CreatedBy, Action = "report-annotation", Subject = Subject(request.Tenant, request.Questionnaire), Details = $"{request.Date:yyyy-MM-dd} {kind}" });
         await db.SaveChangesAsync(ct);
         return TypedResults.Created($"/api/reports/daily?tenant={request.Tenant}&questionnaire={request.Questionnaire}", new { row.Id, row.LocalDate, row.Kind, row.Text });
     }
 
     private static async Task<IResult> PublishAsync(HttpContext http, string tenant, string questionnaire, [FromBody] PublicationRequest request, DatabaseSettings settings, ReportTenants tenants, TimeProvider clock, CancellationToken ct)
     {
-        if (!tenants.Exists(tenant)) return Problem(404, $"No tenant '{tenant}'.");
-        if (!Roles.MaySee(http.User, tenant)) return Problem(403, "This key is limited to another tenant.");
+        if (Refusal(http, tenants, tenant) is { } refusal) return refusal;
         await using var db = Database.Open(settings.ConnectionString);
         var row = await db.ReportPublications.FirstOrDefaultAsync(p => p.TenantId == tenant && p.QuestionnaireId == questionnaire, ct);
         if (row is null) db.ReportPublications.Add(row = new ReportPublicationRow { TenantId = tenant, QuestionnaireId = questionnaire, ChangedBy = "" });
         (row.Published, row.ChangedAt, row.ChangedBy) = (request.Published, clock.GetUtcNow(), Actor(http.User));
-        db.AuditLog.Add(new AuditRow { At = row.ChangedAt, Actor = row.ChangedBy, Action = request.Published ? "report-publish" : "report-unpublish", Subject = $"{tenant}/{questionnaire}" });
+        db.AuditLog.Add(new AuditRow { At = row.ChangedAt, Actor = row.ChangedBy, Action = request.Published ? "report-publish" : "report-unpublish", Subject = Subject(tenant, questionnaire) });
         await db.SaveChangesAsync(ct);
         return TypedResults.Ok(new { tenant, questionnaire, published = row.Published, changedAt = row.ChangedAt });
     }
@@ -264,8 +269,7 @@ public static class ReportsApi
     /// <summary>Enqueues one aggregation job per day of the range (each replaces its day, so overlapping backfills are harmless).</summary>
     private static IResult Backfill(HttpContext http, [FromBody] BackfillRequest request, ReportTenants tenants, IBackgroundJobClientV2 jobs)
     {
-        if (!tenants.Exists(request.Tenant)) return Problem(404, $"No tenant '{request.Tenant}'.");
-        if (!Roles.MaySee(http.User, request.Tenant)) return Problem(403, "This key is limited to another tenant.");
+        if (Refusal(http, tenants, request.Tenant) is { } refusal) return refusal;
         if (request.From < Earliest || request.To > Latest) return Problem(400, $"Dates are between {Earliest:yyyy-MM-dd} and {Latest:yyyy-MM-dd}.");
         if (request.To < request.From) return Problem(400, "to is before from.");
         var days = request.To.DayNumber - request.From.DayNumber + 1;

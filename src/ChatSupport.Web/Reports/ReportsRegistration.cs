@@ -75,12 +75,11 @@ public sealed class AreaTablesValidation(Microsoft.Extensions.Options.IOptions<Q
     public Microsoft.Extensions.Options.ValidateOptionsResult Validate(string? name, Channels.Line.TenantsOptions options)
     {
         var problems = new List<string>();
-        foreach (var (id, tenant) in options.Where(t => t.Value.Reports.AreaTable is not null))
+        foreach (var (id, tenant) in options)
         {
-            var folder = questionnaires.Value.Path;
             try
             {
-                ReportAreaTables.Load(id, Path.Combine(folder, tenant.Reports.AreaTable!), tenant.Reports.HealthAreaTable is { } h ? Path.Combine(folder, h) : null);
+                ReportAreaTables.Load(id, tenant.Reports, questionnaires.Value.Path);
             }
             catch (Exception e) when (e is IOException or FormatException or UnauthorizedAccessException)
             {
