@@ -213,14 +213,14 @@ public sealed class OpenApiSchemaValidator
     };
 }
 
-/// <summary>LINE's OpenAPI specs, kept beside the repository in shared/specs/line.</summary>
+/// <summary>LINE's OpenAPI specs, kept in the repository in tests/Shared/specs/line (Apache-2.0, with their LICENSE).</summary>
 public static class LineSpecs
 {
     private static readonly Lazy<string> LazyFolder = new(FindFolder);
     private static readonly Lazy<OpenApiSchemaValidator> LazyMessagingApi = new(() => OpenApiSchemaValidator.Load(Path.Combine(Folder, "messaging-api.yml")));
     private static readonly Lazy<OpenApiSchemaValidator> LazyWebhook = new(() => OpenApiSchemaValidator.Load(Path.Combine(Folder, "webhook.yml")));
 
-    /// <summary><c>&lt;repository root&gt;/../shared/specs/line</c>, where the root is the folder holding ChatSupport.sln.</summary>
+    /// <summary><c>&lt;repository root&gt;/tests/Shared/specs/line</c>, where the root is the folder holding ChatSupport.sln.</summary>
     public static string Folder => LazyFolder.Value;
 
     public static OpenApiSchemaValidator MessagingApi => LazyMessagingApi.Value;
@@ -232,10 +232,10 @@ public static class LineSpecs
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
         {
             if (!File.Exists(Path.Combine(dir.FullName, "ChatSupport.sln"))) continue;
-            var folder = Path.GetFullPath(Path.Combine(dir.FullName, "..", "shared", "specs", "line"));
+            var folder = Path.GetFullPath(Path.Combine(dir.FullName, "tests", "Shared", "specs", "line"));
             return File.Exists(Path.Combine(folder, "messaging-api.yml")) && File.Exists(Path.Combine(folder, "webhook.yml"))
                 ? folder
-                : throw new DirectoryNotFoundException($"LINE's OpenAPI specs (messaging-api.yml, webhook.yml) are expected in {folder}, beside the repository.");
+                : throw new DirectoryNotFoundException($"LINE's OpenAPI specs (messaging-api.yml, webhook.yml) are expected in {folder}.");
         }
         throw new DirectoryNotFoundException($"ChatSupport.sln not found above {AppContext.BaseDirectory}, so the LINE specs folder cannot be located.");
     }
