@@ -70,8 +70,9 @@ public sealed class BotFrameworkEndpointTests
     [Theory]
     [InlineData("conversation", "c-200x", "too long")]
     [InlineData("channel", "line", "has its own endpoint")]
-    [InlineData("serviceUrl", "http://169.254.169.254/latest", "only to this machine")]
+    [InlineData("serviceUrl", "http://169.254.169.254/latest", "BotFramework:AllowedServiceUrls")]
     [InlineData("serviceUrl", "not a url", "not an http(s) URL")]
+    [InlineData("serviceUrl", "http://127.0.0.1:5080/api/messages#", "not an http(s) URL without user info, query or fragment")]
     public async Task ActivitiesThisEndpointMustNotTake_Are400(string field, string value, string detail)
     {
         await using var database = await TestDatabase.CreateAsync("sqlite");

@@ -61,7 +61,7 @@ public sealed class ConnectorTests
     {
         await using var connector = await FakeConnector.StartAsync();
         await using var database = await TestDatabase.CreateAsync("sqlite");
-        await using var host = new WebHost(database);
+        await using var host = new WebHost(database, settings: new Dictionary<string, string> { ["BotFramework:AllowedServiceUrls:0"] = connector.Url });
         var activity = WebHost.Activity("開始", conversation: "conv/with space");
         activity.Remove("deliveryMode");
         activity["serviceUrl"] = connector.Url + "/";
@@ -93,8 +93,8 @@ public sealed class ConnectorTests
         // The incoming side is exercised in BotConnectorAuthenticationTests; here the outgoing token alone.
         var sender = host.Services.GetRequiredService<ChatSupport.Channels.BotFramework.ConnectorClient>();
         var incoming = new ChatSupport.Activities.Activity { Id = "in-1", ServiceUrl = connector.Url, Conversation = new("c1") };
-        await sender.SendAsync(incoming, ChatSupport.Activities.Activity.CreateMessageActivity("一"), CancellationToken.None);
-        await sender.SendAsync(incoming, ChatSupport.Activities.Activity.CreateMessageActivity("二"), CancellationToken.None);
+        await sender.SendAsync(new Uri(connector.Url), incoming, ChatSupport.Activities.Activity.CreateMessageActivity("一"), CancellationToken.None);
+        await sender.SendAsync(new Uri(connector.Url), incoming, ChatSupport.Activities.Activity.CreateMessageActivity("二"), CancellationToken.None);
         Assert.All(connector.Authorizations, a => Assert.Equal("Bearer token-for-app-1", a));
         Assert.Equal(2, connector.Authorizations.Count);
         Assert.Equal(1, connector.TokenRequests);

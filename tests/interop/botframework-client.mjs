@@ -27,7 +27,7 @@ const connector = http.createServer((req, res) => {
     res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ id: `r${received.length}` }));
   });
 });
-await new Promise(r => connector.listen(0, '127.0.0.1', r));
+await new Promise(r => connector.listen(Number(process.env.CONNECTOR_PORT ?? 5093), '127.0.0.1', r));
 const serviceUrl = `http://127.0.0.1:${connector.address().port}`;
 
 const client = new BotFrameworkHttpClient(new SimpleCredentialProvider('', ''));

@@ -9,7 +9,10 @@ work=$(mktemp -d /tmp/chatsupport-interop.XXXXXX)
 trap 'kill ${host_pid:-0} 2>/dev/null; [ -n "${KEEP:-}" ] || rm -rf "$work"' EXIT
 npm install --prefix "$work" --no-audit --no-fund --silent botbuilder@4.23.3 botframework-connector@4.23.3
 dotnet build src/ChatSupport.Web -c Release --nologo -v quiet
+# The loopback Connector of botframework-client.mjs listens on this port; with no app id, replies go only to allowed addresses.
+export CONNECTOR_PORT=${CONNECTOR_PORT:-5093}
 (cd src/ChatSupport.Web && ConnectionStrings__ChatSupport="Data Source=$work/chatsupport.db" Logging__LogLevel__Default=Warning \
+  BotFramework__AllowedServiceUrls__0="http://127.0.0.1:$CONNECTOR_PORT" \
   exec dotnet bin/Release/net10.0/ChatSupport.Web.dll --urls http://127.0.0.1:5092) > "$work/host.log" 2>&1 &
 host_pid=$!
 for _ in $(seq 60); do curl -sf http://127.0.0.1:5092/readyz >/dev/null && break; sleep 0.5; done

@@ -25,6 +25,15 @@ public sealed class BotFrameworkOptions
     /// <summary>Channels with an endpoint of their own, refused here so that nobody speaks as their residents.</summary>
     public List<string> ReservedChannels { get; set; } = ["line"];
 
+    /// <summary>
+    /// With no app id, the only addresses replies are posted to (for example the Bot Framework Emulator's
+    /// <c>http://localhost:53000</c>); empty by default, so an anonymous caller gets replies only with <c>expectReplies</c>.
+    /// </summary>
+    public List<string> AllowedServiceUrls { get; set; } = [];
+
+    /// <summary>How long one reply to the Bot Connector may take.</summary>
+    public TimeSpan ReplyTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
     public bool RequiresToken => !string.IsNullOrWhiteSpace(MicrosoftAppId);
 }
 

@@ -35,7 +35,8 @@ public static class BotFrameworkApi
     public sealed record ExpectedReplies(IReadOnlyList<Activity> Activities);
 
     private static async Task<Results<Ok<ExpectedReplies>, Ok, ProblemHttpResult>> PostAsync(
-        HttpRequest request, ITurnRunner runner, ConnectorClient connector, Microsoft.Extensions.Options.IOptionsMonitor<BotFrameworkOptions> options, CancellationToken ct)
+        HttpRequest request, ITurnRunner runner, ConnectorClient connector, Microsoft.Extensions.Options.IOptionsMonitor<BotFrameworkOptions> options,
+        Microsoft.AspNetCore.Hosting.Server.IServer server, CancellationToken ct)
     {
         Activity? activity;
         try
@@ -50,6 +51,14 @@ public static class BotFrameworkApi
             return TypedResults.Problem(title: "The activity is missing required fields.", detail: problem, statusCode: StatusCodes.Status400BadRequest);
         if (Limits(activity!, options.CurrentValue) is { } limit)
             return TypedResults.Problem(title: "The activity is not acceptable here.", detail: limit, statusCode: StatusCodes.Status400BadRequest);
+        Uri? service = null;
+        if (activity!.DeliveryMode != DeliveryModes.ExpectReplies && activity.Type is ActivityTypes.Message or ActivityTypes.ConversationUpdate)
+        {
+            var own = server.Features.Get<Microsoft.AspNetCore.Hosting.Server.Features.IServerAddressesFeature>()?.Addresses ?? [];
+            (service, var refused) = ServiceUrls.Check(activity.ServiceUrl, options.CurrentValue, own);
+            if (refused is not null)
+                return TypedResults.Problem(title: "The activity is not acceptable here.", detail: refused, statusCode: StatusCodes.Status400BadRequest);
+        }
         // A Connector token names the service it was issued for: replies must not be sent anywhere else.
         if (options.CurrentValue.RequiresToken
             && !string.Equals(request.HttpContext.User.FindFirst("serviceurl")?.Value?.TrimEnd('/'), activity!.ServiceUrl?.TrimEnd('/'), StringComparison.OrdinalIgnoreCase))
@@ -58,14 +67,14 @@ public static class BotFrameworkApi
         var replies = activity!.Type is ActivityTypes.Message or ActivityTypes.ConversationUpdate
             ? await runner.RunAsync(activity, ct)
             : []; // other activity types are acknowledged and ignored
-        if (activity.DeliveryMode == DeliveryModes.ExpectReplies) return TypedResults.Ok(new ExpectedReplies(replies));
-        foreach (var reply in replies) await connector.SendAsync(activity, reply, ct);
+        if (service is null) return TypedResults.Ok(new ExpectedReplies(replies));
+        foreach (var reply in replies) await connector.SendAsync(service, activity, reply, ct);
         return TypedResults.Ok();
     }
 
     /// <summary>
-    /// What this endpoint accepts: ids that fit the store, channels that are not another adapter's (LINE residents are
-    /// LINE's), and replies only to an https Connector (or, with no app id, to this machine, as the Emulator does).
+    /// What this endpoint accepts: ids that fit the store, and channels that are not another adapter's (LINE residents
+    /// are LINE's). Where replies may go is <see cref="ServiceUrls.Check"/>'s.
     /// </summary>
     private static string? Limits(Activity a, BotFrameworkOptions options)
     {
@@ -73,13 +82,6 @@ public static class BotFrameworkApi
             return "channelId (32), from.id (128), conversation.id (200) or id (200) is too long.";
         if (options.ReservedChannels.Contains(a.ChannelId, StringComparer.OrdinalIgnoreCase))
             return $"The channel '{a.ChannelId}' has its own endpoint.";
-        if (a.DeliveryMode == DeliveryModes.ExpectReplies || a.Type is not (ActivityTypes.Message or ActivityTypes.ConversationUpdate)) return null;
-        if (!Uri.TryCreate(a.ServiceUrl, UriKind.Absolute, out var service) || service.Scheme is not ("http" or "https"))
-            return "serviceUrl is not an http(s) URL.";
-        if (!options.RequiresToken && !service.IsLoopback)
-            return "Without BotFramework:MicrosoftAppId, replies are sent only to this machine (the Emulator); configure an app id for a Bot Connector.";
-        if (options.RequiresToken && service.Scheme != "https")
-            return "serviceUrl must be https.";
         return null;
     }
 
@@ -104,14 +106,10 @@ public static class BotFrameworkApi
 /// </summary>
 public sealed class ConnectorClient(HttpClient http, ConnectorTokens tokens)
 {
-    public async Task SendAsync(Activity incoming, Activity reply, CancellationToken ct)
+    /// <summary>Posts a reply to <paramref name="service"/>, an address <see cref="ServiceUrls.Check"/> accepted.</summary>
+    public async Task SendAsync(Uri service, Activity incoming, Activity reply, CancellationToken ct)
     {
-        var baseUrl = incoming.ServiceUrl!.TrimEnd('/');
-        var conversation = Uri.EscapeDataString(incoming.Conversation!.Id);
-        var url = incoming.Id is { Length: > 0 } replyTo
-            ? $"{baseUrl}/v3/conversations/{conversation}/activities/{Uri.EscapeDataString(replyTo)}"
-            : $"{baseUrl}/v3/conversations/{conversation}/activities";
-        using var request = new HttpRequestMessage(HttpMethod.Post, url)
+        using var request = new HttpRequestMessage(HttpMethod.Post, ServiceUrls.ReplyUri(service, incoming.Conversation!.Id, incoming.Id))
         {
             Content = new StringContent(ActivityJson.Serialize(reply), System.Text.Encoding.UTF8, "application/json"),
         };
@@ -162,7 +160,10 @@ public static class BotFrameworkServices
 {
     public static IServiceCollection AddBotFrameworkChannel(this IServiceCollection services, Microsoft.Extensions.Configuration.IConfiguration configuration)
     {
-        services.AddHttpClient<ConnectorClient>();
+        // A Connector that answers with a redirect is not followed elsewhere, and a reply cannot hang the request for long.
+        services.AddHttpClient<ConnectorClient>((sp, http) =>
+                http.Timeout = sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<BotFrameworkOptions>>().Value.ReplyTimeout)
+            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { AllowAutoRedirect = false });
         // One token cache for the process, on a named client.
         services.AddHttpClient(nameof(ConnectorTokens));
         services.AddSingleton(sp => new ConnectorTokens(sp.GetRequiredService<IHttpClientFactory>().CreateClient(nameof(ConnectorTokens)),
