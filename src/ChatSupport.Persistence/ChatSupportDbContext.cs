@@ -35,6 +35,9 @@ public abstract class ChatSupportDbContext(DbContextOptions options) : DbContext
     /// <summary>Where plain-SQL statements report themselves when the context was opened with a counter.</summary>
     internal StatementCounter? Counter { get; set; }
 
+    /// <summary>A resident was erased in this context: on SQLite the WAL is checkpointed once the erasure commits.</summary>
+    internal bool ErasedSinceCommit { get; set; }
+
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
         modelBuilder.Entity<ResidentRow>(e =>

@@ -25,6 +25,7 @@ public static class Database
         // statement rolls the whole turn back anyway.
         db.Database.AutoSavepointsEnabled = false;
         db.Counter = interceptors.OfType<StatementCounter>().FirstOrDefault();
+        db.ErasedSinceCommit = false;
         return db;
     }
 
@@ -45,7 +46,7 @@ public static class Database
 
     private static DbContextOptions BuildOptions(string connectionString, Microsoft.EntityFrameworkCore.Diagnostics.IInterceptor[] interceptors) => IsPostgres(connectionString)
         ? new DbContextOptionsBuilder<PostgresChatSupportDbContext>().UseNpgsql(Tuned(connectionString)).AddInterceptors(interceptors).Options
-        : new DbContextOptionsBuilder<SqliteChatSupportDbContext>().UseSqlite(connectionString).AddInterceptors(interceptors).Options;
+        : new DbContextOptionsBuilder<SqliteChatSupportDbContext>().UseSqlite(connectionString).AddInterceptors([SqliteConnectionSettings.Instance, .. interceptors]).Options;
 
     /// <summary>
     /// Connections are returned to the pool without the session reset (a statement of seven commands that PostgreSQL
@@ -66,5 +67,7 @@ public static class Database
     {
         await using var db = Open(connectionString);
         await db.Database.MigrateAsync(cancellationToken).ConfigureAwait(false);
+        // EF sets WAL only on a database it creates; a file made beforehand (0600, by the host) starts in rollback mode.
+        if (db.UsesSqlite) await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode = WAL;", cancellationToken).ConfigureAwait(false);
     }
 }

@@ -16,6 +16,8 @@ var app = builder.Build();
 await app.MigrateDatabaseAsync();
 
 app.UseForwardedHeaders();
+app.UseExceptionHandler();
+app.UseSecurityHeaders();
 app.UseRequestSizeLimit();
 app.UseDefaultFiles();
 app.UseStaticFiles();

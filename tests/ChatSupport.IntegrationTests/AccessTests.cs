@@ -7,9 +7,10 @@ namespace ChatSupport.IntegrationTests;
 
 public sealed class AccessTests
 {
-    private static HttpRequestMessage Erase(string? key) => new(HttpMethod.Delete, "/api/admin/residents/webchat/user-c1")
+    private static HttpRequestMessage Erase(string? key) => new(HttpMethod.Post, "/api/admin/residents/erase")
     {
         Headers = { Authorization = key is null ? null : new AuthenticationHeaderValue("Bearer", key) },
+        Content = System.Net.Http.Json.JsonContent.Create(new { channelId = "webchat", userId = "user-c1" }),
     };
 
     [Theory]

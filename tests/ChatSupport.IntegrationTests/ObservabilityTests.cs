@@ -38,4 +38,36 @@ public sealed class ObservabilityTests
         foreach (var secret in new[] { "Uprivate-line-user-0042", "secret-conversation-42", "ひみつのメモ12345", "同意する" })
             Assert.DoesNotContain(host.Logs, line => line.Contains(secret, StringComparison.Ordinal));
     }
+
+    /// <summary>A turn that fails the way a bug would, with the resident's id and words in the exception's message.</summary>
+    private sealed class FailingTurnRunner : ChatSupport.Channels.ITurnRunner
+    {
+        public Task<IReadOnlyList<ChatSupport.Activities.Activity>> RunAsync(ChatSupport.Activities.Activity activity, CancellationToken cancellationToken) =>
+            throw new InvalidOperationException($"State of '{activity.From!.Id}' broke on \"{activity.Text}\" (call 090-1234-5678, mail taro@example.jp)");
+    }
+
+    [Fact]
+    public async Task AnUnhandledError_Is500WithProblemDetails_AndLogsItsStackFrames_WithoutPersonalData()
+    {
+        await using var database = await TestDatabase.CreateAsync("sqlite");
+        await using var host = new WebHost(database, services: s => s.AddSingleton<ChatSupport.Channels.ITurnRunner, FailingTurnRunner>());
+        var activity = WebHost.Activity("ひみつのメモ12345", conversation: "secret-conversation-42");
+        activity["from"]!["id"] = "Uprivate-line-user-0042";
+
+        var response = await host.CreateClient().PostAsJsonAsync("/api/messages", activity);
+
+        Assert.Equal(System.Net.HttpStatusCode.InternalServerError, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.DoesNotContain("Uprivate-line-user-0042", body, StringComparison.Ordinal);
+        Assert.DoesNotContain("FailingTurnRunner", body, StringComparison.Ordinal);
+        // The operator's line: the exception's type, the frame that threw (method, file and line), the endpoint.
+        var error = Assert.Single(host.Logs, l => l.Contains("System.InvalidOperationException", StringComparison.Ordinal));
+        Assert.Contains("FailingTurnRunner.RunAsync", error, StringComparison.Ordinal);
+        Assert.Matches(@"ObservabilityTests\.cs:line \d+", error);
+        Assert.Contains("/api/messages", error, StringComparison.Ordinal);
+        Assert.Contains("broke on", error, StringComparison.Ordinal); // what is left of the message
+        foreach (var secret in new[] { "Uprivate-line-user-0042", "ひみつのメモ12345", "090-1234-5678", "taro@example.jp", "secret-conversation-42" })
+            Assert.DoesNotContain(host.Logs, line => line.Contains(secret, StringComparison.Ordinal));
+    }
 }

@@ -17,17 +17,22 @@ namespace ChatSupport.Channels.BotFramework;
 /// </summary>
 public static class BotFrameworkApi
 {
+    /// <summary>The rate-limit policy of this endpoint: a share per client while it is open (no app id); the host defines it.</summary>
+    public const string AnonymousRateLimit = "bot-framework-anonymous";
+
     public static IEndpointRouteBuilder MapBotFrameworkApi(this IEndpointRouteBuilder endpoints)
     {
         endpoints.MapPost("/api/messages", PostAsync)
             .WithName("PostActivity")
             // The channel is authenticated by the Bot Connector's token (when an app id is configured), never by a staff key.
             .RequireAuthorization(BotConnectorAuthentication.Policy)
+            .RequireRateLimiting(AnonymousRateLimit)
             .WithSummary("Receive a Bot Framework activity")
             .Accepts<Activity>("application/json")
             .Produces<ExpectedReplies>()
             .ProducesProblem(StatusCodes.Status400BadRequest)
-            .ProducesProblem(StatusCodes.Status413PayloadTooLarge);
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
+            .ProducesProblem(StatusCodes.Status429TooManyRequests);
         return endpoints;
     }
 

@@ -14,7 +14,8 @@ public sealed record LineCallback(string? Destination, IReadOnlyList<LineEvent> 
         JsonNode? root;
         try
         {
-            root = JsonNode.Parse(body);
+            // A key twice in one object is refused here (JsonObject would throw when the key is first looked up).
+            root = JsonNode.Parse(body, documentOptions: new JsonDocumentOptions { AllowDuplicateProperties = false });
         }
         catch (JsonException e)
         {
@@ -52,12 +53,16 @@ public sealed record LineEvent(JsonObject Json)
     public bool IsUnblocked => Type == "follow" && Json["follow"]?["isUnblocked"]?.GetValueKind() == JsonValueKind.True;
     public string? UnsentMessageId => Type == "unsend" ? Text("unsend", "messageId") : null;
 
+    /// <summary>The last millisecond a DateTimeOffset holds (9999-12-31): a later timestamp is not a LINE event's.</summary>
+    private const long MaxTimestamp = 253_402_300_799_999;
+
     internal static LineEvent From(JsonObject json, int index)
     {
         var e = new LineEvent(json);
         if (e.Type.Length == 0) throw new FormatException($"events[{index}] has no type.");
         if (e.WebhookEventId.Length is 0 or > 64) throw new FormatException($"events[{index}] has no valid webhookEventId.");
-        if (json["timestamp"]?.GetValueKind() != JsonValueKind.Number || !json["timestamp"]!.AsValue().TryGetValue<long>(out _))
+        if (json["timestamp"]?.GetValueKind() != JsonValueKind.Number || !json["timestamp"]!.AsValue().TryGetValue<long>(out var ms)
+            || ms is < 0 or > MaxTimestamp)
             throw new FormatException($"events[{index}] has no valid timestamp.");
         return e;
     }

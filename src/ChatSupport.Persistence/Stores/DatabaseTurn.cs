@@ -28,6 +28,7 @@ public static class DatabaseTurn
         if (hooks?.BeforeCommit is { } after) await after(db, batch, replies, cancellationToken).ConfigureAwait(false);
         await batch.FlushAsync(cancellationToken).ConfigureAwait(false);
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        await Erasure.AfterCommitAsync(db, cancellationToken).ConfigureAwait(false);
         return replies;
     }
 }

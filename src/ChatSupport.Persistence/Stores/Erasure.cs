@@ -5,8 +5,10 @@ namespace ChatSupport.Persistence.Stores;
 /// <summary>
 /// The resident's "delete my data", from the bot or an administrator: every row that identifies them goes — the
 /// state documents of their user and of every conversation they answered in (answers in progress are kept there),
-/// answers, responses with their values, the resident row with the channel's user id, follow-up records and staff alerts. Daily figures already
-/// aggregated are other tables and stay.
+/// answers, responses with their values, the resident row with the channel's user id, follow-up records and staff alerts
+/// (acknowledged ones too: the audit log names an alert by its id only, so nothing there leads back once it is gone).
+/// Daily figures already aggregated are other tables and stay. On SQLite, deleted rows are overwritten
+/// (<see cref="SqliteConnectionSettings"/>) and the WAL is emptied after the commit (<see cref="AfterCommitAsync"/>).
 /// </summary>
 public static class Erasure
 {
@@ -25,6 +27,9 @@ public static class Erasure
         // Follow-up records and staff alerts name the resident by pseudonym only, but they are the resident's rows too.
         await db.FollowUpDeliveries.Where(d => d.ResidentId == pseudonym).ExecuteDeleteAsync(ct).ConfigureAwait(false);
         await db.StaffAlerts.Where(a => a.ResidentId == pseudonym).ExecuteDeleteAsync(ct).ConfigureAwait(false);
+        // Audit rows written before they named alerts by id only carried the pseudonym as their subject.
+        await db.AuditLog.Where(a => a.Subject == pseudonym).ExecuteUpdateAsync(u => u.SetProperty(a => a.Subject, (string?)null), ct).ConfigureAwait(false);
+        db.ErasedSinceCommit = true;
         if (Residents.ResidentKeys.TenantOf(channel, user) is { } tenant)
         {
             // LINE events keep what was written only until they are processed (then nothing of the resident); messages
@@ -33,5 +38,18 @@ public static class Erasure
             await db.LineOutbox.Where(r => r.TenantId == tenant && r.Recipient == lineUser && r.Status == "failed").ExecuteDeleteAsync(ct).ConfigureAwait(false);
         }
         foreach (var tracked in db.ChangeTracker.Entries().ToList()) tracked.State = EntityState.Detached;
+    }
+
+    /// <summary>
+    /// Call after the transaction that erased a resident committed. On SQLite the erased rows' earlier versions are
+    /// still frames of the WAL: a checkpoint (TRUNCATE) copies the overwritten pages into the file and empties the WAL.
+    /// Nothing to do on PostgreSQL (its files are the server's, and VACUUM reclaims dead rows).
+    /// </summary>
+    public static async Task AfterCommitAsync(ChatSupportDbContext db, CancellationToken ct = default)
+    {
+        if (!db.ErasedSinceCommit) return;
+        db.ErasedSinceCommit = false;
+        if (!db.UsesSqlite) return;
+        await db.Database.ExecuteSqlRawAsync("PRAGMA wal_checkpoint(TRUNCATE);", ct).ConfigureAwait(false);
     }
 }

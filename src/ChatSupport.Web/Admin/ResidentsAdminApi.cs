@@ -8,26 +8,35 @@ using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace ChatSupport.Web.Admin;
 
-/// <summary><c>DELETE /api/admin/residents/{channelId}/{userId}</c>: erase a resident on request (role admin).</summary>
+/// <summary>Whom to erase: the channel and the channel's user id, in the body so that no URL (or proxy log) carries them.</summary>
+public sealed record EraseResidentRequest(string? ChannelId, string? UserId);
+
+/// <summary><c>POST /api/admin/residents/erase</c> <c>{"channelId":…,"userId":…}</c>: erase a resident on request (role admin).</summary>
 public static class ResidentsAdminApi
 {
     public static IEndpointRouteBuilder MapResidentsAdminApi(this IEndpointRouteBuilder endpoints)
     {
         var group = endpoints.MapGroup("/api/admin/residents").RequireAuthorization(Roles.Admin);
-        group.MapDelete("/{channelId}/{userId}", EraseAsync).WithName("EraseResident");
+        group.MapPost("/erase", EraseAsync).WithName("EraseResident").ProducesProblem(StatusCodes.Status400BadRequest);
         return endpoints;
     }
 
-    private static async Task<NoContent> EraseAsync(string channelId, string userId, ClaimsPrincipal user,
+    private static async Task<Results<NoContent, ProblemHttpResult>> EraseAsync(EraseResidentRequest request, ClaimsPrincipal user,
         DatabaseSettings settings, ResidentKeys keys, TimeProvider clock, CancellationToken ct)
     {
-        var residentId = $"{channelId}:{userId}";
+        if (string.IsNullOrWhiteSpace(request.ChannelId) || string.IsNullOrWhiteSpace(request.UserId))
+            return TypedResults.Problem(title: "channelId and userId are required.", statusCode: StatusCodes.Status400BadRequest);
+        var residentId = $"{request.ChannelId}:{request.UserId}";
         await using var db = Database.Open(settings.ConnectionString);
-        await using var transaction = await db.Database.BeginTransactionAsync(ct);
-        await Erasure.EraseAsync(db, residentId, keys.Pseudonym(residentId), ct);
-        db.AuditLog.Add(new AuditRow { At = clock.GetUtcNow(), Actor = user.Identity?.Name ?? "admin", Action = "erasure", Details = "every row of one resident erased by an administrator" });
-        await db.SaveChangesAsync(ct);
-        await transaction.CommitAsync(ct);
+        await using (var transaction = await db.Database.BeginTransactionAsync(ct))
+        {
+            await Erasure.EraseAsync(db, residentId, keys.Pseudonym(residentId), ct);
+            // Audited without the resident: no user id and no pseudonym (which the user id would recompute).
+            db.AuditLog.Add(new AuditRow { At = clock.GetUtcNow(), Actor = user.Identity?.Name ?? "admin", Action = "erasure", Details = "every row of one resident erased by an administrator" });
+            await db.SaveChangesAsync(ct);
+            await transaction.CommitAsync(ct);
+        }
+        await Erasure.AfterCommitAsync(db, ct);
         return TypedResults.NoContent();
     }
 }

@@ -26,6 +26,8 @@ public static class ChatSupportHosting
     public static WebApplicationBuilder AddChatSupport(this WebApplicationBuilder builder)
     {
         var services = builder.Services;
+        // First of the hosted services: a missing default questionnaire or a placeholder secret stops the start.
+        services.AddHostedService<StartupChecks>();
         // The documented default port, unless ASPNETCORE_URLS, --urls or Urls says otherwise (a container does).
         if (string.IsNullOrEmpty(builder.Configuration["urls"])) builder.WebHost.UseUrls("http://localhost:5080");
         services.AddOptions<QuestionnaireBotOptions>().BindConfiguration(QuestionnaireBotOptions.SectionName)
@@ -34,6 +36,7 @@ public static class ChatSupportHosting
         services.AddOptions<HostOptions>().BindConfiguration(HostOptions.SectionName)
             .Validate(o => o.MaxRequestBodyBytes is >= 1024 and <= 16 * 1024 * 1024, "ChatSupport:MaxRequestBodyBytes must be between 1 KiB and 16 MiB.")
             .Validate(o => o.Role.Trim().ToLowerInvariant() is "all" or "web" or "worker", "ChatSupport:Role is all, web or worker.")
+            .Validate(o => o.OpenDataRequestsPerMinute >= 1 && o.AnonymousMessagesPerMinute >= 0, "ChatSupport:OpenDataRequestsPerMinute is at least 1, AnonymousMessagesPerMinute at least 0.")
             .ValidateOnStart();
         builder.WebHost.ConfigureKestrel((context, kestrel) =>
             kestrel.Limits.MaxRequestBodySize = context.Configuration.GetValue(HostOptions.SectionName + ":MaxRequestBodyBytes", HostOptions.DefaultMaxRequestBodyBytes));
@@ -45,6 +48,10 @@ public static class ChatSupportHosting
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<ConversationLocks>();
         services.AddSingleton<TurnMetrics>();
+        services.AddSingleton<RefusalMetrics>();
+        services.AddExceptionHandler<ScrubbedExceptionHandler>();
+        // The handler logs the exception scrubbed; the middleware's own log would print the raw message.
+        services.Configure<ExceptionHandlerOptions>(o => o.SuppressDiagnosticsCallback = _ => true);
         var telemetry = services.AddOpenTelemetry().WithMetrics(m => m.AddMeter(TurnMetrics.MeterName).AddAspNetCoreInstrumentation());
         // Exported only where a collector is configured (OTEL_EXPORTER_OTLP_ENDPOINT).
         if (!string.IsNullOrEmpty(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"])) telemetry.UseOtlpExporter();
@@ -67,18 +74,7 @@ public static class ChatSupportHosting
         // ForwardedHeadersOptions' KnownProxies/KnownNetworks); the open data's allowance is per client address.
         services.Configure<Microsoft.AspNetCore.Builder.ForwardedHeadersOptions>(o =>
             o.ForwardedHeaders = Microsoft.AspNetCore.HttpOverrides.ForwardedHeaders.XForwardedFor | Microsoft.AspNetCore.HttpOverrides.ForwardedHeaders.XForwardedProto);
-        // The open data needs no key: each client address gets its share, so nobody can keep the database busy with it.
-        services.AddRateLimiter(o =>
-        {
-            o.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
-            o.AddPolicy(Reports.ReportsApi.OpenDataRateLimit, context => System.Threading.RateLimiting.RateLimitPartition.GetFixedWindowLimiter(
-                context.Connection.RemoteIpAddress?.ToString() ?? "unknown",
-                _ => new System.Threading.RateLimiting.FixedWindowRateLimiterOptions
-                {
-                    PermitLimit = context.RequestServices.GetRequiredService<IOptions<HostOptions>>().Value.OpenDataRequestsPerMinute,
-                    Window = TimeSpan.FromMinutes(1),
-                }));
-        });
+        services.AddAnonymousRateLimits();
         services.AddOpenApi();
         return builder;
     }
@@ -129,8 +125,13 @@ public static class ChatSupportHosting
         var settings = app.Services.GetRequiredService<DatabaseSettings>();
         if (!Database.IsPostgres(settings.ConnectionString)
             && new Microsoft.Data.Sqlite.SqliteConnectionStringBuilder(settings.ConnectionString).DataSource is { Length: > 0 } file
-            && Path.GetDirectoryName(Path.GetFullPath(file)) is { } folder)
-            Directory.CreateDirectory(folder);
+            && file != ":memory:" && Path.GetDirectoryName(Path.GetFullPath(file)) is { } folder)
+        {
+            // Residents' answers: the owner's only (folder 0700, files 0600; the WAL takes the database file's mode).
+            PrivateFiles.Folder(folder);
+            PrivateFiles.File(Path.GetFullPath(file));
+            foreach (var companion in new[] { "-wal", "-shm", "-journal" }) PrivateFiles.Existing(Path.GetFullPath(file) + companion);
+        }
         // The database may still be starting (a container beside it): try for a minute before giving up.
         for (var attempt = 1; ; attempt++)
         {
@@ -141,7 +142,7 @@ public static class ChatSupportHosting
             }
             catch (Exception e) when (attempt < 30 && e is System.Data.Common.DbException or TimeoutException or InvalidOperationException)
             {
-                app.Logger.LogWarning("The database is not ready ({ErrorType}); trying again", e.GetType().Name);
+                app.Logger.LogScrubbed(LogLevel.Warning, e, "The database is not ready (attempt {Attempt}); trying again", attempt);
                 await Task.Delay(TimeSpan.FromSeconds(2));
             }
         }
@@ -160,9 +161,10 @@ public static class ChatSupportHosting
             new Microsoft.Data.Sqlite.SqliteConnectionStringBuilder(settings.ConnectionString).DataSource)) ?? ".", "pseudonym.key");
         if (!File.Exists(file))
         {
-            Directory.CreateDirectory(Path.GetDirectoryName(file)!);
-            File.WriteAllText(file, Convert.ToHexString(RandomNumberGenerator.GetBytes(32)));
+            PrivateFiles.Folder(Path.GetDirectoryName(file)!);
+            PrivateFiles.Write(file, Convert.ToHexString(RandomNumberGenerator.GetBytes(32)));
         }
+        else PrivateFiles.Existing(file);
         return ResidentKeys.FromSecret(File.ReadAllText(file).Trim());
     }
 }
@@ -179,4 +181,9 @@ public sealed class HostOptions
     public string Role { get; set; } = "all";
     /// <summary>Requests per minute one client address may make to the open data (no key); more get 429.</summary>
     public int OpenDataRequestsPerMinute { get; set; } = 60;
+    /// <summary>
+    /// Activities per minute one client address may post to /api/messages while it is open (no BotFramework:MicrosoftAppId);
+    /// more get 429. 0 turns the limit off (a load test from one address).
+    /// </summary>
+    public int AnonymousMessagesPerMinute { get; set; } = 120;
 }

@@ -42,6 +42,11 @@ public static class JobsRegistration
             .Validate(o => o.WorkerCount is >= 1 and <= 100 && o.InvisibilityTimeout >= TimeSpan.FromSeconds(1) && o.SchedulePollingInterval >= TimeSpan.FromMilliseconds(100),
                 "Jobs: WorkerCount 1-100, InvisibilityTimeout at least a second, SchedulePollingInterval at least 100 ms.")
             .ValidateOnStart();
+        services.AddOptions<RetentionOptions>().BindConfiguration(RetentionOptions.SectionName)
+            .Validate(o => o.ConversationStateDays >= 1 && o.AbandonedResponseDays >= 1 && o.FailedLineRowDays >= 1,
+                "Retention: ConversationStateDays, AbandonedResponseDays and FailedLineRowDays are at least 1.")
+            .ValidateOnStart();
+        services.AddTransient<RetentionJob>();
         services.AddSingleton<JobStorage>(sp =>
         {
             sp.GetRequiredService<IGlobalConfiguration>(); // Hangfire's logging first: the storage logs as it starts

@@ -13,13 +13,15 @@ namespace ChatSupport.Web.Jobs;
 /// <summary>
 /// Keeps Hangfire's recurring jobs in line with the configuration, at start and whenever the tenants change: per tenant,
 /// planning shortly before the follow-up hour and each questionnaire's own time (in the tenant's time zone) and the no-answer
-/// ladder every 10 minutes; for the deployment, the alert webhook every minute and the sweep of orphaned batches.
+/// ladder every 10 minutes; for the deployment, the alert webhook every minute, the sweep of orphaned batches and the
+/// daily retention run.
 /// Jobs of tenants that are gone are removed. A missed planning run (all workers down at the hour) runs once when a
 /// worker is back (Relaxed); the planner itself refuses to start after the tenant's latest sending time, and a day is
 /// never sent twice because every message is recorded under resident × day × kind.
 /// </summary>
 public sealed class RecurringJobsSync(
-    IRecurringJobManagerV2 manager, JobStorage storage, IOptionsMonitor<TenantsOptions> tenants, QuestionnaireCatalog catalog, ReportTenants reportTenants, ILogger<RecurringJobsSync> logger)
+    IRecurringJobManagerV2 manager, JobStorage storage, IOptionsMonitor<TenantsOptions> tenants, QuestionnaireCatalog catalog, ReportTenants reportTenants,
+    ILogger<RecurringJobsSync> logger, IOptions<RetentionOptions>? retention = null, IOptions<QuestionnaireBotOptions>? questionnaires = null)
     : IHostedService, IDisposable
 {
     private const string TenantPrefix = "tenant:";
@@ -70,6 +72,10 @@ public sealed class RecurringJobsSync(
         }
         manager.AddOrUpdate<PostStaffAlertsJob>("post-staff-alerts", j => j.RunAsync(CancellationToken.None), Cron.Minutely(),
             new RecurringJobOptions { MisfireHandling = MisfireHandlingMode.Ignorable });
+        // Retention is the deployment's, not a tenant's: one run a day in the host's time zone.
+        var retentionAt = (retention?.Value ?? new RetentionOptions()).RunAt;
+        manager.AddOrUpdate<RetentionJob>(RetentionJob.RecurringId, j => j.RunAsync(CancellationToken.None), Cron.Daily(retentionAt.Hour, retentionAt.Minute),
+            new RecurringJobOptions { TimeZone = (questionnaires?.Value ?? new QuestionnaireBotOptions()).TimeZone, MisfireHandling = MisfireHandlingMode.Relaxed });
         manager.AddOrUpdate<DispatchFollowUpsJob>("sweep-follow-up-batches", j => j.SweepAsync(CancellationToken.None), "*/5 * * * *",
             new RecurringJobOptions { MisfireHandling = MisfireHandlingMode.Ignorable });
 

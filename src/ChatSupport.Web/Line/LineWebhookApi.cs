@@ -9,11 +9,13 @@ namespace ChatSupport.Web.Line;
 
 /// <summary>
 /// <c>POST /webhooks/line/{tenantId}</c>: the signature is checked on the raw bytes before anything is parsed (401,
-/// nothing stored); every event is kept in the inbox (unique on its webhook event id, so a redelivery or a duplicate
+/// nothing stored; an unknown tenant gets the same 401); a signed body that is not a webhook request is 400; every event is kept in the inbox (unique on its webhook event id, so a redelivery or a duplicate
 /// is a no-op) in one commit, and the request is answered at once; the inbox processor answers the residents.
 /// </summary>
 public static class LineWebhookApi
 {
+    private static readonly string UnknownTenantSecret = Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(16));
+
     public static IEndpointRouteBuilder MapLineWebhook(this IEndpointRouteBuilder app)
     {
         app.MapPost("/webhooks/line/{tenantId}", ReceiveAsync)
@@ -22,7 +24,6 @@ public static class LineWebhookApi
             .WithSummary("LINE webhook of a tenant: signed events are kept in the inbox and answered asynchronously.")
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status401Unauthorized)
-            .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge);
         return app;
     }
@@ -30,12 +31,13 @@ public static class LineWebhookApi
     private static async Task<Results<Ok, ProblemHttpResult>> ReceiveAsync(string tenantId, HttpRequest request,
         IOptionsMonitor<TenantsOptions> tenants, DatabaseSettings settings, LineInboxSignal signal, TimeProvider clock, CancellationToken ct)
     {
-        if (!tenants.CurrentValue.TryGetValue(tenantId, out var tenant) || tenant.Line is null)
-            return TypedResults.Problem(title: "Unknown tenant.", statusCode: StatusCodes.Status404NotFound);
+        // An unknown tenant is answered exactly as a wrong signature, after the same work (the body read, an HMAC under
+        // a secret nobody knows), so that tenant ids cannot be found by trying them.
+        var secret = tenants.CurrentValue.TryGetValue(tenantId, out var tenant) && tenant.Line is { } line ? line.ChannelSecret : UnknownTenantSecret;
         using var buffer = new MemoryStream();
         await request.Body.CopyToAsync(buffer, ct);
         var body = buffer.GetBuffer().AsMemory(0, (int)buffer.Length);
-        if (!LineSignature.IsValid(body.Span, request.Headers["x-line-signature"].ToString(), tenant.Line.ChannelSecret))
+        if (!LineSignature.IsValid(body.Span, request.Headers["x-line-signature"].ToString(), secret) || ReferenceEquals(secret, UnknownTenantSecret))
             return TypedResults.Problem(title: "The signature is missing or wrong.", statusCode: StatusCodes.Status401Unauthorized);
         LineCallback callback;
         try

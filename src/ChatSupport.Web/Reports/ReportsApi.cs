@@ -24,7 +24,8 @@ public sealed record BackfillRequest(string Tenant, DateOnly From, DateOnly To);
 /// <summary>
 /// Officials' reports (role <c>official</c>): the daily figures as JSON, CSV (UTF-8 with BOM, Japanese headers with
 /// <c>lang=ja</c>) or PNG charts; uploaded series; notes; the publishing switch. Staff: backfill. Anyone: the data
-/// dictionary, and the open data of published reports. Every pull is written to the audit log.
+/// dictionary, and the open data of published reports. Every pull is written to the audit log (a refused open-data
+/// request is counted in <see cref="RefusalMetrics"/> instead).
 /// </summary>
 public static class ReportsApi
 {
@@ -107,14 +108,18 @@ public static class ReportsApi
             return Problem(400, "The report is too large.", e.Message);
         }
         // The open data serves only what officials published; unpublished figures are not even admitted to exist.
-        var refused = open && !report.Published;
+        // A refusal is counted, not audited: anonymous callers could otherwise write an audit row per request.
+        if (open && !report.Published)
+        {
+            services.GetRequiredService<RefusalMetrics>().Refused(OpenDataRateLimit, "unpublished");
+            return Problem(404, "This report is not published.", "Figures are published per tenant and questionnaire by its officials.");
+        }
         db.AuditLog.Add(new AuditRow
         {
-            At = clock.GetUtcNow(), Actor = open ? "public" : Actor(http.User), Action = open ? (refused ? "open-data-refused" : "open-data-pull") : "report-pull",
+            At = clock.GetUtcNow(), Actor = open ? "public" : Actor(http.User), Action = open ? "open-data-pull" : "report-pull",
             Subject = Subject(tenantId, questionnaireId), Details = http.Request.QueryString.Value,
         });
         await db.SaveChangesAsync(ct);
-        if (refused) return Problem(404, "This report is not published.", "Figures are published per tenant and questionnaire by its officials.");
 
         var stem = $"{tenantId}-{questionnaireId}-{from:yyyyMMdd}-{to:yyyyMMdd}";
         switch (format)

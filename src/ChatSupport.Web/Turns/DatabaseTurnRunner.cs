@@ -55,8 +55,7 @@ public sealed class DatabaseTurnRunner(
             catch (Exception e) when (e is not OperationCanceledException)
             {
                 metrics.Turn(activity.ChannelId, "failed", clock.GetElapsedTime(started));
-                // The exception type only: its message could quote what the resident wrote.
-                logger.LogError("Turn failed on channel {Channel}: {ErrorType}", activity.ChannelId, e.GetType().Name);
+                logger.LogScrubbed(LogLevel.Error, e, "Turn failed on channel {Channel}", activity.ChannelId); // scrubbed: the message could quote the resident
                 throw;
             }
         }

@@ -91,7 +91,7 @@ public sealed class LineWebhookTests
         var (database, mock, host) = await StartAsync("sqlite");
         await using var databaseScope = database; await using var mockScope = mock; await using var hostScope = host;
         var resident = new LineResident(host.CreateClient(), mock);
-        Assert.Equal(HttpStatusCode.NotFound, (await resident.PostAsync(LineResident.Body(), tenantId: "nowhere")).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await resident.PostAsync(LineResident.Body(), tenantId: "nowhere")).StatusCode); // as a bad signature (WebhookHardeningTests)
         var notJson = "{\"events\": [oops"u8.ToArray();
         var bad = await resident.PostAsync(notJson);
         Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);

@@ -1,0 +1,67 @@
+using Microsoft.EntityFrameworkCore;
+
+namespace ChatSupport.Persistence.Stores;
+
+/// <summary>How long rows nobody is using are kept (see README, "Retention").</summary>
+public sealed record RetentionPolicy(TimeSpan ConversationState, TimeSpan AbandonedResponses, TimeSpan FailedLineRows);
+
+/// <summary>What one run removed.</summary>
+public sealed record RetentionResult(long StateDocuments, long Responses, long Answers, long LineInbox, long LineOutbox);
+
+/// <summary>
+/// Removes what nobody comes back for, in batches (short transactions, no long lock on a busy table): conversation and
+/// user state not written for <see cref="RetentionPolicy.ConversationState"/> (an anonymous caller's thousands of
+/// conversations among them), responses left in progress with no answer for <see cref="RetentionPolicy.AbandonedResponses"/>
+/// (with their answers; completed responses and their answers stay: they are the resident's history and the figures'),
+/// and LINE inbox and outbox rows left failed for <see cref="RetentionPolicy.FailedLineRows"/>. The same statements on
+/// PostgreSQL and SQLite; instants compared as the model stores them.
+/// </summary>
+public static class Retention
+{
+    public const int BatchSize = 2000;
+
+    public static async Task<RetentionResult> RunAsync(string connectionString, RetentionPolicy policy, DateTimeOffset now, CancellationToken ct)
+    {
+        var stateBefore = now - policy.ConversationState;
+        var responseBefore = now - policy.AbandonedResponses;
+        var lineBefore = now - policy.FailedLineRows;
+
+        var state = await BatchesAsync(connectionString, db => db.StateDocuments.Where(d => d.UpdatedAt < stateBefore).Select(d => d.Key).Take(BatchSize),
+            (db, keys) => db.StateDocuments.Where(d => keys.Contains(d.Key)).ExecuteDeleteAsync(ct), ct).ConfigureAwait(false);
+
+        long answers = 0;
+        var responses = await BatchesAsync(connectionString,
+            db => db.Responses.Where(r => r.CompletedAt == null && r.StartedAt < responseBefore
+                    && !db.Answers.Any(a => a.ResponseId == r.Id && a.AnsweredAt >= responseBefore))
+                .Select(r => r.Id).Take(BatchSize),
+            async (db, ids) =>
+            {
+                answers += await db.Answers.Where(a => ids.Contains(a.ResponseId)).ExecuteDeleteAsync(ct).ConfigureAwait(false);
+                return await db.Responses.Where(r => ids.Contains(r.Id) && r.CompletedAt == null).ExecuteDeleteAsync(ct).ConfigureAwait(false);
+            }, ct).ConfigureAwait(false);
+
+        var inbox = await BatchesAsync(connectionString,
+            db => db.LineInbox.Where(r => r.Status == "failed" && r.ReceivedAt < lineBefore).Select(r => r.Id).Take(BatchSize),
+            (db, ids) => db.LineInbox.Where(r => ids.Contains(r.Id)).ExecuteDeleteAsync(ct), ct).ConfigureAwait(false);
+        var outbox = await BatchesAsync(connectionString,
+            db => db.LineOutbox.Where(r => r.Status == "failed" && r.CreatedAt < lineBefore).Select(r => r.Id).Take(BatchSize),
+            (db, ids) => db.LineOutbox.Where(r => ids.Contains(r.Id) && r.Status == "failed").ExecuteDeleteAsync(ct), ct).ConfigureAwait(false);
+        return new RetentionResult(state, responses, answers, inbox, outbox);
+    }
+
+    /// <summary>Selects a batch of keys and deletes them in one transaction, until a batch comes back short.</summary>
+    private static async Task<long> BatchesAsync<TKey>(string connectionString, Func<ChatSupportDbContext, IQueryable<TKey>> select,
+        Func<ChatSupportDbContext, List<TKey>, Task<int>> delete, CancellationToken ct)
+    {
+        long total = 0;
+        while (true)
+        {
+            await using var db = Database.Open(connectionString);
+            await using var transaction = await db.Database.BeginTransactionAsync(ct).ConfigureAwait(false);
+            var keys = await select(db).ToListAsync(ct).ConfigureAwait(false);
+            if (keys.Count > 0) total += await delete(db, keys).ConfigureAwait(false);
+            await transaction.CommitAsync(ct).ConfigureAwait(false);
+            if (keys.Count < BatchSize) return total;
+        }
+    }
+}

@@ -1,0 +1,70 @@
+using ChatSupport.Channels.Line;
+using ChatSupport.Questionnaires;
+using Microsoft.Extensions.Options;
+
+namespace ChatSupport.Web.Hosting;
+
+/// <summary>
+/// Checks that stop ChatSupport at start instead of failing every turn later: the default questionnaires exist, and
+/// (outside Development) no secret is a placeholder copied from appsettings.sample.json or plainly weak. Each problem
+/// names the setting, never a secret's value. Registered before every other hosted service, so it runs first.
+/// </summary>
+public sealed class StartupChecks(IConfiguration configuration, IHostEnvironment environment, QuestionnaireCatalog catalog,
+    IOptions<QuestionnaireBotOptions> questionnaires, IOptions<TenantsOptions> tenants) : IHostedService
+{
+    /// <summary>The prefix every placeholder secret of appsettings.sample.json starts with.</summary>
+    public const string PlaceholderPrefix = "CHANGE-ME";
+    /// <summary>A secret shorter than this is refused (LINE's channel secret is 32 hex digits; a key is at least 32 bytes).</summary>
+    public const int MinimumSecretLength = 16;
+
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        var problems = QuestionnaireProblems().ToList();
+        if (!environment.IsDevelopment()) problems.AddRange(SecretProblems(configuration, tenants.Value));
+        if (problems.Count > 0)
+            throw new OptionsValidationException("ChatSupport", typeof(StartupChecks), problems);
+        return Task.CompletedTask;
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    /// <summary>A default questionnaire that is not loaded would answer every turn with 500.</summary>
+    private IEnumerable<string> QuestionnaireProblems()
+    {
+        var id = questionnaires.Value.DefaultQuestionnaire;
+        if (string.IsNullOrWhiteSpace(id))
+            yield return "Questionnaires:DefaultQuestionnaire is not set.";
+        else if (catalog.Find(id) is null)
+            yield return $"Questionnaires:DefaultQuestionnaire names '{id}', which is not among the questionnaires loaded from '{questionnaires.Value.Path}'.";
+        foreach (var (tenant, options) in tenants.Value)
+            if (options.DefaultQuestionnaire is { Length: > 0 } own && catalog.Find(own) is null)
+                yield return $"Tenants:{tenant}:DefaultQuestionnaire names '{own}', which is not among the questionnaires loaded from '{questionnaires.Value.Path}'.";
+    }
+
+    /// <summary>Every secret ChatSupport reads, by setting name; a placeholder or a weak value is named, its value never shown.</summary>
+    public static IEnumerable<string> SecretProblems(IConfiguration configuration, TenantsOptions tenants)
+    {
+        var secrets = new List<(string Setting, string? Value)> { ("Residents:PseudonymKey", configuration["Residents:PseudonymKey"]) };
+        foreach (var (id, tenant) in tenants)
+        {
+            if (tenant.Line is { } line)
+            {
+                secrets.Add(($"Tenants:{id}:Line:ChannelSecret", line.ChannelSecret));
+                secrets.Add(($"Tenants:{id}:Line:ChannelAccessToken", line.ChannelAccessToken));
+            }
+            secrets.Add(($"Tenants:{id}:FollowUps:AlertWebhookSecret", tenant.FollowUps.AlertWebhookSecret));
+        }
+        foreach (var (setting, value) in secrets)
+            if (Weakness(value) is { } weakness) yield return $"{setting} {weakness}; set a real secret (from the environment or a secret store).";
+    }
+
+    /// <summary>Why a configured secret is unacceptable, or null (an unset one is the other checks' business).</summary>
+    public static string? Weakness(string? value)
+    {
+        if (string.IsNullOrEmpty(value)) return null;
+        if (value.Trim().StartsWith(PlaceholderPrefix, StringComparison.OrdinalIgnoreCase)) return "is the placeholder of appsettings.sample.json";
+        if (value.Length < MinimumSecretLength) return $"is shorter than {MinimumSecretLength} characters";
+        if (value.Distinct().Count() < 5) return "is made of fewer than 5 different characters";
+        return null;
+    }
+}
