@@ -14,6 +14,7 @@ psql_() { psql -h 127.0.0.1 -p "$pg_port" -U postgres -v ON_ERROR_STOP=1 -qAt "$
 psql_ -d postgres -c "CREATE DATABASE chatsupport_load"
 export ConnectionStrings__ChatSupport="Host=127.0.0.1;Port=$pg_port;Username=postgres;Database=chatsupport_load;Maximum Pool Size=8"
 export Residents__PseudonymKey="load-test-pseudonymisation-key-0123456789abcdef"
+export ChatSupport__AnonymousMessagesPerMinute=0   # the load generator is one client of the open /api/messages
 export Logging__LogLevel__Default=Warning
 
 (cd src/ChatSupport.Web && exec dotnet bin/Release/net10.0/ChatSupport.Web.dll --urls http://127.0.0.1:5090) > /tmp/chatsupport-load-host.log 2>&1 &

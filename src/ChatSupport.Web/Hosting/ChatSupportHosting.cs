@@ -26,8 +26,7 @@ public static class ChatSupportHosting
     public static WebApplicationBuilder AddChatSupport(this WebApplicationBuilder builder)
     {
         var services = builder.Services;
-        // First of the hosted services: a missing default questionnaire or a placeholder secret stops the start.
-        services.AddHostedService<StartupChecks>();
+        services.AddSingleton<StartupChecks>();
         // The documented default port, unless ASPNETCORE_URLS, --urls or Urls says otherwise (a container does).
         if (string.IsNullOrEmpty(builder.Configuration["urls"])) builder.WebHost.UseUrls("http://localhost:5080");
         services.AddOptions<QuestionnaireBotOptions>().BindConfiguration(QuestionnaireBotOptions.SectionName)
@@ -119,9 +118,13 @@ public static class ChatSupportHosting
         });
     }
 
-    /// <summary>Creates the SQLite folder if needed and applies the migrations of the configured database.</summary>
+    /// <summary>
+    /// Runs the start-up checks (a missing default questionnaire or a placeholder secret stops here, before the database
+    /// is touched), creates the SQLite folder if needed and applies the migrations of the configured database.
+    /// </summary>
     public static async Task MigrateDatabaseAsync(this WebApplication app)
     {
+        app.Services.GetRequiredService<StartupChecks>().Run();
         var settings = app.Services.GetRequiredService<DatabaseSettings>();
         if (!Database.IsPostgres(settings.ConnectionString)
             && new Microsoft.Data.Sqlite.SqliteConnectionStringBuilder(settings.ConnectionString).DataSource is { Length: > 0 } file

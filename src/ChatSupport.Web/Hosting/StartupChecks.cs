@@ -7,26 +7,24 @@ namespace ChatSupport.Web.Hosting;
 /// <summary>
 /// Checks that stop ChatSupport at start instead of failing every turn later: the default questionnaires exist, and
 /// (outside Development) no secret is a placeholder copied from appsettings.sample.json or plainly weak. Each problem
-/// names the setting, never a secret's value. Registered before every other hosted service, so it runs first.
+/// names the setting, never a secret's value. Run before the database is touched (<see cref="ChatSupportHosting.MigrateDatabaseAsync"/>).
 /// </summary>
 public sealed class StartupChecks(IConfiguration configuration, IHostEnvironment environment, QuestionnaireCatalog catalog,
-    IOptions<QuestionnaireBotOptions> questionnaires, IOptions<TenantsOptions> tenants) : IHostedService
+    IOptions<QuestionnaireBotOptions> questionnaires, IOptions<TenantsOptions> tenants)
 {
     /// <summary>The prefix every placeholder secret of appsettings.sample.json starts with.</summary>
     public const string PlaceholderPrefix = "CHANGE-ME";
     /// <summary>A secret shorter than this is refused (LINE's channel secret is 32 hex digits; a key is at least 32 bytes).</summary>
     public const int MinimumSecretLength = 16;
 
-    public Task StartAsync(CancellationToken cancellationToken)
+    /// <summary>Throws an <see cref="OptionsValidationException"/> listing every problem, if there is any.</summary>
+    public void Run()
     {
         var problems = QuestionnaireProblems().ToList();
         if (!environment.IsDevelopment()) problems.AddRange(SecretProblems(configuration, tenants.Value));
         if (problems.Count > 0)
             throw new OptionsValidationException("ChatSupport", typeof(StartupChecks), problems);
-        return Task.CompletedTask;
     }
-
-    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
     /// <summary>A default questionnaire that is not loaded would answer every turn with 500.</summary>
     private IEnumerable<string> QuestionnaireProblems()
@@ -56,13 +54,19 @@ public sealed class StartupChecks(IConfiguration configuration, IHostEnvironment
         }
         foreach (var (setting, value) in secrets)
             if (Weakness(value) is { } weakness) yield return $"{setting} {weakness}; set a real secret (from the environment or a secret store).";
+        // The database password is the server's business, but the sample's placeholder is never a real one.
+        if (configuration.GetConnectionString("ChatSupport") is { } connection && Persistence.Database.IsPostgres(connection)
+            && new Npgsql.NpgsqlConnectionStringBuilder(connection).Password is { } password && IsPlaceholder(password))
+            yield return "ConnectionStrings:ChatSupport has the placeholder password of appsettings.sample.json; set the real one (from the environment).";
     }
+
+    public static bool IsPlaceholder(string value) => value.Trim().StartsWith(PlaceholderPrefix, StringComparison.OrdinalIgnoreCase);
 
     /// <summary>Why a configured secret is unacceptable, or null (an unset one is the other checks' business).</summary>
     public static string? Weakness(string? value)
     {
         if (string.IsNullOrEmpty(value)) return null;
-        if (value.Trim().StartsWith(PlaceholderPrefix, StringComparison.OrdinalIgnoreCase)) return "is the placeholder of appsettings.sample.json";
+        if (IsPlaceholder(value)) return "is the placeholder of appsettings.sample.json";
         if (value.Length < MinimumSecretLength) return $"is shorter than {MinimumSecretLength} characters";
         if (value.Distinct().Count() < 5) return "is made of fewer than 5 different characters";
         return null;

@@ -50,6 +50,17 @@ public sealed class StartupRefusalTests
         Assert.DoesNotContain(placeholder, message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task TheSamplesDatabasePassword_StopsTheStart()
+    {
+        await using var database = await TestDatabase.CreateAsync("postgres");
+        var connection = new Npgsql.NpgsqlConnectionStringBuilder(database.ConnectionString) { Password = "CHANGE-ME" }.ConnectionString;
+        var settings = GoodTenant();
+        settings["ConnectionStrings:ChatSupport"] = connection;
+        var message = (await StartFailsAsync(database, settings)).ToString();
+        Assert.Contains("ConnectionStrings:ChatSupport has the placeholder password", message, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("Tenants:kanagawa:Line:ChannelSecret", "short-secret")]
     [InlineData("Tenants:kanagawa:FollowUps:AlertWebhookSecret", "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa")]
