@@ -48,6 +48,7 @@ public sealed class PostStaffAlertsJob(DatabaseSettings settings, IOptionsMonito
             request.Headers.Add(SignatureHeader, "sha256=" + Convert.ToHexStringLower(HMACSHA256.HashData(Encoding.UTF8.GetBytes(hook.AlertWebhookSecret ?? ""), body)));
             request.Headers.Add("Idempotency-Key", alert.Key);
             string? error;
+            Exception? failure = null;
             try
             {
                 using var response = await http.CreateClient(HttpClientName).SendAsync(request, ct);
@@ -55,12 +56,13 @@ public sealed class PostStaffAlertsJob(DatabaseSettings settings, IOptionsMonito
             }
             catch (Exception e) when (e is HttpRequestException or TimeoutException or Polly.ExecutionRejectedException || (e is OperationCanceledException && !ct.IsCancellationRequested))
             {
-                error = e.GetType().Name;
+                (error, failure) = (e.GetType().Name, e);
             }
             alert.WebhookAttempts++;
             alert.WebhookError = error;
             alert.WebhookStatus = error is null ? "sent" : alert.WebhookAttempts >= MaxAttempts ? "failed" : "pending";
             if (error is null) posted++;
+            else if (failure is not null) logger.LogScrubbed(LogLevel.Warning, failure, "Staff alert {Alert} could not be posted to the webhook (attempt {Attempt})", alert.Id, alert.WebhookAttempts);
             else logger.LogWarning("Staff alert {Alert} could not be posted to the webhook ({Error}, attempt {Attempt})", alert.Id, error, alert.WebhookAttempts);
         }
         await db.SaveChangesAsync(ct);

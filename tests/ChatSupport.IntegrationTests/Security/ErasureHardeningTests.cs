@@ -26,9 +26,11 @@ public sealed class ErasureHardeningTests
     };
 
     [Theory]
-    [InlineData("postgres")]
-    [InlineData("sqlite")]
-    public async Task AdminErasure_AfterStaffAcknowledgedAnAlert_LeavesNoTraceInAnyColumn(string provider)
+    [InlineData("postgres", "admin")]
+    [InlineData("sqlite", "admin")]
+    [InlineData("postgres", "resident")]
+    [InlineData("sqlite", "resident")]
+    public async Task Erasure_AfterStaffAcknowledgedAnAlert_LeavesNoTraceInAnyColumn_NorInTheSqliteFiles(string provider, string by)
     {
         await using var database = await TestDatabase.CreateAsync(provider);
         await using var host = new WebHost(database);
@@ -54,11 +56,19 @@ public sealed class ErasureHardeningTests
             Assert.DoesNotContain("call-request", audit.Details ?? "", StringComparison.Ordinal);
         }
 
-        // The old route with the user id in the URL is gone; the id goes in the body.
-        Assert.Equal(HttpStatusCode.NotFound, (await client.SendAsync(Authorized(HttpMethod.Delete, $"/api/admin/residents/webchat/{UserId}", WebHost.AdminKey))).StatusCode);
-        Assert.Equal(HttpStatusCode.BadRequest, (await client.SendAsync(Authorized(HttpMethod.Post, "/api/admin/residents/erase", WebHost.AdminKey, new { channelId = "webchat" }))).StatusCode);
-        Assert.Equal(HttpStatusCode.NoContent,
-            (await client.SendAsync(Authorized(HttpMethod.Post, "/api/admin/residents/erase", WebHost.AdminKey, new { channelId = "webchat", userId = UserId }))).StatusCode);
+        if (by == "admin")
+        {
+            // The old route with the user id in the URL is gone; the id goes in the body.
+            Assert.Equal(HttpStatusCode.NotFound, (await client.SendAsync(Authorized(HttpMethod.Delete, $"/api/admin/residents/webchat/{UserId}", WebHost.AdminKey))).StatusCode);
+            Assert.Equal(HttpStatusCode.BadRequest, (await client.SendAsync(Authorized(HttpMethod.Post, "/api/admin/residents/erase", WebHost.AdminKey, new { channelId = "webchat" }))).StatusCode);
+            Assert.Equal(HttpStatusCode.NoContent,
+                (await client.SendAsync(Authorized(HttpMethod.Post, "/api/admin/residents/erase", WebHost.AdminKey, new { channelId = "webchat", userId = UserId }))).StatusCode);
+        }
+        else
+        {
+            await WebHost.SayAsync(client, "データ削除", Conversation);
+            Assert.Contains(await WebHost.SayAsync(client, "はい", Conversation), r => r.Contains("削除しました", StringComparison.Ordinal));
+        }
 
         await using (var db = database.Open())
         {
