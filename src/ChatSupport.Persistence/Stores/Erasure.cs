@@ -27,8 +27,10 @@ public static class Erasure
         // Follow-up records and staff alerts name the resident by pseudonym only, but they are the resident's rows too.
         await db.FollowUpDeliveries.Where(d => d.ResidentId == pseudonym).ExecuteDeleteAsync(ct).ConfigureAwait(false);
         await db.StaffAlerts.Where(a => a.ResidentId == pseudonym).ExecuteDeleteAsync(ct).ConfigureAwait(false);
-        // Audit rows written before they named alerts by id only carried the pseudonym as their subject.
-        await db.AuditLog.Where(a => a.Subject == pseudonym).ExecuteUpdateAsync(u => u.SetProperty(a => a.Subject, (string?)null), ct).ConfigureAwait(false);
+        // Audit rows written before they named alerts by id only carried the pseudonym as their subject, and the rule:
+        // what was done and when stays, about nobody.
+        await db.AuditLog.Where(a => a.Subject == pseudonym)
+            .ExecuteUpdateAsync(u => u.SetProperty(a => a.Subject, (string?)null).SetProperty(a => a.Details, (string?)null), ct).ConfigureAwait(false);
         db.ErasedSinceCommit = true;
         if (Residents.ResidentKeys.TenantOf(channel, user) is { } tenant)
         {

@@ -54,6 +54,9 @@ public sealed class ErasureHardeningTests
             Assert.Equal(($"alert {alertId}", "desk"), (audit.Subject, audit.Actor));
             Assert.DoesNotContain(pseudonym, audit.Details ?? "", StringComparison.Ordinal);
             Assert.DoesNotContain("call-request", audit.Details ?? "", StringComparison.Ordinal);
+            // A row as acknowledgements were audited before: by pseudonym, with the rule.
+            db.AuditLog.Add(new AuditRow { At = DateTimeOffset.UtcNow, Actor = "desk", Action = "alert-acknowledged", Subject = pseudonym, Details = $"alert {alertId} (call-request)" });
+            await db.SaveChangesAsync();
         }
 
         if (by == "admin")
@@ -84,7 +87,9 @@ public sealed class ErasureHardeningTests
                     }
             }
             Assert.Equal(0, await db.StaffAlerts.CountAsync());
-            Assert.Equal(2, await db.AuditLog.CountAsync()); // the acknowledgement (by alert id) and the erasure (by nobody)
+            // The acknowledgements (by alert id; the earlier one now about nobody) and the erasure (by nobody) stay.
+            Assert.Equal(3, await db.AuditLog.CountAsync());
+            Assert.DoesNotContain(await db.AuditLog.Select(a => a.Details).ToListAsync(), d => d != null && d.Contains("call-request", StringComparison.Ordinal));
         }
 
         if (provider == "sqlite")
