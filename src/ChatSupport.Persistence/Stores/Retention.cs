@@ -9,9 +9,9 @@ public sealed record RetentionPolicy(TimeSpan ConversationState, TimeSpan Abando
 public sealed record RetentionResult(long StateDocuments, long Responses, long Answers, long LineInbox, long LineOutbox);
 
 /// <summary>
-/// Removes what nobody comes back for, in batches (short transactions, no long lock on a busy table): conversation and
-/// user state not written for <see cref="RetentionPolicy.ConversationState"/> (an anonymous caller's thousands of
-/// conversations among them), responses left in progress with no answer for <see cref="RetentionPolicy.AbandonedResponses"/>
+/// Removes what nobody comes back for, in batches (short transactions, no long lock on a busy table): conversation
+/// state, and the user state of callers who never consented, not written for <see cref="RetentionPolicy.ConversationState"/>
+/// (an anonymous caller's thousands of conversations among them), responses left in progress with no answer for <see cref="RetentionPolicy.AbandonedResponses"/>
 /// (with their answers; completed responses and their answers stay: they are the resident's history and the figures'),
 /// and LINE inbox and outbox rows left failed for <see cref="RetentionPolicy.FailedLineRows"/>. The same statements on
 /// PostgreSQL and SQLite; instants compared as the model stores them.
@@ -20,14 +20,13 @@ public static class Retention
 {
     public const int BatchSize = 2000;
 
-    public static async Task<RetentionResult> RunAsync(string connectionString, RetentionPolicy policy, DateTimeOffset now, CancellationToken ct)
+    public static async Task<RetentionResult> RunAsync(string connectionString, RetentionPolicy policy, Residents.ResidentKeys residents, DateTimeOffset now, CancellationToken ct)
     {
         var stateBefore = now - policy.ConversationState;
         var responseBefore = now - policy.AbandonedResponses;
         var lineBefore = now - policy.FailedLineRows;
 
-        var state = await BatchesAsync(connectionString, db => db.StateDocuments.Where(d => d.UpdatedAt < stateBefore).Select(d => d.Key).Take(BatchSize),
-            (db, keys) => db.StateDocuments.Where(d => keys.Contains(d.Key)).ExecuteDeleteAsync(ct), ct).ConfigureAwait(false);
+        var state = await StateAsync(connectionString, stateBefore, residents, ct).ConfigureAwait(false);
 
         long answers = 0;
         var responses = await BatchesAsync(connectionString,
@@ -47,6 +46,35 @@ public static class Retention
             db => db.LineOutbox.Where(r => r.Status == "failed" && r.CreatedAt < lineBefore).Select(r => r.Id).Take(BatchSize),
             (db, ids) => db.LineOutbox.Where(r => ids.Contains(r.Id) && r.Status == "failed").ExecuteDeleteAsync(ct), ct).ConfigureAwait(false);
         return new RetentionResult(state, responses, answers, inbox, outbox);
+    }
+
+    /// <summary>
+    /// State documents not written since <paramref name="before"/>, walked in key order: every conversation's, and the user
+    /// state of callers who never became residents (no consent, so no <c>residents</c> row: an anonymous flood). A
+    /// resident's user state (consents, language, whether follow-ups are stopped) is written only when it changes, so
+    /// an active resident's can be old: it stays until the resident is erased.
+    /// </summary>
+    private static async Task<long> StateAsync(string connectionString, DateTimeOffset before, Residents.ResidentKeys residents, CancellationToken ct)
+    {
+        const string Users = "/users/";
+        long total = 0;
+        var after = "";
+        while (true)
+        {
+            await using var db = Database.Open(connectionString);
+            await using var transaction = await db.Database.BeginTransactionAsync(ct).ConfigureAwait(false);
+            var keys = await db.StateDocuments.Where(d => d.UpdatedAt < before && string.Compare(d.Key, after) > 0)
+                .OrderBy(d => d.Key).Select(d => d.Key).Take(BatchSize).ToListAsync(ct).ConfigureAwait(false);
+            var users = keys.Where(k => k.Contains(Users, StringComparison.Ordinal))
+                .ToDictionary(k => residents.Pseudonym(k.Replace(Users, ":", StringComparison.Ordinal)), k => k);
+            var pseudonyms = users.Keys.ToList();
+            var kept = await db.Residents.Where(r => pseudonyms.Contains(r.Id)).Select(r => r.Id).ToListAsync(ct).ConfigureAwait(false);
+            var remove = keys.Except(kept.Select(p => users[p])).ToList();
+            if (remove.Count > 0) total += await db.StateDocuments.Where(d => remove.Contains(d.Key) && d.UpdatedAt < before).ExecuteDeleteAsync(ct).ConfigureAwait(false);
+            await transaction.CommitAsync(ct).ConfigureAwait(false);
+            if (keys.Count < BatchSize) return total;
+            after = keys[^1];
+        }
     }
 
     /// <summary>Selects a batch of keys and deletes them in one transaction, until a batch comes back short.</summary>

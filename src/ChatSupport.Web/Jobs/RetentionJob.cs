@@ -8,7 +8,10 @@ namespace ChatSupport.Web.Jobs;
 public sealed class RetentionOptions
 {
     public const string SectionName = "Retention";
-    /// <summary>Conversation and user state not written for this many days is removed (a new message starts afresh).</summary>
+    /// <summary>
+    /// Conversation state, and the user state of callers who never consented, not written for this many days is removed
+    /// (a new message starts afresh). A resident's own user state stays until they are erased.
+    /// </summary>
     public int ConversationStateDays { get; set; } = 30;
     /// <summary>A response left in progress with no answer for this many days is removed with its answers.</summary>
     public int AbandonedResponseDays { get; set; } = 30;
@@ -21,13 +24,13 @@ public sealed class RetentionOptions
 }
 
 /// <summary>The daily retention run (a recurring Hangfire job of the deployment, not of a tenant): <see cref="Retention"/>.</summary>
-public sealed class RetentionJob(DatabaseSettings settings, IOptions<RetentionOptions> options, TimeProvider clock, ILogger<RetentionJob> logger)
+public sealed class RetentionJob(DatabaseSettings settings, IOptions<RetentionOptions> options, Persistence.Residents.ResidentKeys residents, TimeProvider clock, ILogger<RetentionJob> logger)
 {
     public const string RecurringId = "retention";
 
     public async Task<RetentionResult> RunAsync(CancellationToken ct)
     {
-        var removed = await Retention.RunAsync(settings.ConnectionString, options.Value.Policy(), clock.GetUtcNow(), ct);
+        var removed = await Retention.RunAsync(settings.ConnectionString, options.Value.Policy(), residents, clock.GetUtcNow(), ct);
         logger.LogInformation("Retention removed {State} state documents, {Responses} abandoned responses with {Answers} answers, {Inbox} failed LINE events and {Outbox} failed LINE messages",
             removed.StateDocuments, removed.Responses, removed.Answers, removed.LineInbox, removed.LineOutbox);
         return removed;
