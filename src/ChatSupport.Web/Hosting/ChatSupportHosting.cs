@@ -127,8 +127,8 @@ public static class ChatSupportHosting
         app.Services.GetRequiredService<StartupChecks>().Run();
         var settings = app.Services.GetRequiredService<DatabaseSettings>();
         if (!Database.IsPostgres(settings.ConnectionString)
-            && new Microsoft.Data.Sqlite.SqliteConnectionStringBuilder(settings.ConnectionString).DataSource is { Length: > 0 } file
-            && file != ":memory:" && Path.GetDirectoryName(Path.GetFullPath(file)) is { } folder)
+            && new Microsoft.Data.Sqlite.SqliteConnectionStringBuilder(settings.ConnectionString) is { DataSource: { Length: > 0 } file } sqlite
+            && file != ":memory:" && sqlite.Mode != Microsoft.Data.Sqlite.SqliteOpenMode.Memory && Path.GetDirectoryName(Path.GetFullPath(file)) is { } folder)
         {
             // Residents' answers: the owner's only (folder 0700, files 0600; the WAL takes the database file's mode).
             PrivateFiles.Folder(folder);

@@ -9,8 +9,9 @@ namespace ChatSupport.Web.Line;
 
 /// <summary>
 /// <c>POST /webhooks/line/{tenantId}</c>: the signature is checked on the raw bytes before anything is parsed (401,
-/// nothing stored; an unknown tenant gets the same 401); a signed body that is not a webhook request is 400; every event is kept in the inbox (unique on its webhook event id, so a redelivery or a duplicate
-/// is a no-op) in one commit, and the request is answered at once; the inbox processor answers the residents.
+/// nothing stored; an unknown tenant gets the same 401); a signed body that is not a webhook request is 400; every
+/// event is kept in the inbox (unique on its webhook event id, so a redelivery or a duplicate is a no-op) in one
+/// commit, and the request is answered at once; the inbox processor answers the residents.
 /// </summary>
 public static class LineWebhookApi
 {
