@@ -11,8 +11,11 @@ using Polly;
 
 namespace ChatSupport.Channels.Line;
 
-/// <summary>What LINE answered. A 409 for a retry key LINE already accepted counts as delivered.</summary>
-public sealed record LineResult(int Status, string? RequestId, string? AcceptedRequestId = null, string? Error = null)
+/// <summary>
+/// What LINE answered. A 409 for a retry key LINE already accepted counts as delivered. <see cref="RetryAfter"/> is
+/// LINE's Retry-After of a refused request (a 429), so that a caller retrying after the pipeline's own retries waits as long.
+/// </summary>
+public sealed record LineResult(int Status, string? RequestId, string? AcceptedRequestId = null, string? Error = null, TimeSpan? RetryAfter = null)
 {
     public bool Delivered => Status == 200 || (Status == 409 && AcceptedRequestId is not null);
     /// <summary>A reply token that was used, expired or never valid: the messages can still go by push.</summary>
@@ -141,8 +144,15 @@ public sealed class LineClient(IHttpClientFactory factory, IOptionsMonitor<Tenan
         else
             // LINE's message names the problem (e.g. "Invalid reply token"), not the content; the body sent is never logged.
             logger.LogWarning("LINE {Endpoint} answered {Status} (request id {RequestId}): {LineMessage}", endpoint, status, requestId, message);
-        return new LineResult(status, requestId, accepted, message);
+        return new LineResult(status, requestId, accepted, message, RetryAfterOf(response));
     }
+
+    private static TimeSpan? RetryAfterOf(HttpResponseMessage response) => response.Headers.RetryAfter switch
+    {
+        { Delta: { } delta } => delta,
+        { Date: { } date } => date - DateTimeOffset.UtcNow is { Ticks: > 0 } wait ? wait : TimeSpan.Zero,
+        _ => null,
+    };
 
     private static string? RequestId(HttpResponseMessage response) =>
         response.Headers.TryGetValues("x-line-request-id", out var v) ? v.FirstOrDefault() : null;

@@ -37,18 +37,19 @@ public sealed class LineInboxProcessor(
             logger.LogInformation("The LINE inbox is not processed here (LineInbox:ProcessEvents is false)");
             return;
         }
+        // What a crash left pending is settled first (most of it by its still-living reply token), before newer turns answer.
         var lastSweep = DateTimeOffset.MinValue;
         while (!stoppingToken.IsCancellationRequested)
         {
             var wait = TimeSpan.FromSeconds(1);
             try
             {
-                wait = await DispatchAsync(stoppingToken);
                 if (clock.GetUtcNow() - lastSweep > TimeSpan.FromSeconds(5))
                 {
                     lastSweep = clock.GetUtcNow();
                     await sender.SweepAsync(stoppingToken);
                 }
+                wait = await DispatchAsync(stoppingToken);
             }
             catch (Exception e) when (!stoppingToken.IsCancellationRequested)
             {
@@ -131,6 +132,8 @@ public sealed class LineInboxProcessor(
         catch (System.Text.Json.JsonException) { }
         try
         {
+            if (e is not null && tenant?.Line is not null && e.SourceType is "group" or "room")
+                return await GroupChatAsync(row, e, tenant, ct);
             if (e is null || tenant?.Line is null)
                 return await SimpleAsync(row, "ignored", null, ct);
             var options = TenantBotOptions(tenant);
@@ -206,13 +209,15 @@ public sealed class LineInboxProcessor(
     }
 
     /// <summary>An event that is not a turn: claim it, do its work, mark it, in one transaction.</summary>
-    private async Task<bool> SimpleAsync(LineInboxRow row, string status, Func<ChatSupportDbContext, Task>? work, CancellationToken ct)
+    private async Task<bool> SimpleAsync(LineInboxRow row, string status, Func<ChatSupportDbContext, Task>? work, CancellationToken ct,
+        Func<ChatSupportDbContext, TurnBatch, Task>? batched = null)
     {
         await using var db = Database.Open(settings.ConnectionString);
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
         if (!await ClaimAsync(db, row, ct)) return false;
         if (work is not null) await work(db);
         var batch = new TurnBatch(db);
+        if (batched is not null) await batched(db, batch);
         await batch.ExecuteAsync(MarkSql, MarkParameters(db, row, status), ct, conflictKey: "line_inbox/" + row.Id);
         await batch.FlushAsync(ct);
         await transaction.CommitAsync(ct);
@@ -242,26 +247,60 @@ public sealed class LineInboxProcessor(
                         delivered.Select((k, i) => (Name: "@dk" + i, Value: (object?)k)).ToDictionary(p => p.Name, p => p.Value), token);
                 var messages = LineMessageRenderer.Render(replies);
                 if (messages.Count == 0) return;
-                var replyBefore = e.Timestamp + lineOptions.Value.ReplyTokenLifetime;
-                outbox = new OutboxMessage(row.TenantId, e.ChatId!, Guid.NewGuid().ToString("D"), e.ReplyToken, replyBefore, new JsonArray([.. messages]));
-                await batch.ExecuteAsync(
-                    "INSERT INTO line_outbox (tenant_id, recipient, retry_key, reply_token, reply_before, messages, status, sent_batches, attempts, created_at) " +
-                    "VALUES (@ot, @or, @ok, @orp, @ob, @om, 'pending', 0, 0, @oc)",
-                    new Dictionary<string, object?>
-                    {
-                        ["@ot"] = row.TenantId, ["@or"] = outbox.Recipient, ["@ok"] = outbox.RetryKey, ["@orp"] = e.ReplyToken,
-                        ["@ob"] = db.Instant(replyBefore), ["@om"] = outbox.Messages.ToJsonString(), ["@oc"] = db.Instant(clock.GetUtcNow()),
-                    }, token);
+                outbox = await OutboxAsync(db, batch, row, e, messages, token);
             });
 
-        // LINE's loading animation if the turn takes a while (1:1 chats only).
+        // LINE's loading animation if the resident waits a while: a slow turn, or a reply held up (1:1 chats only).
         using var finished = new CancellationTokenSource();
         if (e.SourceType == "user" && e.UserId is { } chat)
             _ = ShowLoadingLaterAsync(row.TenantId, chat, finished.Token);
-        await runner.RunAsync(activity, hooks, ct, options);
-        await finished.CancelAsync();
-        if (!claimed) return false;
-        sender.Deleted(delivered);
+        try
+        {
+            await runner.RunAsync(activity, hooks, ct, options);
+            if (!claimed) return false;
+            sender.Deleted(delivered);
+            if (outbox is not null) await sender.SendAsync(outbox, ct);
+            return true;
+        }
+        finally
+        {
+            await finished.CancelAsync();
+        }
+    }
+
+    /// <summary>The messages to send for an event, as an outbox row written in the caller's transaction (see <see cref="LineSender"/>).</summary>
+    private async Task<OutboxMessage> OutboxAsync(ChatSupportDbContext db, TurnBatch batch, LineInboxRow row, LineEvent e, IReadOnlyList<JsonObject> messages, CancellationToken ct)
+    {
+        var replyBefore = e.Timestamp + lineOptions.Value.ReplyTokenLifetime;
+        var outbox = new OutboxMessage(row.TenantId, e.ChatId!, Guid.NewGuid().ToString("D"), e.ReplyToken, replyBefore, new JsonArray([.. messages]));
+        await batch.ExecuteAsync(
+            "INSERT INTO line_outbox (tenant_id, recipient, retry_key, reply_token, reply_before, messages, status, sent_batches, attempts, created_at) " +
+            "VALUES (@ot, @or, @ok, @orp, @ob, @om, 'pending', 0, 0, @oc)",
+            new Dictionary<string, object?>
+            {
+                ["@ot"] = row.TenantId, ["@or"] = outbox.Recipient, ["@ok"] = outbox.RetryKey, ["@orp"] = e.ReplyToken,
+                ["@ob"] = db.Instant(replyBefore), ["@om"] = outbox.Messages.ToJsonString(), ["@oc"] = db.Instant(clock.GetUtcNow()),
+            }, ct);
+        return outbox;
+    }
+
+    /// <summary>
+    /// A group or a room: the questionnaire is for one resident at a time (in a group, another member could answer for
+    /// them, and everyone would read the answers). Events that can be answered (a message, a postback, the bot joining)
+    /// get one short message that the service works in a 1:1 chat with the account; nothing else of the event is kept:
+    /// no turn runs, so no state, answer or resident row is written.
+    /// </summary>
+    private async Task<bool> GroupChatAsync(LineInboxRow row, LineEvent e, TenantOptions tenant, CancellationToken ct)
+    {
+        var answer = e.Mode != "standby" && e.ReplyToken is not null && e.ChatId is not null && e.Type is "message" or "postback" or "join";
+        if (!answer) return await SimpleAsync(row, "ignored", null, ct);
+        OutboxMessage? outbox = null;
+        var english = tenant.Locale.StartsWith("en", StringComparison.OrdinalIgnoreCase);
+        var text = english
+            ? "This service works in a one-to-one chat with this account, not in groups. Please add the account as a friend and talk to it there."
+            : "このサービスは、このアカウントとの1対1のトークでご利用いただけます（グループやトークルームではお答えできません）。友だち追加して、個別のトークからお話しください。";
+        if (!await SimpleAsync(row, "done", null, ct, async (db, batch) =>
+            outbox = await OutboxAsync(db, batch, row, e, [new JsonObject { ["type"] = "text", ["text"] = text }], ct))) return false;
         if (outbox is not null) await sender.SendAsync(outbox, ct);
         return true;
     }
@@ -271,7 +310,7 @@ public sealed class LineInboxProcessor(
         try
         {
             await Task.Delay(lineOptions.Value.LoadingAnimationAfter, finished);
-            await client.ShowLoadingAsync(tenantId, chatId, 10, CancellationToken.None);
+            await client.ShowLoadingAsync(tenantId, chatId, 20, CancellationToken.None);
         }
         catch (OperationCanceledException) { }
     }

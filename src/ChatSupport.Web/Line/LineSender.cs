@@ -18,20 +18,33 @@ public sealed record OutboxMessage(string TenantId, string Recipient, string Ret
 }
 
 /// <summary>
-/// Sends what committed turns decided: with the reply token while it is fresh (free), otherwise (or if LINE refuses
-/// the token) by push with the outbox row's retry key, so a retry, a restart or a second server cannot deliver the
-/// same messages twice (LINE answers 409 for a key it accepted, which counts as delivered). More than five messages
-/// go in several requests, each with its own key derived from the row's. A row is deleted once everything is
-/// accepted, in the transaction of a later turn (so an event costs two commits: its inbox insert and its turn), or by
-/// the sweep when the inbox is quiet; a row not delivered stays for the sweep, which retries rows left behind (a
-/// crash after the commit, LINE unavailable) by push.
+/// Sends what committed turns decided: with the reply token while it is fresh (free), otherwise by push with the
+/// outbox row's retry key, so a retry, a restart or a second server cannot deliver the same messages twice (LINE
+/// answers 409 for a key it accepted, which counts as delivered). More than five messages go in several requests, each
+/// with its own key derived from the row's. A row is deleted once everything is accepted, in the transaction of a
+/// later turn (so an event costs two commits: its inbox insert and its turn), or by the sweep when the inbox is quiet.
 /// </summary>
+/// <remarks>
+/// A reply token is used once: LINE refuses it afterwards, and only one outbox row ever holds it. So while the token
+/// lives, trying the reply again is always safe and settles the row: accepted (delivered now) or refused as used (an
+/// earlier attempt delivered it — ours, another server's, or one made before a crash). A throttled or failing reply is
+/// tried again until the token's life ends (honouring Retry-After), with LINE's loading animation meanwhile; then the
+/// messages go by push at once. After a restart, a row still pending is settled by its token at once if the token
+/// lives; if it does not, nobody can tell whether the reply arrived, and a stale question is worse than none: the
+/// messages are sent again (marked as such) only if the conversation is still where that turn left it.
+/// </remarks>
 public sealed class LineSender(LineClient client, DatabaseSettings settings, IOptions<LineClientOptions> options, IOptions<LineInboxOptions> inboxOptions,
-    FollowUps.MessageBudget budget, TimeProvider clock, ILogger<LineSender> logger)
+    IOptionsMonitor<TenantsOptions> tenants, FollowUps.MessageBudget budget, TimeProvider clock, ILogger<LineSender> logger)
 {
     private readonly ConcurrentDictionary<string, byte> _inFlight = new(StringComparer.Ordinal);
     /// <summary>Rows whose messages LINE accepted, until their deletion commits (the sweep must not send them again).</summary>
     private readonly ConcurrentDictionary<string, byte> _delivered = new(StringComparer.Ordinal);
+    /// <summary>Rows created before this instant were written before this process started: none of its sends holds them.</summary>
+    private readonly DateTimeOffset _startedAt = clock.GetUtcNow();
+    private long _sweeps;
+
+    /// <summary>Sweeps completed since start (tests wait for one to pass before saying that nothing was sent).</summary>
+    public long Sweeps => Interlocked.Read(ref _sweeps);
 
     public async Task<bool> SendAsync(OutboxMessage m, CancellationToken ct)
     {
@@ -41,26 +54,14 @@ public sealed class LineSender(LineClient client, DatabaseSettings settings, IOp
             var batches = LineMessageRenderer.Pack([.. m.Messages.OfType<JsonObject>()]);
             for (var i = m.SentBatches; i < batches.Count; i++)
             {
-                LineResult result;
+                LineResult? result = null;
                 var pushed = false;
                 if (i == 0 && m.ReplyToken is not null && clock.GetUtcNow() < m.ReplyBefore)
                 {
-                    result = await client.ReplyAsync(m.TenantId, m.ReplyToken, batches[i], ct);
-                    var tries = 1;
-                    // No answer (a timeout, a 5xx): the reply may have landed. The same token again tells: LINE refuses a
-                    // token that was used, and only this row ever held it.
-                    while (!result.Delivered && result.Status is 0 or >= 500 && tries++ < 3 && clock.GetUtcNow() < m.ReplyBefore)
-                        result = await client.ReplyAsync(m.TenantId, m.ReplyToken, batches[i], ct);
-                    if (result.InvalidReplyToken && (m.IsResend || tries > 1))
-                        result = result with { Status = 200 }; // the token was spent by our own earlier attempt: delivered
-                    // A token LINE refuses on the first try (expired), or LINE unreachable: the messages go by push.
-                    else if (!result.Delivered && (result.InvalidReplyToken || result.Status is 0 or >= 500))
-                    {
-                        result = await client.PushAsync(m.TenantId, m.Recipient, batches[i], KeyFor(m.RetryKey, i), ct);
-                        pushed = result.Delivered;
-                    }
+                    var (replied, push) = await ReplyAsync(m, batches[i], ct);
+                    if (!push) result = replied;
                 }
-                else
+                if (result is null)
                 {
                     result = await client.PushAsync(m.TenantId, m.Recipient, batches[i], KeyFor(m.RetryKey, i), ct);
                     pushed = result.Delivered;
@@ -79,6 +80,52 @@ public sealed class LineSender(LineClient client, DatabaseSettings settings, IOp
         {
             _inFlight.TryRemove(m.RetryKey, out _);
         }
+    }
+
+    /// <summary>
+    /// The first request by reply, tried again while the token lives; Push is true when the messages should go by push
+    /// instead (the token's life ended, or it was refused as expired).
+    /// </summary>
+    private async Task<(LineResult Result, bool Push)> ReplyAsync(OutboxMessage m, IReadOnlyList<JsonObject> messages, CancellationToken ct)
+    {
+        var unknown = m.IsResend; // an earlier attempt may have used the token
+        var loading = false;
+        var attempt = 0;
+        while (true)
+        {
+            var result = await client.ReplyAsync(m.TenantId, m.ReplyToken!, messages, ct);
+            if (result.Delivered) return (result, false);
+            var now = clock.GetUtcNow();
+            // Only this row ever held the token: refused while it still lives, it was used, so the messages arrived.
+            if (result.InvalidReplyToken)
+                return now < m.ReplyBefore || unknown ? (result with { Status = 200 }, false) : (result, true);
+            // Another 4xx: the request itself is wrong, and a push of it would be refused as well.
+            if (result.Status is not (0 or 429 or >= 500)) return (result, false);
+            // No answer or a 5xx: the reply may have landed; the next attempt tells (a used token is refused).
+            if (result.Status != 429) unknown = true;
+            // Backing off (LINE's Retry-After when longer), so that a LINE in trouble is not hammered (nor the circuit opened).
+            var backoff = TimeSpan.FromMilliseconds(Math.Min(Math.Max(options.Value.FirstRetryDelay.TotalMilliseconds, 50) * Math.Pow(2, attempt++), 5000));
+            var wait = result.RetryAfter is { } after && after > backoff ? after : backoff;
+            if (now + wait >= m.ReplyBefore) return (result, true);
+            if (!loading)
+            {
+                loading = true;
+                ShowLoading(m.TenantId, m.Recipient, m.ReplyBefore!.Value - now);
+            }
+            await Task.Delay(wait, clock, ct);
+        }
+    }
+
+    /// <summary>LINE's loading animation while a resident waits for a delayed reply (1:1 chats only: user ids start with U).</summary>
+    public void ShowLoading(string tenantId, string chatId, TimeSpan upTo)
+    {
+        if (!chatId.StartsWith('U')) return;
+        var seconds = (int)Math.Clamp(Math.Ceiling(upTo.TotalSeconds), 5, 60);
+        _ = Task.Run(async () =>
+        {
+            try { await client.ShowLoadingAsync(tenantId, chatId, seconds, CancellationToken.None); }
+            catch (Exception e) { logger.LogInformation("LINE's loading animation could not be shown: {ErrorType}", e.GetType().Name); }
+        }, CancellationToken.None);
     }
 
     /// <summary>A push costs a message of the tenant's monthly quota (a reply does not): counted with the follow-ups'.</summary>
@@ -134,18 +181,22 @@ public sealed class LineSender(LineClient client, DatabaseSettings settings, IOp
     }
 
     /// <summary>
-    /// Sends again what was left behind: pending rows no send can still be working on — older than the longest a send
-    /// may take with all its retries (another server's send included), plus a margin — that this process does not hold.
+    /// Settles what was left behind. A row whose reply token still lives is tried by reply at once (see the remarks
+    /// above: that cannot deliver twice), unless this process's own turn is about to send it. Other rows wait until no
+    /// send can still be working on them — older than the longest a send may take with all its retries (another
+    /// server's included), plus a margin: rows that only ever went by push are pushed again with their retry key;
+    /// a row whose reply may or may not have arrived before a crash goes by <see cref="ResendStaleAsync"/>.
     /// </summary>
     public async Task SweepAsync(CancellationToken ct)
     {
         await FlushDeliveredAsync(ct);
         await using var db = Database.Open(settings.ConnectionString);
+        var now = clock.GetUtcNow();
         var longestSend = options.Value.Timeout * (options.Value.MaxRetries + 2) * 2; // a reply, then a push
-        var before = clock.GetUtcNow() - (inboxOptions.Value.ResendPendingAfter ?? longestSend + TimeSpan.FromSeconds(10));
+        var before = now - (inboxOptions.Value.ResendPendingAfter ?? longestSend + TimeSpan.FromSeconds(10));
         var rows = await db.LineOutbox.AsNoTracking().Where(r => r.Status == "pending").OrderBy(r => r.Id).Take(200).ToListAsync(ct);
-        var tooOld = clock.GetUtcNow() - inboxOptions.Value.GiveUpSendingAfter;
-        foreach (var r in rows.Where(r => r.CreatedAt < before && !_inFlight.ContainsKey(r.RetryKey) && !_delivered.ContainsKey(r.RetryKey)))
+        var tooOld = now - inboxOptions.Value.GiveUpSendingAfter;
+        foreach (var r in rows.Where(r => !_inFlight.ContainsKey(r.RetryKey) && !_delivered.ContainsKey(r.RetryKey)))
         {
             if (r.CreatedAt < tooOld)
             {
@@ -156,8 +207,52 @@ public sealed class LineSender(LineClient client, DatabaseSettings settings, IOp
                 logger.LogWarning("A LINE message was not delivered in time and is given up");
                 continue;
             }
-            // The reply token goes along: if an earlier send used it, LINE says so, and nothing is sent twice.
-            await SendAsync(new OutboxMessage(r.TenantId, r.Recipient, r.RetryKey, r.ReplyToken, r.ReplyBefore, (JsonArray)JsonNode.Parse(r.Messages)!, r.SentBatches) { IsResend = true }, ct);
+            var message = new OutboxMessage(r.TenantId, r.Recipient, r.RetryKey, r.ReplyToken, r.ReplyBefore, (JsonArray)JsonNode.Parse(r.Messages)!, r.SentBatches) { IsResend = true };
+            if (r.SentBatches == 0 && r.ReplyToken is not null && now < r.ReplyBefore)
+            {
+                // A row this process's turn committed a moment ago is sent by that turn (this only avoids a needless request).
+                if (r.CreatedAt >= _startedAt && r.CreatedAt > now - TimeSpan.FromSeconds(2)) continue;
+                await SendAsync(message, ct);
+            }
+            else if (r.CreatedAt >= before) continue; // a send may still be working on it
+            else if (r.SentBatches > 0 || r.ReplyToken is null) await SendAsync(message with { ReplyToken = null }, ct); // pushes only: their keys make this safe
+            else await ResendStaleAsync(db, r, message, ct);
         }
+        Interlocked.Increment(ref _sweeps);
+    }
+
+    /// <summary>
+    /// A reply that may or may not have arrived before a crash, whose token has expired: sending it again as it was
+    /// could repeat a question the resident already answered (and answering it again restarts the questionnaire), so it
+    /// goes again — by push, saying it is sent again — only if the conversation is still where that turn left it (no
+    /// later turn wrote its state, and a questionnaire is waiting for an answer). Otherwise it is dropped, and nothing
+    /// of it is kept.
+    /// </summary>
+    private async Task ResendStaleAsync(ChatSupportDbContext db, LineOutboxRow r, OutboxMessage message, CancellationToken ct)
+    {
+        var key = $"{LineActivityMapper.ChannelId}/conversations/{LineActivityMapper.UserKey(r.TenantId, r.Recipient)}";
+        var state = await db.StateDocuments.AsNoTracking().Where(d => d.Key == key).Select(d => new { d.Json, d.UpdatedAt }).FirstOrDefaultAsync(ct);
+        var waiting = state is not null && state.UpdatedAt <= r.CreatedAt
+            && JsonNode.Parse(state.Json)?["dialogStack"] is JsonArray { Count: > 0 };
+        if (!waiting)
+        {
+            await db.LineOutbox.Where(x => x.Id == r.Id).ExecuteDeleteAsync(ct);
+            logger.LogInformation("A LINE reply from before a restart is not sent again: the conversation has moved on");
+            return;
+        }
+        var english = tenants.CurrentValue.GetValueOrDefault(r.TenantId)?.Locale?.StartsWith("en", StringComparison.OrdinalIgnoreCase) == true;
+        var notice = new JsonObject
+        {
+            ["type"] = "text",
+            ["text"] = english
+                ? "(Sent again) Our last message may not have reached you, so here it is again."
+                : "（再送）前回のメッセージが届いていない可能性があるため、もう一度お送りします。",
+        };
+        var again = new JsonArray([notice, .. message.Messages.Select(n => n?.DeepClone())]);
+        // Written first, so that a push that fails now is retried later as what it became.
+        await db.LineOutbox.Where(x => x.Id == r.Id).ExecuteUpdateAsync(s => s
+            .SetProperty(x => x.Messages, again.ToJsonString()).SetProperty(x => x.ReplyToken, (string?)null), ct);
+        logger.LogInformation("A LINE reply from before a restart is sent again by push: the conversation is still waiting for it");
+        await SendAsync(message with { ReplyToken = null, Messages = again }, ct);
     }
 }

@@ -55,6 +55,9 @@ public sealed class LineApiMock : IAsyncDisposable
     /// <summary>Latency after a push or multicast was accepted (LINE delivered it) and before the answer: a sender that dies meanwhile never hears of it.</summary>
     public TimeSpan AcceptedAnswerDelay { get; set; }
 
+    /// <summary>Latency after a reply was accepted (its token is spent) and before the answer: a sender killed meanwhile never hears of it.</summary>
+    public TimeSpan AcceptedReplyAnswerDelay { get; set; }
+
     /// <summary>How many accepted pushes and multicasts reached each user: LINE delivers exactly these.</summary>
     public Dictionary<string, int> Deliveries()
     {
@@ -164,6 +167,11 @@ public sealed class LineApiMock : IAsyncDisposable
         {
             try { await Task.Delay(AcceptedAnswerDelay, http.RequestAborted); }
             catch (OperationCanceledException) { return; } // the sender is gone: LINE delivered, nobody heard
+        }
+        if (answer.Status == 200 && request.Path.Value is Reply && AcceptedReplyAnswerDelay > TimeSpan.Zero)
+        {
+            try { await Task.Delay(AcceptedReplyAnswerDelay, http.RequestAborted); }
+            catch (OperationCanceledException) { return; }
         }
         http.Response.StatusCode = answer.Status;
         http.Response.Headers["x-line-request-id"] = requestId;

@@ -3,7 +3,9 @@ using System.Text;
 using System.Text.Json.Nodes;
 using ChatSupport.Channels.Line;
 using ChatSupport.Tests.Line;
+using ChatSupport.Persistence;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace ChatSupport.IntegrationTests.Line;
 
@@ -80,9 +82,14 @@ public sealed class LineWebhookTests
         var response = await resident.PostAsync(tampered, signature: LineSignature.Sign(body, LineTenant.Secret));
         Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
-        await Task.Delay(300);
-        Assert.Equal(before, await CountRowsAsync(database));
-        Assert.Empty(mock.Requests);
+        // A barrier, not a pause: a good event sent after them is answered, and it is all that reached the inbox and LINE.
+        var good = resident.Follow();
+        await resident.SayAsync(good);
+        var after = await CountRowsAsync(database);
+        Assert.Equal(before["inbox"] + 1, after["inbox"]);
+        Assert.Equal(0, before["residents"] + before["state"]);
+        Assert.Equal([(string?)good["replyToken"]], mock.Requests.Select(r => (string?)r.Body?["replyToken"]).Where(t => t is not null));
+        Assert.DoesNotContain(mock.Requests, r => r.Path == "/v2/bot/message/push");
     }
 
     [Fact]
@@ -160,17 +167,18 @@ public sealed class LineWebhookTests
     {
         var (database, mock, host) = await StartAsync("postgres", new Dictionary<string, string>
         {
-            ["Line:MaxRetries"] = "1", ["LineInbox:ResendPendingAfter"] = "00:00:01",
+            ["Line:MaxRetries"] = "1", ["LineInbox:ResendPendingAfter"] = "00:00:01", ["Line:ReplyTokenLifetime"] = "00:00:02",
         });
         await using var databaseScope = database; await using var mockScope = mock; await using var hostScope = host;
         var resident = new LineResident(host.CreateClient(), mock);
-        mock.FailNext("/v2/bot/message/reply", 500, times: 3); // the sender tries the token three times, then pushes
+        mock.FailNext("/v2/bot/message/reply", 500, times: 1000); // the sender tries the token while it lives (2 s here), then pushes
         mock.FailNext("/v2/bot/message/push", 500, times: 2);  // the push and its one retry
         var follow = resident.Follow();
+        follow["timestamp"] = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
         Assert.Equal(HttpStatusCode.OK, (await resident.PostAsync(LineResident.Body(follow))).StatusCode);
         var pushed = await mock.WaitForAsync(r => r.Path == "/v2/bot/message/push" && r.Status == 200, TimeSpan.FromSeconds(30));
         Assert.Equal(resident.UserId, (string?)pushed.Body!["to"]);
-        await Task.Delay(TimeSpan.FromSeconds(7)); // more sweeps: nothing is sent again
+        await WaitForSweepsAsync(host, 2); // two more sweeps (the second began after the push): nothing is sent again
         Assert.Single(mock.Requests, r => r.Status == 200 && r.Path is "/v2/bot/message/push" or "/v2/bot/message/reply");
         var keys = mock.Requests.Where(r => r.Path == "/v2/bot/message/push").Select(r => r.Headers["X-Line-Retry-Key"]).Distinct();
         Assert.Single(keys); // every push of these messages carried the same retry key
@@ -189,9 +197,11 @@ public sealed class LineWebhookTests
             var resident = new LineResident(receiver.CreateClient(), mock, userId: "U0123456789abcdef0123456789abcdef");
             follow = resident.Follow();
             Assert.Equal(HttpStatusCode.OK, (await resident.PostAsync(LineResident.Body(follow))).StatusCode);
-            await Task.Delay(500);
+            await receiver.DisposeAsync(); // stopped (a barrier): nothing of it can send any more
             Assert.Empty(mock.Requests);
-        } // the process stops with the event in its inbox
+        } // the process stopped with the event in its inbox
+        await using (var db = database.Open())
+            Assert.Equal("pending", (await db.LineInbox.SingleAsync()).Status);
 
         await using var restarted = new WebHost(database, settings: LineTenant.Settings(mock));
         restarted.CreateClient(); // starts the host, whose processor finds the event
@@ -262,6 +272,144 @@ public sealed class LineWebhookTests
         Assert.Equal(resident.UserId, (string?)loading.Body!["chatId"]);
     }
 
+    /// <summary>
+    /// LINE throttles the replies for seconds (seven 429s with Retry-After: more than the client's own retries): the
+    /// reply is tried again while its token lives, so the resident gets it by reply (free), not by push 134 s later, and
+    /// sees LINE's loading animation meanwhile.
+    /// </summary>
+    [Fact]
+    public async Task AThrottledReply_IsRetriedWithinTheTokensLife_WithTheLoadingAnimation_AndNotPushed()
+    {
+        var (database, mock, host) = await StartAsync("postgres");
+        await using var databaseScope = database; await using var mockScope = mock; await using var hostScope = host;
+        var resident = new LineResident(host.CreateClient(), mock);
+        mock.FailNext("/v2/bot/message/reply", 429, times: 7, TimeSpan.FromSeconds(1));
+        var follow = resident.Follow();
+        follow["timestamp"] = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+        await resident.SayAsync(follow);
+
+        var replies = mock.Requests.Where(r => r.Path == "/v2/bot/message/reply").ToList();
+        Assert.Equal([.. Enumerable.Repeat(429, 7), 200], replies.Select(r => r.Status));
+        Assert.Equal((string?)follow["replyToken"], (string?)replies[^1].Body!["replyToken"]);
+        Assert.True(replies[^1].At - replies[0].At >= TimeSpan.FromSeconds(6), "Retry-After was not honoured");
+        Assert.DoesNotContain(mock.Requests, r => r.Path == "/v2/bot/message/push");
+        var loading = mock.Requests.Where(r => r.Path == "/v2/bot/chat/loading/start" && r.Status == 202).ToList();
+        Assert.NotEmpty(loading);
+        Assert.All(loading, l => Assert.Equal(resident.UserId, (string?)l.Body!["chatId"]));
+        Assert.True(loading[0].At < replies[^1].At);
+        Assert.Empty(mock.SpecViolations);
+    }
+
+    /// <summary>
+    /// In a group or a room the questionnaire is not run (another member could answer, everyone reads along): each
+    /// event gets one short message by reply that the service works in a 1:1 chat, and nothing of it is stored.
+    /// </summary>
+    [Theory]
+    [InlineData("postgres")]
+    [InlineData("sqlite")]
+    public async Task InAGroupOrRoom_OneMessageSaysItWorksOneToOne_AndNothingIsStored(string provider)
+    {
+        var (database, mock, host) = await StartAsync(provider);
+        await using var databaseScope = database; await using var mockScope = mock; await using var hostScope = host;
+        var client = host.CreateClient();
+        var first = new LineResident(client, mock);
+        var second = new LineResident(client, mock);
+        var group = new JsonObject { ["type"] = "group", ["groupId"] = "C" + Guid.NewGuid().ToString("N") };
+        var room = new JsonObject { ["type"] = "room", ["roomId"] = "R" + Guid.NewGuid().ToString("N") };
+        JsonObject In(JsonObject e, JsonObject source, string? userId)
+        {
+            var s = (JsonObject)source.DeepClone();
+            if (userId is not null) s["userId"] = userId;
+            e["source"] = s;
+            return e;
+        }
+        var events = new[]
+        {
+            In(first.Event("join"), group, null),
+            In(first.Text("開始"), group, first.UserId),
+            In(second.Text("同意する"), group, second.UserId),
+            In(second.Postback("同意する"), group, second.UserId),
+            In(first.Text("はい"), room, first.UserId),
+        };
+        events[0]["replyToken"] = "reply-join-" + Guid.NewGuid().ToString("N");
+        foreach (var e in events)
+        {
+            var messages = await first.SayAsync(e);
+            var text = (string?)Assert.Single(messages)!["text"];
+            Assert.Contains("1対1", text);
+        }
+        var rows = await CountRowsAsync(database);
+        Assert.Equal((0L, 0L, 0L, 0L), (rows["residents"], rows["state"], rows["answers"], rows["responses"]));
+        // Barrier: a 1:1 event after them is answered, and a sweep has run since.
+        var follow = first.Follow();
+        await first.SayAsync(follow);
+        await WaitForSweepsAsync(host, 2);
+        foreach (var e in events)
+            Assert.Single(mock.Requests, r => r.Path == "/v2/bot/message/reply" && (string?)r.Body?["replyToken"] == (string?)e["replyToken"]);
+        Assert.DoesNotContain(mock.Requests, r => r.Path == "/v2/bot/message/push");
+        Assert.DoesNotContain(mock.Requests, r => r.Path == "/v2/bot/chat/loading/start" && (string?)r.Body?["chatId"] != first.UserId);
+        Assert.Empty(mock.SpecViolations);
+    }
+
+    /// <summary>
+    /// What a crash left in the outbox, as the sweep finds it after a restart. A reply whose token still lives is settled
+    /// at once by trying the token again: accepted (sent now) or refused as used (it had arrived: nothing is sent). A reply
+    /// whose token expired may or may not have arrived: it goes again, by push and marked as sent again, only if the
+    /// conversation is still waiting for it; a conversation that moved on gets nothing (a stale question is worse than none).
+    /// </summary>
+    [Fact]
+    public async Task AfterACrash_PendingRepliesAreSettledByTheirTokens_AndStaleOnesResentOnlyIfStillWaiting()
+    {
+        var (database, mock, host) = await StartAsync("postgres", new Dictionary<string, string> { ["LineInbox:ResendPendingAfter"] = "00:00:01" });
+        await using var databaseScope = database; await using var mockScope = mock; await using var hostScope = host;
+        var client = host.CreateClient();
+        var waiting = new LineResident(client, mock);
+        var movedOn = new LineResident(client, mock);
+        var live = new LineResident(client, mock);
+        var spent = new LineResident(client, mock);
+        foreach (var r in new[] { waiting, movedOn, live, spent })
+        {
+            await r.SayAsync(r.Follow());
+            await r.SayAsync(r.Postback("同意する"));
+        }
+        // The reply token of "spent" was used (LINE delivered the reply) before the crash; nobody heard of it.
+        var spentToken = "reply-spent-" + Guid.NewGuid().ToString("N");
+        using (var line = new HttpClient { BaseAddress = mock.BaseUrl })
+        {
+            line.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", LineTenant.Token);
+            var body = new JsonObject { ["replyToken"] = spentToken, ["messages"] = new JsonArray(new JsonObject { ["type"] = "text", ["text"] = "質問B" }) };
+            Assert.Equal(HttpStatusCode.OK, (await line.PostAsync("v2/bot/message/reply", new StringContent(body.ToJsonString(), Encoding.UTF8, "application/json"))).StatusCode);
+        }
+        var now = DateTimeOffset.UtcNow;
+        await using (var db = database.Open())
+        {
+            var movedOnState = await db.StateDocuments.SingleAsync(d => d.Key == $"line/conversations/{LineTenant.Id}:{movedOn.UserId}");
+            LineOutboxRow Row(LineResident r, string token, DateTimeOffset replyBefore, DateTimeOffset createdAt, string text) => new()
+            {
+                TenantId = LineTenant.Id, Recipient = r.UserId, RetryKey = Guid.NewGuid().ToString("D"), ReplyToken = token, ReplyBefore = replyBefore,
+                Messages = new JsonArray(new JsonObject { ["type"] = "text", ["text"] = text }).ToJsonString(), Status = "pending", CreatedAt = createdAt,
+            };
+            db.LineOutbox.AddRange(
+                Row(waiting, "reply-stale-" + Guid.NewGuid().ToString("N"), now.AddMinutes(-2), now, "質問A"),
+                Row(movedOn, "reply-stale-" + Guid.NewGuid().ToString("N"), now.AddMinutes(-2), movedOnState.UpdatedAt.AddSeconds(-5), "質問X"),
+                Row(live, "reply-live-" + Guid.NewGuid().ToString("N"), now.AddSeconds(40), now.AddSeconds(-10), "質問C"),
+                Row(spent, spentToken, now.AddSeconds(40), now.AddSeconds(-10), "質問B"));
+            await db.SaveChangesAsync();
+        }
+
+        var resent = await mock.WaitForAsync(r => r.Path == "/v2/bot/message/push" && (string?)r.Body?["to"] == waiting.UserId, TimeSpan.FromSeconds(20));
+        Assert.Equal(["（再送）前回のメッセージが届いていない可能性があるため、もう一度お送りします。", "質問A"],
+            resent.Body!["messages"]!.AsArray().Select(m => (string?)m!["text"]));
+        await mock.WaitForAsync(r => r.Path == "/v2/bot/message/reply" && ((string?)r.Body?["replyToken"])?.StartsWith("reply-live-") == true, TimeSpan.FromSeconds(20));
+        await using (var db = database.Open())
+            await WaitUntilAsync(async () => await db.LineOutbox.CountAsync() == 0); // every row settled
+        await WaitForSweepsAsync(host, 2);
+        Assert.Single(mock.Requests, r => r.Path == "/v2/bot/message/push");
+        Assert.DoesNotContain(mock.Requests, r => (string?)r.Body?["to"] == movedOn.UserId);
+        Assert.Equal([200, 400], mock.Requests.Where(r => (string?)r.Body?["replyToken"] == spentToken).Select(r => r.Status));
+        Assert.Empty(mock.SpecViolations);
+    }
+
     /// <summary>"データ削除" over LINE: once the confirmation is delivered, no table holds the LINE user id or the pseudonym.</summary>
     [Fact]
     public async Task DeleteMyData_OverLine_LeavesNothingThatIdentifiesTheResident()
@@ -291,6 +439,14 @@ public sealed class LineWebhookTests
                         $"{entity.GetTableName()}.{property.GetColumnName()} still holds '{value}'");
                 }
         }
+    }
+
+    /// <summary>Waits until <paramref name="count"/> more sweeps of the host's LINE sender have completed (a positive barrier).</summary>
+    internal static async Task WaitForSweepsAsync(WebHost host, int count)
+    {
+        var sender = host.Services.GetRequiredService<ChatSupport.Web.Line.LineSender>();
+        var target = sender.Sweeps + count;
+        await WaitUntilAsync(() => Task.FromResult(sender.Sweeps >= target), 30);
     }
 
     internal static async Task WaitUntilAsync(Func<Task<bool>> condition, int seconds = 20)
