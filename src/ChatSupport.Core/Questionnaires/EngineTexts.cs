@@ -36,7 +36,7 @@ public sealed record EngineTexts(
         FollowUpsResumed: "確認メッセージの配信を再開しました。",
         NotText: "申し訳ありません。スタンプや画像、位置情報などにはお答えできません。ボタンを押すか、文字でお答えください。",
         HowToStart: "体調を報告するときは、下の「開始」ボタンを押してください。",
-        AfterCompletion: "メッセージありがとうございます。今回の回答は受け付けました。\nもう一度体調を報告するときは、下の「開始」ボタンを押してください。",
+        AfterCompletion: "メッセージありがとうございます。\n体調の報告は、下の「開始」ボタンからいつでもできます。",
         StartButton: "開始",
         AskAgainWithHelp: "お答えを読み取れませんでした。ここまでのお答えは保存されていますので、ご安心ください。\nもう一度お聞きします。わからないときは「ヘルプ」と送ってください。",
         SkippedAfterRetries: "お答えを読み取れなかったため、この質問はとばして次に進みます。");
@@ -66,7 +66,7 @@ public sealed record EngineTexts(
         FollowUpsResumed: "The check-in messages are on again.",
         NotText: "Sorry, I cannot read stickers, images, locations or files. Please tap a button or type your answer.",
         HowToStart: "To report how you are, tap \"Start\" below.",
-        AfterCompletion: "Thank you for your message. Your answers have been received.\nTo report again, tap \"Start\" below.",
+        AfterCompletion: "Thank you for your message.\nYou can report how you are at any time with the \"Start\" button below.",
         StartButton: "Start",
         AskAgainWithHelp: "I could not read that answer. Your answers so far are saved.\nLet me ask again. Send \"help\" if you are not sure.",
         SkippedAfterRetries: "I could not read that answer, so let us skip this question and go on.");

@@ -155,7 +155,7 @@ public sealed class LineResidentTurnsTests
         {
             var reply = await resident.SayAsync(e);
             var message = Assert.Single(reply);
-            Assert.Equal("メッセージありがとうございます。今回の回答は受け付けました。\nもう一度体調を報告するときは、下の「開始」ボタンを押してください。", (string?)message!["text"]);
+            Assert.Equal("メッセージありがとうございます。\n体調の報告は、下の「開始」ボタンからいつでもできます。", (string?)message!["text"]);
             Assert.Equal("開始", LineResident.DataOf(reply, "開始"));
         }
 

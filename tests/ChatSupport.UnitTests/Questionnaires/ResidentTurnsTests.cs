@@ -208,7 +208,7 @@ public sealed class ResidentTurnsTests
         foreach (var text in new[] { "ありがとう", "はい", "無し" })
         {
             var reply = Assert.Single(await r.SayAsync(text));
-            Assert.Equal("メッセージありがとうございます。今回の回答は受け付けました。\nもう一度体調を報告するときは、下の「開始」ボタンを押してください。", reply.Text);
+            Assert.Equal("メッセージありがとうございます。\n体調の報告は、下の「開始」ボタンからいつでもできます。", reply.Text);
             var button = Assert.Single(reply.SuggestedActions!.Actions);
             Assert.Equal(("開始", "開始"), (button.Title, button.Value?.GetString()));
         }
