@@ -6,7 +6,9 @@ namespace ChatSupport.Channels.Line;
 /// LINE webhook events as Bot Framework activities (pure). The channel is <c>line</c>; user and conversation ids
 /// carry the tenant (<c>kanagawa:U…</c>), so one deployment serves several LINE channels without mixing residents.
 /// A text message is the resident's words; a postback is a tapped button (its data is the answer); a follow is a
-/// member added (welcome and consent, or "welcome back" in the middle of a questionnaire).
+/// member added (welcome and consent, or "welcome back" in the middle of a questionnaire). A sticker, image, video,
+/// audio, file or location is a message without text: the bot says what it understands (nothing of it is carried
+/// over, only its kind).
 /// </summary>
 public static class LineActivityMapper
 {
@@ -40,6 +42,10 @@ public static class LineActivityMapper
                 if (e.PostbackData?.StartsWith(StartQuestionnairePrefix, StringComparison.Ordinal) == true)
                     activity.Value = System.Text.Json.JsonSerializer.SerializeToElement(new Dictionary<string, string> { ["questionnaire"] = e.PostbackData[StartQuestionnairePrefix.Length..] });
                 break;
+            case "message" when e.MessageType != "text":
+                activity.Type = ActivityTypes.Message;
+                activity.Attachments = [new Attachment { ContentType = NonTextContentTypePrefix + e.MessageType }];
+                break;
             default:
                 activity.Type = ActivityTypes.Message;
                 activity.Text = e.MessageText;
@@ -49,12 +55,15 @@ public static class LineActivityMapper
     }
 
     /// <summary>
-    /// Whether an event is a turn of the bot: text messages, postbacks and follows from a user, in active mode
-    /// (a channel in standby belongs to another module and is not answered).
+    /// Whether an event is a turn of the bot: messages (of every kind), postbacks and follows from a user, in active
+    /// mode (a channel in standby belongs to another module and is not answered).
     /// </summary>
     public static bool IsTurn(LineEvent e) =>
         e.Mode != "standby" && e.UserId is { Length: > 0 } && e.ChatId is { Length: > 0 }
-        && (e.Type is "follow" or "postback" || (e.Type == "message" && e.MessageType == "text"));
+        && (e.Type is "follow" or "postback" || (e.Type == "message" && e.MessageType is { Length: > 0 }));
+
+    /// <summary>The content type of a message without text: <c>application/vnd.line.sticker</c> (the kind only, never the content).</summary>
+    public const string NonTextContentTypePrefix = "application/vnd.line.";
 
     /// <summary>Postback data of a button that starts a questionnaire: <c>questionnaire=covid19-followup</c>.</summary>
     public const string StartQuestionnairePrefix = "questionnaire=";

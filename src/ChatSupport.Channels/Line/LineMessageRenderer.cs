@@ -117,7 +117,9 @@ public static class LineMessageRenderer
             body.Add(new JsonObject { ["type"] = "text", ["text"] = Truncate(item.Question.Length > 0 ? item.Question : "-", 200), ["size"] = "xs", ["color"] = "#888888", ["wrap"] = true, ["margin"] = "md" });
             body.Add(new JsonObject { ["type"] = "text", ["text"] = Truncate(item.Answer.Length > 0 ? item.Answer : "-", 200), ["size"] = "sm", ["wrap"] = true });
         }
-        var alt = title + "：" + string.Join(" / ", summary.Items.Select(i => i.Answer));
+        // Full-width punctuation only in Japanese.
+        var colon = summary.Locale?.StartsWith("en", StringComparison.OrdinalIgnoreCase) == true ? ": " : "：";
+        var alt = title + colon + string.Join(" / ", summary.Items.Select(i => i.Answer));
         return new JsonObject
         {
             ["type"] = "flex",

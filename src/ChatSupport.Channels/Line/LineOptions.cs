@@ -40,6 +40,11 @@ public sealed class TenantOptions
     public LineChannelOptions? Line { get; set; }
     /// <summary>The questionnaire a new resident is offered (default: the host's Questionnaires:DefaultQuestionnaire).</summary>
     public string? DefaultQuestionnaire { get; set; }
+    /// <summary>
+    /// The questionnaires this tenant offers (its default always); unset: its default and the questionnaires its
+    /// follow-ups open. A button or command for any other (another municipality's) starts nothing.
+    /// </summary>
+    public List<string>? Questionnaires { get; set; }
     public string Locale { get; set; } = "ja";
     public string TimeZoneId { get; set; } = "Asia/Tokyo";
     [Range(0, 23)]

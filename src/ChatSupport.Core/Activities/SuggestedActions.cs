@@ -63,6 +63,8 @@ public sealed class AnswerSummary
     public const string ContentType = "application/vnd.chatsupport.summary+json";
     public string? Title { get; set; }
     public IList<AnswerSummaryItem> Items { get; set; } = [];
+    /// <summary>The language of the texts (a channel that writes its own words around them, e.g. LINE's alt text, matches it).</summary>
+    public string? Locale { get; set; }
 
     public Attachment ToAttachment() =>
         new() { ContentType = ContentType, Content = JsonSerializer.SerializeToElement(this, ActivityJson.Options) };

@@ -6,8 +6,10 @@ public sealed record EngineTexts(
     string RetryChoice, string RetryList, string RetryNumber, string RetryNumberRange, string RetryDate, string RetryPostalCode,
     string RetryText, string RetryYesNo, string PreviousAnswer,
     string Help, string FollowUpsStopped, string DeleteConfirm, string Deleted, string DeleteCancelled,
-    string Abandoned, string QuestionnaireUpdated, string WelcomeBack, string SummaryTitle,
-    string FollowUpPrompt, string FollowUpReminder, string AnswerButton)
+    string QuestionnaireUpdated, string WelcomeBack, string SummaryTitle,
+    string FollowUpPrompt, string FollowUpReminder, string AnswerButton,
+    string FollowUpsResumed, string NotText, string HowToStart, string AfterCompletion, string StartButton,
+    string AskAgainWithHelp, string SkippedAfterRetries)
 {
     public static readonly EngineTexts Japanese = new(
         Yes: "はい", No: "いいえ", Today: "今日", Yesterday: "昨日",
@@ -25,13 +27,19 @@ public sealed record EngineTexts(
         DeleteConfirm: "あなたの回答と登録情報をすべて削除します。よろしいですか？",
         Deleted: "あなたの回答と登録情報を削除しました。ご利用ありがとうございました。",
         DeleteCancelled: "削除を取りやめました。",
-        Abandoned: "お答えを読み取れなかったため、質問を中断しました。「やり直し」と送ると最初から始められます。",
         QuestionnaireUpdated: "質問の内容が新しくなりました。お手数ですが、はじめからお答えください。",
         WelcomeBack: "おかえりなさい。途中の質問から続けます。",
         SummaryTitle: "今回の回答",
         FollowUpPrompt: "体調の確認のご連絡です。現在の体調はいかがですか。",
         FollowUpReminder: "本日の体調の確認にまだお答えいただいていません。お手数ですが、下のボタンからお答えください。",
-        AnswerButton: "回答する");
+        AnswerButton: "回答する",
+        FollowUpsResumed: "確認メッセージの配信を再開しました。",
+        NotText: "申し訳ありません。スタンプや画像、位置情報などにはお答えできません。ボタンを押すか、文字でお答えください。",
+        HowToStart: "体調を報告するときは、下の「開始」ボタンを押してください。",
+        AfterCompletion: "メッセージありがとうございます。\n体調の報告は、下の「開始」ボタンからいつでもできます。",
+        StartButton: "開始",
+        AskAgainWithHelp: "お答えを読み取れませんでした。ここまでのお答えは保存されていますので、ご安心ください。\nもう一度お聞きします。わからないときは「ヘルプ」と送ってください。",
+        SkippedAfterRetries: "お答えを読み取れなかったため、この質問はとばして次に進みます。");
 
     public static readonly EngineTexts English = new(
         Yes: "Yes", No: "No", Today: "Today", Yesterday: "Yesterday",
@@ -49,13 +57,19 @@ public sealed record EngineTexts(
         DeleteConfirm: "This erases all your answers and registration. Do you want to continue?",
         Deleted: "Your answers and registration have been erased. Thank you for using this service.",
         DeleteCancelled: "Nothing was deleted.",
-        Abandoned: "I could not read your answer, so I stopped the questions. Send \"restart\" to begin again.",
         QuestionnaireUpdated: "The questions have been updated. Sorry, please answer again from the beginning.",
         WelcomeBack: "Welcome back. Let us continue where you left off.",
         SummaryTitle: "Your answers",
         FollowUpPrompt: "This is your health check. How are you feeling now?",
         FollowUpReminder: "We have not yet had your answer to today's health check. Please answer with the button below.",
-        AnswerButton: "Answer");
+        AnswerButton: "Answer",
+        FollowUpsResumed: "The check-in messages are on again.",
+        NotText: "Sorry, I cannot read stickers, images, locations or files. Please tap a button or type your answer.",
+        HowToStart: "To report how you are, tap \"Start\" below.",
+        AfterCompletion: "Thank you for your message.\nYou can report how you are at any time with the \"Start\" button below.",
+        StartButton: "Start",
+        AskAgainWithHelp: "I could not read that answer. Your answers so far are saved.\nLet me ask again. Send \"help\" if you are not sure.",
+        SkippedAfterRetries: "I could not read that answer, so let us skip this question and go on.");
 
     public static EngineTexts For(string? locale) => Dialogs.Prompts.PromptTexts.IsEnglish(locale) ? English : Japanese;
 }

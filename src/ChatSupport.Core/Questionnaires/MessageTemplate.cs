@@ -78,6 +78,9 @@ public sealed class MessageTemplate
     {
         null => locale == "ja" ? "（未回答）" : "(no answer)",
         string id when question?.FindOption(id) is { } o => o.Label.Get(locale),
+        // 〒220-0012 as residents write it (the store keeps 7 digits); English without the Japanese mark.
+        string code when question?.Type == QuestionType.PostalCode && code.Length == 7 && code.All(char.IsAsciiDigit) =>
+            (locale == "ja" ? "〒" : "") + code[..3] + "-" + code[3..],
         IReadOnlyList<string> ids => string.Join(locale == "ja" ? "、" : ", ", ids.Select(id => question?.FindOption(id)?.Label.Get(locale) ?? id)),
         bool b => locale == "ja" ? (b ? "はい" : "いいえ") : (b ? "yes" : "no"),
         decimal d => d.ToString("0.##########", CultureInfo.InvariantCulture),

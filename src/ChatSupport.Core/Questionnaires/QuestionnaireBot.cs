@@ -10,7 +10,9 @@ namespace ChatSupport.Questionnaires;
 
 /// <summary>
 /// The resident-facing bot: greets new members, runs questionnaires on the dialog stack, answers global commands
-/// at any point, and saves conversation and user state at the end of every turn (eTag-checked).
+/// at any point, and saves conversation and user state at the end of every turn (eTag-checked). It knows only the
+/// questionnaires its options offer (<see cref="QuestionnaireBotOptions.OfferedIn"/>): no button, command, stored
+/// conversation or follow-up can open another one, whatever channel the turn came from.
 /// </summary>
 public sealed class QuestionnaireBot : IBot
 {
@@ -34,15 +36,20 @@ public sealed class QuestionnaireBot : IBot
         _events = events;
         Options = options;
         _catalog.Get(options.DefaultQuestionnaire);
+        Offered = options.OfferedIn(catalog);
         _profile = userState.CreateProperty<ResidentProfile>("profile");
         _conversation = conversationState.CreateProperty<JsonObject>("conversation");
         _dialogs = new DialogSet(conversationState.CreateProperty<JsonArray>("dialogStack"));
-        foreach (var definition in catalog.All) _dialogs.Add(new QuestionnaireDialog(definition, _profile, history));
+        foreach (var definition in catalog.All.Where(d => Offered.Contains(d.Id)))
+            _dialogs.Add(new QuestionnaireDialog(definition, _profile, history, Offered.Contains));
         _dialogs.Add(new ConfirmPrompt("confirm"));
         _dialogs.Add(new WaterfallDialog(DeleteDialogId, [AskDeleteAsync, DeleteAsync]));
     }
 
     public QuestionnaireBotOptions Options { get; }
+
+    /// <summary>The questionnaires this bot runs; any other id is treated as unknown.</summary>
+    public IReadOnlySet<string> Offered { get; }
 
     /// <summary>How many recent activity ids a conversation remembers, to answer a redelivered activity only once.</summary>
     public const int RememberedActivities = 20;
@@ -115,6 +122,24 @@ public sealed class QuestionnaireBot : IBot
             return;
         }
         var inDeletion = dc.ActiveDialog?.Id is DeleteDialogId or "confirm";
+        var requested = GlobalCommands.RequestedQuestionnaire(ctx.Activity);
+        if (requested is not null && !Offered.Contains(requested) && dc.ActiveDialog is not null)
+        {
+            // A button of a questionnaire not offered here (another municipality's) is not obeyed, and costs the
+            // resident nothing: the question they are on is asked again.
+            await dc.RepromptDialogAsync(ct).ConfigureAwait(false);
+            return;
+        }
+        if (requested is null && string.IsNullOrWhiteSpace(ctx.Activity.InputText()))
+        {
+            // A sticker, image, sound, video, file or location (LINE), or an attachment without text: nothing of it is
+            // read or kept. Say what the bot understands, then the question again, or how to start.
+            var texts = await TextsAsync().ConfigureAwait(false);
+            await ctx.SendActivityAsync(Activity.CreateMessageActivity(texts.NotText), ct).ConfigureAwait(false);
+            if (dc.ActiveDialog is not null) await dc.RepromptDialogAsync(ct).ConfigureAwait(false);
+            else await SendHowToStartAsync(ctx, texts.HowToStart, texts, ct).ConfigureAwait(false);
+            return;
+        }
         switch (GlobalCommands.Recognize(ctx.Activity))
         {
             case GlobalCommand.Start:
@@ -123,9 +148,10 @@ public sealed class QuestionnaireBot : IBot
                 {
                     resumed.FollowUpsStopped = false;
                     ctx.Events().Add(new IntentRaised(ctx.ResidentId(), ctx.Clock().Now, ResidentIntent.ResumeFollowUps));
+                    await ctx.SendActivityAsync(Activity.CreateMessageActivity((await TextsAsync().ConfigureAwait(false)).FollowUpsResumed), ct).ConfigureAwait(false);
                 }
                 await dc.CancelAllDialogsAsync(ct).ConfigureAwait(false);
-                await BeginAsync(dc, GlobalCommands.RequestedQuestionnaire(ctx.Activity) ?? Options.DefaultQuestionnaire, ct).ConfigureAwait(false);
+                await BeginAsync(dc, requested ?? Options.DefaultQuestionnaire, ct).ConfigureAwait(false);
                 return;
             case GlobalCommand.Restart:
                 var current = await CurrentQuestionnaireAsync(ctx, ct).ConfigureAwait(false);
@@ -135,7 +161,14 @@ public sealed class QuestionnaireBot : IBot
                 return;
             case GlobalCommand.Help:
                 ctx.Events().Add(new IntentRaised(ctx.ResidentId(), ctx.Clock().Now, ResidentIntent.Help));
-                await ctx.SendActivityAsync(Activity.CreateMessageActivity((await TextsAsync().ConfigureAwait(false)).Help), ct).ConfigureAwait(false);
+                var helpTexts = await TextsAsync().ConfigureAwait(false);
+                if (dc.ActiveDialog is null && await CurrentQuestionnaireAsync(ctx, ct).ConfigureAwait(false) is not null)
+                {
+                    // After a response, help is not a request to start again: it says how to.
+                    await SendHowToStartAsync(ctx, helpTexts.Help + "\n\n" + helpTexts.HowToStart, helpTexts, ct).ConfigureAwait(false);
+                    return;
+                }
+                await ctx.SendActivityAsync(Activity.CreateMessageActivity(helpTexts.Help), ct).ConfigureAwait(false);
                 if (dc.ActiveDialog is null) await BeginAsync(dc, Options.DefaultQuestionnaire, ct).ConfigureAwait(false);
                 else await dc.RepromptDialogAsync(ct).ConfigureAwait(false);
                 return;
@@ -156,14 +189,30 @@ public sealed class QuestionnaireBot : IBot
                 return;
         }
 
+        if (dc.ActiveDialog is null && await CurrentQuestionnaireAsync(ctx, ct).ConfigureAwait(false) is not null)
+        {
+            // The resident has finished (or declined): "ありがとう" is not a new report. A new response starts only on
+            // an explicit action (開始, the button, an invitation's button), so the officials' "started" counts reports.
+            var texts = await TextsAsync().ConfigureAwait(false);
+            await SendHowToStartAsync(ctx, texts.AfterCompletion, texts, ct).ConfigureAwait(false);
+            return;
+        }
         var result = await dc.ContinueDialogAsync(ct).ConfigureAwait(false);
         if (result.Status == DialogTurnStatus.Empty)
             await BeginAsync(dc, Options.DefaultQuestionnaire, ct).ConfigureAwait(false);
     }
 
+    /// <summary>A message with a 開始 button (it sends the start command, as typing 開始 does).</summary>
+    private static Task SendHowToStartAsync(ITurnContext ctx, string text, EngineTexts texts, CancellationToken ct)
+    {
+        var message = Activity.CreateMessageActivity(text);
+        message.SuggestedActions = new SuggestedActions { Actions = [CardAction.ImBack(texts.StartButton, texts.StartButton)] };
+        return ctx.SendActivityAsync(message, ct);
+    }
+
     private async Task BeginAsync(DialogContext dc, string questionnaireId, CancellationToken ct)
     {
-        if (_catalog.Find(questionnaireId) is null) questionnaireId = Options.DefaultQuestionnaire;
+        if (!Offered.Contains(questionnaireId) || _catalog.Find(questionnaireId) is null) questionnaireId = Options.DefaultQuestionnaire;
         var conversation = (await _conversation.GetAsync(dc.Context, () => [], ct).ConfigureAwait(false))!;
         conversation["questionnaire"] = questionnaireId;
         await dc.BeginDialogAsync(questionnaireId, null, ct).ConfigureAwait(false);
@@ -211,13 +260,19 @@ public sealed class QuestionnaireBot : IBot
     }
 }
 
-/// <summary>Which questionnaire a new conversation starts, and the tenant's time zone for "today".</summary>
+/// <summary>Which questionnaire a new conversation starts, which ones are offered at all, and the tenant's time zone for "today".</summary>
 public sealed class QuestionnaireBotOptions
 {
     public const string SectionName = "Questionnaires";
     /// <summary>Folder of the questionnaire files, relative to the working directory.</summary>
     public string Path { get; set; } = "dialogs";
     public string DefaultQuestionnaire { get; set; } = "covid19-selfcheck";
+
+    /// <summary>
+    /// The questionnaires offered (<c>Questionnaires:Offered</c>; a LINE tenant's <c>Tenants:{id}:Questionnaires</c>).
+    /// The default is always offered. Unset: the default and the questionnaires its follow-ups open (and theirs).
+    /// </summary>
+    public List<string>? Offered { get; set; }
     private string _timeZoneId = "Asia/Tokyo";
     private TimeZoneInfo? _timeZone;
 
@@ -228,4 +283,23 @@ public sealed class QuestionnaireBotOptions
     }
 
     public TimeZoneInfo TimeZone => _timeZone ??= TurnClock.FindZone(TimeZoneId);
+
+    /// <summary>The ids of the questionnaires offered, among those of <paramref name="catalog"/> (see <see cref="Offered"/>).</summary>
+    public IReadOnlySet<string> OfferedIn(QuestionnaireCatalog catalog)
+    {
+        var offered = new HashSet<string>(StringComparer.Ordinal);
+        if (Offered is { } list)
+        {
+            offered.Add(DefaultQuestionnaire);
+            offered.UnionWith(list.Where(id => catalog.Find(id) is not null));
+            return offered;
+        }
+        var next = new Queue<string>([DefaultQuestionnaire]);
+        while (next.TryDequeue(out var id))
+        {
+            if (catalog.Find(id) is not { } definition || !offered.Add(id)) continue;
+            foreach (var rule in definition.FollowUp?.Rules ?? []) next.Enqueue(rule.Questionnaire);
+        }
+        return offered;
+    }
 }

@@ -13,13 +13,15 @@ namespace ChatSupport.Questionnaires;
 /// </summary>
 public sealed class QuestionnaireDialog : ComponentDialog
 {
-    public QuestionnaireDialog(QuestionnaireDefinition definition, IStatePropertyAccessor<ResidentProfile> profile, IResponseHistory history)
+    /// <summary>The dialog of <paramref name="definition"/>; <paramref name="offers"/> says whether a follow-up may open a questionnaire (one not offered here is never scheduled; all by default).</summary>
+    public QuestionnaireDialog(QuestionnaireDefinition definition, IStatePropertyAccessor<ResidentProfile> profile, IResponseHistory history,
+        Func<string, bool>? offers = null)
         : base(definition.Id)
     {
         Definition = definition;
         // Question prompts keep only a reference to their question in state, and are rendered again from it.
         var store = new QuestionPromptStore(definition);
-        AddDialog(new QuestionnaireFlow(definition, profile, history));
+        AddDialog(new QuestionnaireFlow(definition, profile, history, offers ?? (_ => true)));
         AddDialog(new ConfirmPrompt("consent"));
         AddDialog(new ChoicePrompt("single") { OptionsStore = store });
         AddDialog(new MultiChoicePrompt("multiple") { OptionsStore = store });

@@ -57,6 +57,9 @@ internal sealed partial class QuestionnaireFlow
             followUp = profile.FollowUpsStopped
                 ? new FollowUpDecision(null, null, null, "stopped by the resident")
                 : FollowUpPlanner.Next(definition.FollowUp, scope);
+            // A follow-up never opens a questionnaire this tenant does not offer (another municipality's).
+            if (followUp.Questionnaire is { } next && !offers(next))
+                followUp = new FollowUpDecision(null, null, null, "not offered here: " + next);
             if (definition.FollowUp is not null || profile.FollowUpsStopped) profile.NextFollowUp = followUp.Scheduled ? followUp : null;
             await history.AppendAsync(ctx.ResidentId(), new HistoryRecord(definition.Id, scope.Today, ctx.Clock().Now, values) { ResponseId = ResponseId(state) }, ct).ConfigureAwait(false);
             profile.HasHistory = true;
@@ -75,7 +78,7 @@ internal sealed partial class QuestionnaireFlow
             .Where(q => q.HasAnswer && values.GetValueOrDefault(q.Id) is not null)
             .Select(q => new AnswerSummaryItem(q.Text.Get(locale), MessageTemplate.Format(values[q.Id], q, locale)))
             .ToList();
-        return new AnswerSummary { Title = EngineTexts.For(locale).SummaryTitle, Items = items };
+        return new AnswerSummary { Title = EngineTexts.For(locale).SummaryTitle, Items = items, Locale = locale };
     }
 
     private QuestionnaireOutcome Outcome(JsonObject state, ResponseStatus status, IReadOnlyDictionary<string, object?> values,

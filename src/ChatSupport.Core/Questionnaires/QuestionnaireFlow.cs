@@ -12,7 +12,8 @@ namespace ChatSupport.Questionnaires;
 /// The step runner inside <see cref="QuestionnaireDialog"/>. Its state (JSON) is the response in progress:
 /// id, locale, current step and the answers so far.
 /// </summary>
-internal sealed partial class QuestionnaireFlow(QuestionnaireDefinition definition, IStatePropertyAccessor<ResidentProfile> profileAccessor, IResponseHistory history)
+internal sealed partial class QuestionnaireFlow(QuestionnaireDefinition definition, IStatePropertyAccessor<ResidentProfile> profileAccessor, IResponseHistory history,
+    Func<string, bool> offers)
     : Dialog("flow")
 {
     private const string ConsentStepMarker = "consent";
@@ -37,7 +38,7 @@ internal sealed partial class QuestionnaireFlow(QuestionnaireDefinition definiti
             ChoiceFactory.Render(prompt, choices, ListStyle.SuggestedAction);
             var retry = ActivityJson.Deserialize(ActivityJson.Serialize(prompt));
             retry.Text = EngineTexts.For(locale).RetryChoice + "\n" + prompt.Text;
-            return await dc.BeginDialogAsync("consent", new PromptOptions { Prompt = prompt, RetryPrompt = retry, Choices = choices, MaxAttempts = 3, Locale = locale }, cancellationToken).ConfigureAwait(false);
+            return await dc.BeginDialogAsync("consent", new PromptOptions { Prompt = prompt, RetryPrompt = retry, Choices = choices, Locale = locale }, cancellationToken).ConfigureAwait(false);
         }
         Started(ctx, state);
         return await AskFromAsync(dc, 0, cancellationToken).ConfigureAwait(false);
@@ -68,13 +69,16 @@ internal sealed partial class QuestionnaireFlow(QuestionnaireDefinition definiti
             case PromptShortcut { Name: QuestionRenderer.SameShortcut }:
                 value = await PreviousAnswerAsync(dc.Context, question, cancellationToken).ConfigureAwait(false);
                 break;
+            // One question not understood never costs the resident the answers given so far: an optional question is
+            // skipped (and they are told so), a required one is asked again with help, for as long as it takes.
             case TooManyAttempts when !question.Required:
+                await dc.Context.SendActivityAsync(Activity.CreateMessageActivity(EngineTexts.For(locale).SkippedAfterRetries), cancellationToken).ConfigureAwait(false);
                 value = null;
                 skipped = true;
                 break;
             case TooManyAttempts:
-                await dc.Context.SendActivityAsync(Activity.CreateMessageActivity(EngineTexts.For(locale).Abandoned), cancellationToken).ConfigureAwait(false);
-                return await FinishAsync(dc, ResponseStatus.Abandoned, cancellationToken).ConfigureAwait(false);
+                await dc.Context.SendActivityAsync(Activity.CreateMessageActivity(EngineTexts.For(locale).AskAgainWithHelp), cancellationToken).ConfigureAwait(false);
+                return await AskFromAsync(dc, step, cancellationToken).ConfigureAwait(false);
             default:
                 value = ToAnswer(question, result);
                 break;

@@ -35,8 +35,9 @@ public static class HealthApi
     /// <summary><c>GET /api/questionnaires</c>: what the chat page offers (id, title in each locale).</summary>
     public static IEndpointRouteBuilder MapQuestionnaireListApi(this IEndpointRouteBuilder endpoints)
     {
-        endpoints.MapGet("/api/questionnaires", (QuestionnaireCatalog catalog) =>
-            TypedResults.Ok(catalog.All.OrderBy(q => q.Id, StringComparer.Ordinal)
+        // Only what the Bot Framework path offers (Questionnaires:Offered): the page cannot start any other.
+        endpoints.MapGet("/api/questionnaires", (QuestionnaireCatalog catalog, Microsoft.Extensions.Options.IOptions<QuestionnaireBotOptions> options) =>
+            TypedResults.Ok(catalog.All.Where(q => options.Value.OfferedIn(catalog).Contains(q.Id)).OrderBy(q => q.Id, StringComparer.Ordinal)
                 .Select(q => new QuestionnaireSummary(q.Id, q.Version, q.Title.ByLocale)).ToList()))
             .WithName("ListQuestionnaires").AllowAnonymous();
         return endpoints;

@@ -28,7 +28,7 @@ public sealed class LineInboxProcessor(
 {
     private readonly ConcurrentDictionary<string, Task> _busy = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, DateTimeOffset> _notBefore = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<(string Questionnaire, string TimeZoneId), QuestionnaireBotOptions> _tenantBotOptions = new();
+    private readonly ConcurrentDictionary<(string Questionnaire, string TimeZoneId, string? Offered), QuestionnaireBotOptions> _tenantBotOptions = new();
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -200,12 +200,21 @@ public sealed class LineInboxProcessor(
     private string Pseudonym(string tenantId, string userId) => keys.Pseudonym($"{LineActivityMapper.ChannelId}:{LineActivityMapper.UserKey(tenantId, userId)}");
 
     /// <summary>The bot's options for a tenant, made once per distinct setting (they hold the time zone, looked up once).</summary>
+    /// <summary>
+    /// The bot's options for a tenant: its questionnaire, time zone and the questionnaires it offers
+    /// (<c>Tenants:{id}:Questionnaires</c>; unset: its default and that one's follow-ups, never the host's list).
+    /// </summary>
     private QuestionnaireBotOptions TenantBotOptions(TenantOptions tenant)
     {
         var o = botOptions.Value;
         var questionnaire = tenant.DefaultQuestionnaire ?? o.DefaultQuestionnaire;
-        return _tenantBotOptions.GetOrAdd((questionnaire, tenant.TimeZoneId), k =>
-            new QuestionnaireBotOptions { Path = o.Path, DefaultQuestionnaire = k.Questionnaire, TimeZoneId = k.TimeZoneId });
+        var offered = tenant.Questionnaires is { } list ? string.Join('\n', list) : null;
+        return _tenantBotOptions.GetOrAdd((questionnaire, tenant.TimeZoneId, offered), k =>
+            new QuestionnaireBotOptions
+            {
+                Path = o.Path, DefaultQuestionnaire = k.Questionnaire, TimeZoneId = k.TimeZoneId,
+                Offered = k.Offered?.Split('\n').ToList(),
+            });
     }
 
     /// <summary>An event that is not a turn: claim it, do its work, mark it, in one transaction.</summary>

@@ -61,13 +61,33 @@ public sealed class LineMappingTests
     }
 
     [Theory]
-    [InlineData("message", ""","message":{"id":"1","type":"sticker","packageId":"1","stickerId":"1"}""", "active")]
     [InlineData("message", ""","message":{"id":"1","type":"text","text":"はい"}""", "standby")]
     [InlineData("unfollow", "", "active")]
     [InlineData("unsend", ""","unsend":{"messageId":"1"}""", "active")]
     [InlineData("somethingNew", ""","somethingNew":{"x":1}""", "active")]
     public void OtherEvents_AreNotTurns(string type, string extra, string mode) =>
         Assert.Null(LineActivityMapper.ToActivity(Event(Common(type, extra, mode: mode)), "t1", "ja"));
+
+    /// <summary>Stickers, images, sounds, videos, files and locations are answered (issue 13, point 11), and carry only their kind.</summary>
+    [Theory]
+    [InlineData(""","message":{"id":"1","type":"sticker","packageId":"1","stickerId":"1"}""", "sticker")]
+    [InlineData(""","message":{"id":"1","type":"image","contentProvider":{"type":"line"}}""", "image")]
+    [InlineData(""","message":{"id":"1","type":"audio","duration":1000,"contentProvider":{"type":"line"}}""", "audio")]
+    [InlineData(""","message":{"id":"1","type":"location","title":"自宅","address":"横浜市中区日本大通1","latitude":35.4,"longitude":139.6}""", "location")]
+    [InlineData(""","message":{"id":"1","type":"file","fileName":"検査結果.pdf","fileSize":100}""", "file")]
+    public void MessagesWithoutText_AreTurns_CarryingOnlyTheirKind(string extra, string kind)
+    {
+        var a = LineActivityMapper.ToActivity(Event(Common("message", extra)), "t1", "ja")!;
+        Assert.Equal(ActivityTypes.Message, a.Type);
+        Assert.Null(a.Text);
+        Assert.Null(a.Value);
+        var attachment = Assert.Single(a.Attachments!);
+        Assert.Equal(LineActivityMapper.NonTextContentTypePrefix + kind, attachment.ContentType);
+        var json = ActivityJson.Serialize(a);
+        Assert.DoesNotContain("横浜", json, StringComparison.Ordinal);
+        Assert.DoesNotContain("検査結果", json, StringComparison.Ordinal);
+        Assert.DoesNotContain("stickerId", json, StringComparison.Ordinal);
+    }
 
     [Fact]
     public void UnknownFields_AreKept_AndDoNotFail()
@@ -100,7 +120,7 @@ public sealed class LineMappingTests
             Assert.NotEmpty(e.WebhookEventId);
             var activity = LineActivityMapper.ToActivity(e, "t1", "ja");
             var expected = e.Mode != "standby" && e.UserId is not null
-                && (e.Type is "follow" or "postback" || (e.Type == "message" && e.MessageType == "text"));
+                && (e.Type is "follow" or "postback" || e.Type == "message");
             Assert.Equal(expected, activity is not null);
         }
         if (file.StartsWith("message-text", StringComparison.Ordinal)) Assert.Contains(callback.Events, e => e.MessageText is { Length: > 0 });

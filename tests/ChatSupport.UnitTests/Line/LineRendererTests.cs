@@ -123,7 +123,10 @@ public sealed class LineRendererTests
         Assert.True(turns >= inputs.Length - 1);
         // The advice, then a short flex summary of the answers.
         Assert.Equal("flex", (string?)last[^1]["type"]);
-        Assert.StartsWith(locale.StartsWith("ja", StringComparison.Ordinal) ? "今回の回答：" : "Your answers：", (string?)last[^1]["altText"]);
+        // Full-width punctuation only in Japanese; the postal code as it is written (issue 13, point 15).
+        var ja = locale.StartsWith("ja", StringComparison.Ordinal);
+        Assert.StartsWith(ja ? "今回の回答：" : "Your answers: ", (string?)last[^1]["altText"]);
+        Assert.Contains(last[^1]["contents"]!["body"]!["contents"]!.AsArray(), t => (string?)t!["text"] == (ja ? "〒220-0012" : "220-0012"));
         Assert.Contains(last[^1]["contents"]!["body"]!["contents"]!.AsArray(), t => (string?)t!["text"] is "70" or "30" or "70歳" or "30歳" || ((string?)t!["text"])?.StartsWith("70") == true || ((string?)t!["text"])?.StartsWith("30") == true);
     }
 }

@@ -95,10 +95,13 @@ public sealed class QuestionnaireBotTests
         Assert.Null(completed.FollowUp!.Due);
         Assert.Equal("stopped by the resident", completed.FollowUp.Reason);
 
-        await c.SayAsync("ありがとう"); // any other message starts a questionnaire but does not resume follow-ups
+        await c.SayAsync("ありがとう"); // any other message neither starts a questionnaire nor resumes follow-ups
         Assert.DoesNotContain(c.Events, e => e is IntentRaised { Intent: ResidentIntent.ResumeFollowUps });
-        await c.SayAsync("開始");
+        var resumed = await c.SayAsync("開始");
         Assert.Contains(c.Events, e => e is IntentRaised { Intent: ResidentIntent.ResumeFollowUps });
+        // Said before question 1 (issue 13, point 14).
+        Assert.Equal("確認メッセージの配信を再開しました。", resumed[0].Text);
+        Assert.StartsWith("37.5℃以上の発熱", resumed[1].Text);
     }
 
     [Fact]
