@@ -7,18 +7,21 @@ namespace ChatSupport.IntegrationTests.Browser;
 /// <summary>What every page of ChatSupport must pass, whatever it shows: checked in the browser as it is rendered.</summary>
 public static class PageChecks
 {
-    /// <summary>Nothing scrolls sideways; the message names the elements that stick out.</summary>
+    /// <summary>
+    /// Nothing scrolls sideways; the message names the elements that stick out. Measured against the viewport the test
+    /// asked for as well as <c>innerWidth</c>: a phone (IsMobile) widens the layout to fit content that overflows.
+    /// </summary>
     public static async Task AssertNoHorizontalOverflowAsync(this IPage page)
     {
         var result = await page.EvaluateAsync<JsonElement>("""
-            () => {
-              const width = window.innerWidth;
+            (viewport) => {
+              const width = Math.min(window.innerWidth, viewport);
               const wide = [...document.querySelectorAll("body *")]
                 .filter(e => e.getClientRects().length && e.getBoundingClientRect().right > width + 0.5)
                 .slice(0, 10).map(e => `${e.tagName.toLowerCase()}${e.id ? "#" + e.id : ""}${e.className && typeof e.className === "string" ? "." + e.className.trim().replace(/\s+/g, ".") : ""} (right ${Math.round(e.getBoundingClientRect().right)})`);
               return { scrollWidth: document.scrollingElement.scrollWidth, width, wide };
             }
-            """);
+            """, page.ViewportSize?.Width ?? int.MaxValue);
         var scrollWidth = result.GetProperty("scrollWidth").GetInt32();
         var width = result.GetProperty("width").GetInt32();
         Assert.True(scrollWidth <= width,
