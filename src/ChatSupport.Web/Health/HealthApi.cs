@@ -3,6 +3,7 @@ using ChatSupport.Questionnaires;
 using ChatSupport.Web.Hosting;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 
 namespace ChatSupport.Web.Health;
 
@@ -32,16 +33,31 @@ public static class HealthApi
         }
     }
 
-    /// <summary><c>GET /api/questionnaires</c>: what the chat page offers (id, title in each locale).</summary>
+    /// <summary>
+    /// <c>GET /api/questionnaires</c>: what the chat page offers (id, title in each locale). The configured default comes
+    /// first, marked <c>isDefault</c>, so the page preselects it; follow-ups (named by another questionnaire's
+    /// <c>follow_up</c>, opened by the follow-up job) are marked <c>isFollowUp</c> and come last, never as a first choice.
+    /// </summary>
     public static IEndpointRouteBuilder MapQuestionnaireListApi(this IEndpointRouteBuilder endpoints)
     {
         // Only what the Bot Framework path offers (Questionnaires:Offered): the page cannot start any other.
-        endpoints.MapGet("/api/questionnaires", (QuestionnaireCatalog catalog, Microsoft.Extensions.Options.IOptions<QuestionnaireBotOptions> options) =>
-            TypedResults.Ok(catalog.All.Where(q => options.Value.OfferedIn(catalog).Contains(q.Id)).OrderBy(q => q.Id, StringComparer.Ordinal)
-                .Select(q => new QuestionnaireSummary(q.Id, q.Version, q.Title.ByLocale)).ToList()))
+        endpoints.MapGet("/api/questionnaires", (QuestionnaireCatalog catalog, IOptions<QuestionnaireBotOptions> options) =>
+            TypedResults.Ok(Offered(catalog, options.Value.DefaultQuestionnaire, options.Value.OfferedIn(catalog))))
             .WithName("ListQuestionnaires").AllowAnonymous();
         return endpoints;
     }
 
-    public sealed record QuestionnaireSummary(string Id, string Version, IReadOnlyDictionary<string, string> Title);
+    /// <summary>The default, then the other first choices, then the follow-ups; by id within each.</summary>
+    public static List<QuestionnaireSummary> Offered(QuestionnaireCatalog catalog, string defaultQuestionnaire, IReadOnlySet<string> offered)
+    {
+        var followUps = catalog.All
+            .SelectMany(q => (q.FollowUp?.Rules ?? []).Where(r => r.Questionnaire != q.Id).Select(r => r.Questionnaire))
+            .Where(id => id != defaultQuestionnaire)
+            .ToHashSet(StringComparer.Ordinal);
+        return [.. catalog.All.Where(q => offered.Contains(q.Id))
+            .Select(q => new QuestionnaireSummary(q.Id, q.Version, q.Title.ByLocale, q.Id == defaultQuestionnaire, followUps.Contains(q.Id)))
+            .OrderByDescending(q => q.IsDefault).ThenBy(q => q.IsFollowUp).ThenBy(q => q.Id, StringComparer.Ordinal)];
+    }
+
+    public sealed record QuestionnaireSummary(string Id, string Version, IReadOnlyDictionary<string, string> Title, bool IsDefault, bool IsFollowUp);
 }
