@@ -1,4 +1,4 @@
-using ChatSupport.Web.Hosting;
+using ChatSupport.Channels;
 using Hangfire.Logging;
 
 namespace ChatSupport.Web.Jobs;

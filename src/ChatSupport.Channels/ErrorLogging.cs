@@ -1,14 +1,15 @@
 using System.Text;
 using System.Text.RegularExpressions;
-using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.Extensions.Logging;
 
-namespace ChatSupport.Web.Hosting;
+namespace ChatSupport.Channels;
 
 /// <summary>
 /// Logs an exception so that an operator can find the line that failed, without personal data: the exception's type,
 /// its message scrubbed (see <see cref="Scrub"/>) and its stack frames (methods, files and lines), for it and each inner
 /// exception. The exception object itself is never handed to the logger, whose formatter would print the raw message
-/// (which can quote what a resident wrote, a user id, or a database row).
+/// (which can quote what a resident wrote, a user id, or a database row). Here, beside the channels, so that every
+/// project above can use it.
 /// </summary>
 public static partial class ErrorLogging
 {
@@ -60,30 +61,4 @@ public static partial class ErrorLogging
 
     [GeneratedRegex(@"[^\x00-\x7F]+")]
     private static partial Regex NonAscii();
-}
-
-/// <summary>
-/// An unhandled exception in a request: logged as <see cref="ErrorLogging"/> logs (with the request's method, route and
-/// trace id) and answered 500 with problem details that carry the trace id, never the exception.
-/// </summary>
-public sealed class ScrubbedExceptionHandler(IProblemDetailsService problems, ILogger<ScrubbedExceptionHandler> logger) : IExceptionHandler
-{
-    public async ValueTask<bool> TryHandleAsync(HttpContext context, Exception exception, CancellationToken cancellationToken)
-    {
-        // The route's pattern, never the path (a path can hold an id); the middleware has cleared the endpoint by now.
-        var route = (context.Features.Get<IExceptionHandlerFeature>()?.Endpoint as RouteEndpoint)?.RoutePattern.RawText ?? "(no endpoint)";
-        logger.LogScrubbed(LogLevel.Error, exception, "Unhandled exception in {Method} {Route} (trace {TraceId})", context.Request.Method, route, context.TraceIdentifier);
-        context.Response.StatusCode = StatusCodes.Status500InternalServerError;
-        return await problems.TryWriteAsync(new ProblemDetailsContext
-        {
-            HttpContext = context,
-            ProblemDetails =
-            {
-                Status = StatusCodes.Status500InternalServerError,
-                Title = "ChatSupport could not handle the request.",
-                Detail = "The error is logged under the trace id.",
-                Extensions = { ["traceId"] = context.TraceIdentifier },
-            },
-        });
-    }
 }
