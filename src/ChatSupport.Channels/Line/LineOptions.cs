@@ -142,8 +142,11 @@ public sealed class LineClientOptions
     public int MaxRetries { get; set; } = 4;
     public TimeSpan FirstRetryDelay { get; set; } = TimeSpan.FromMilliseconds(500);
     public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(10);
-    /// <summary>A reply token is used only while the event is younger than this (LINE allows one minute).</summary>
+    /// <summary>
+    /// A reply token is used, and tried again after a 429 or a failure, only while the event is younger than this (LINE
+    /// allows one minute); a token LINE refuses within it was used, so its messages were delivered.
+    /// </summary>
     public TimeSpan ReplyTokenLifetime { get; set; } = TimeSpan.FromSeconds(50);
-    /// <summary>Show LINE's loading animation when a turn takes longer than this.</summary>
+    /// <summary>Show LINE's loading animation (1:1 chats) when the answer is delayed longer than this: a slow turn or a held-up reply.</summary>
     public TimeSpan LoadingAnimationAfter { get; set; } = TimeSpan.FromSeconds(1);
 }

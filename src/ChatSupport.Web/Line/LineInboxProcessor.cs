@@ -363,9 +363,11 @@ public sealed class LineInboxOptions
     public TimeSpan ReorderWindow { get; set; } = TimeSpan.FromMilliseconds(150);
     public int MaxConversationsAtOnce { get; set; } = 16;
     /// <summary>
-    /// Messages still pending this long after their turn (LINE was unavailable, or the process stopped before sending)
-    /// are sent again by push with their retry key. Default: the longest a send can take with all its retries, plus
-    /// 10 s, so that no server's send still in progress is doubled.
+    /// Messages still pending this long after their turn whose reply token has expired (LINE was unavailable, or the
+    /// process stopped before sending) are sent again: by push with their retry key, or, for a reply that may have
+    /// arrived, as a marked re-send only if the conversation still waits for it (rows whose token lives are settled at
+    /// once, by the token). Default: the longest a send can take with all its retries, plus 10 s, so that no server's
+    /// send still in progress is doubled.
     /// </summary>
     public TimeSpan? ResendPendingAfter { get; set; }
     /// <summary>Messages not delivered within this time are given up (and what they said is not kept).</summary>

@@ -117,7 +117,7 @@ public sealed class LineSender(LineClient client, DatabaseSettings settings, IOp
     }
 
     /// <summary>LINE's loading animation while a resident waits for a delayed reply (1:1 chats only: user ids start with U).</summary>
-    public void ShowLoading(string tenantId, string chatId, TimeSpan upTo)
+    private void ShowLoading(string tenantId, string chatId, TimeSpan upTo)
     {
         if (!chatId.StartsWith('U')) return;
         var seconds = (int)Math.Clamp(Math.Ceiling(upTo.TotalSeconds), 5, 60);

@@ -16,7 +16,7 @@ namespace ChatSupport.IntegrationTests.Line;
 /// </summary>
 public sealed class LineCrashTests(Xunit.Abstractions.ITestOutputHelper output)
 {
-    private const int Residents = 30;
+    private const int Residents = 24;
     private static readonly string[] Script = ["同意する", "1日前から", "無し", "70", "男性", "無職", "下記いずれも該当なし", "２２０－００１２", "いずれも行っていない"];
 
     private sealed record Sent(string ReplyToken, string UserId, DateTimeOffset AcknowledgedAt, bool BeforeKill);
@@ -119,7 +119,9 @@ public sealed class LineCrashTests(Xunit.Abstractions.ITestOutputHelper output)
             Assert.True(acknowledgedBeforeKill >= killAt - Residents, $"only {acknowledgedBeforeKill} events before the kill");
             Assert.Equal(0, losses);
             Assert.Equal(0, duplicates);
-            Assert.True(lateness[^1] < TimeSpan.FromSeconds(30), $"an answer came {lateness[^1].TotalSeconds:0.0} s late");
+            // No answer waits for the sweep's ResendPendingAfter (134 s): each comes soon after the host is back.
+            var down = restartedAt - killedAt;
+            Assert.True(lateness[^1] < down + TimeSpan.FromSeconds(20), $"an answer came {lateness[^1].TotalSeconds:0.0} s late (the host was down {down.TotalSeconds:0.0} s)");
             Assert.Empty(mock.SpecViolations);
             // No state broke: every resident finished the questionnaire once, with all eight answers.
             await using (var db = database.Open())
