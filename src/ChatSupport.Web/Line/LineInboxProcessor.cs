@@ -206,12 +206,7 @@ public sealed class LineInboxProcessor(
         var o = botOptions.Value;
         var questionnaire = tenant.DefaultQuestionnaire ?? o.DefaultQuestionnaire;
         var offered = tenant.Questionnaires is { } list ? string.Join('\n', list) : null;
-        return _tenantBotOptions.GetOrAdd((questionnaire, tenant.TimeZoneId, offered), k =>
-            new QuestionnaireBotOptions
-            {
-                Path = o.Path, DefaultQuestionnaire = k.Questionnaire, TimeZoneId = k.TimeZoneId,
-                Offered = k.Offered?.Split('\n').ToList(),
-            });
+        return _tenantBotOptions.GetOrAdd((questionnaire, tenant.TimeZoneId, offered), _ => tenant.BotOptions(o));
     }
 
     /// <summary>An event that is not a turn: claim it, do its work, mark it, in one transaction.</summary>
