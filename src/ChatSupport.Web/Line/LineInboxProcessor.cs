@@ -196,10 +196,9 @@ public sealed class LineInboxProcessor(
 
     private string Pseudonym(string tenantId, string userId) => keys.Pseudonym($"{LineActivityMapper.ChannelId}:{LineActivityMapper.UserKey(tenantId, userId)}");
 
-    /// <summary>The bot's options for a tenant, made once per distinct setting (they hold the time zone, looked up once).</summary>
     /// <summary>
-    /// The bot's options for a tenant: its questionnaire, time zone and the questionnaires it offers
-    /// (<c>Tenants:{id}:Questionnaires</c>; unset: its default and that one's follow-ups, never the host's list).
+    /// The bot's options for a tenant (<see cref="TenantOptions.BotOptions"/>: its questionnaire, time zone and the
+    /// questionnaires it offers), made once per distinct setting (they hold the time zone, looked up once).
     /// </summary>
     private QuestionnaireBotOptions TenantBotOptions(TenantOptions tenant)
     {
