@@ -52,6 +52,16 @@ public sealed class TenantOptions
     public TenantFollowUpOptions FollowUps { get; set; } = new();
     public TenantReportOptions Reports { get; set; } = new();
 
+    /// <summary>
+    /// The bot's options for this tenant: its questionnaire (else the host's), time zone and offered questionnaires
+    /// (its own list, never the host's <c>Questionnaires:Offered</c>: unset means its default and that one's follow-ups).
+    /// </summary>
+    public ChatSupport.Questionnaires.QuestionnaireBotOptions BotOptions(ChatSupport.Questionnaires.QuestionnaireBotOptions host) => new()
+    {
+        Path = host.Path, DefaultQuestionnaire = DefaultQuestionnaire ?? host.DefaultQuestionnaire, TimeZoneId = TimeZoneId,
+        Offered = Questionnaires is { } list ? [.. list] : null,
+    };
+
     public static bool IsValidId(string id) =>
         id.Length is > 0 and <= 32 && id.All(c => c is (>= 'a' and <= 'z') or (>= '0' and <= '9') or '-' or '_');
 }

@@ -23,7 +23,7 @@ public sealed record PlanResult(DateOnly Day, int Residents, int Batches, string
 /// </summary>
 public sealed class PlanFollowUpsJob(
     DatabaseSettings settings, IOptionsMonitor<TenantsOptions> tenants, QuestionnaireCatalog catalog, IBackgroundJobClientV2 jobs,
-    MessageBudget budget, TimeProvider clock, ILogger<PlanFollowUpsJob> logger)
+    MessageBudget budget, TimeProvider clock, ILogger<PlanFollowUpsJob> logger, IOptions<QuestionnaireBotOptions>? botOptions = null)
 {
     public const int BatchSize = 500;
     /// <summary>Residents read and recorded per transaction: a few batches' worth, so a page costs a handful of round trips.</summary>
@@ -77,6 +77,15 @@ public sealed class PlanFollowUpsJob(
             var page = await PageAsync(db, tenantId, today, filter, cursor, ct);
             if (page.Count == 0) break;
             cursor = (page[^1].Due, page[^1].Id);
+            // Never an invitation to a questionnaire the tenant does not offer (its list changed since the resident was
+            // scheduled): those residents leave the index instead.
+            var offered = tenant.BotOptions(botOptions?.Value ?? new QuestionnaireBotOptions()).OfferedIn(catalog);
+            var notOffered = page.Where(r => r.Questionnaire is { } q && !offered.Contains(q)).Select(r => r.Id).ToList();
+            if (notOffered.Count > 0)
+            {
+                await db.Residents.Where(r => notOffered.Contains(r.Id)).ExecuteUpdateAsync(s => s.SetProperty(r => r.NextFollowUp, (DateOnly?)null), ct);
+                page = [.. page.Where(r => !notOffered.Contains(r.Id))];
+            }
             var planned = await PlanPageAsync(db, tenantId, tenant, today, page, start + spacing * batches, spacing, latestUtc, now, ct);
             await tx.CommitAsync(ct);
             // Each batch's job is enqueued while the next page is planned (one page's worth at a time).

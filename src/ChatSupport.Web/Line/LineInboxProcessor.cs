@@ -199,22 +199,16 @@ public sealed class LineInboxProcessor(
 
     private string Pseudonym(string tenantId, string userId) => keys.Pseudonym($"{LineActivityMapper.ChannelId}:{LineActivityMapper.UserKey(tenantId, userId)}");
 
-    /// <summary>The bot's options for a tenant, made once per distinct setting (they hold the time zone, looked up once).</summary>
     /// <summary>
-    /// The bot's options for a tenant: its questionnaire, time zone and the questionnaires it offers
-    /// (<c>Tenants:{id}:Questionnaires</c>; unset: its default and that one's follow-ups, never the host's list).
+    /// The bot's options for a tenant (<see cref="TenantOptions.BotOptions"/>: its questionnaire, time zone and the
+    /// questionnaires it offers), made once per distinct setting (they hold the time zone, looked up once).
     /// </summary>
     private QuestionnaireBotOptions TenantBotOptions(TenantOptions tenant)
     {
         var o = botOptions.Value;
         var questionnaire = tenant.DefaultQuestionnaire ?? o.DefaultQuestionnaire;
         var offered = tenant.Questionnaires is { } list ? string.Join('\n', list) : null;
-        return _tenantBotOptions.GetOrAdd((questionnaire, tenant.TimeZoneId, offered), k =>
-            new QuestionnaireBotOptions
-            {
-                Path = o.Path, DefaultQuestionnaire = k.Questionnaire, TimeZoneId = k.TimeZoneId,
-                Offered = k.Offered?.Split('\n').ToList(),
-            });
+        return _tenantBotOptions.GetOrAdd((questionnaire, tenant.TimeZoneId, offered), _ => tenant.BotOptions(o));
     }
 
     /// <summary>An event that is not a turn: claim it, do its work, mark it, in one transaction.</summary>

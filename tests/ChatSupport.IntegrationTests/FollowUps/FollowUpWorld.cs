@@ -39,6 +39,10 @@ internal sealed class FollowUpWorld : IAsyncDisposable
         {
             [$"Tenants:{LineTenant.Id}:FollowUps:SendingWindow"] = "00:00:00",
             ["Line:MaxRetries"] = "2",
+            // The tenant offers the city's questionnaire too (its residents are planned at its own time).
+            [$"Tenants:{LineTenant.Id}:Questionnaires:0"] = "covid19-selfcheck",
+            [$"Tenants:{LineTenant.Id}:Questionnaires:1"] = "covid19-followup",
+            [$"Tenants:{LineTenant.Id}:Questionnaires:2"] = "elderly-watch",
         });
         foreach (var (k, v) in extra ?? new Dictionary<string, string>()) settings[k] = v;
         var host = new WebHost(database, settings: settings, services: s =>
