@@ -1,12 +1,20 @@
 #!/usr/bin/env bash
 # Runs every test of ChatSupport: builds the solution once (warnings are errors), starts a throwaway PostgreSQL
 # unless ConnectionStrings__ChatSupport names one (infra/postgres.sh), runs the test projects without rebuilding,
-# and ends with one summary line "N passed, N failed, N skipped". Database tests fail, never skip, without a server.
+# and ends with one summary line "N passed, N failed, N skipped". Database tests fail, never skip, without a server;
+# browser tests likewise without Chromium (installed here with apt-get when missing).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export DOTNET_NOLOGO=1 DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
 
 dotnet build ChatSupport.sln -c Release --nologo -v quiet
+
+# The browser tests drive Debian's Chromium (never a downloaded one): install it when it is missing.
+if [ -z "${CHATSUPPORT_CHROMIUM:-}" ] && [ ! -x /usr/bin/chromium ]; then
+  echo "chromium: installing Debian's chromium for the browser tests"
+  if [ "$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+  else sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; fi
+fi
 
 # shellcheck source=postgres.sh
 source infra/postgres.sh

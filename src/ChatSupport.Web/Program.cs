@@ -11,6 +11,7 @@ using ChatSupport.Web.Reports;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddChatSupport();
+builder.Services.AddHostedService<ReadyLog>(); // "ChatSupport is ready: open http://localhost:5080/" once it listens
 
 var app = builder.Build();
 await app.MigrateDatabaseAsync();

@@ -129,6 +129,33 @@ public sealed class ChatPageTests(Chromium chromium)
     }
 
     [Fact]
+    public async Task InEnglish_TheQuestionsAndTitlesAreEnglish_AndMarkedSo()
+    {
+        await using var host = await BrowserHost.StartAsync();
+        await using var browser = await chromium.OpenAsync(host.BaseUrl, Phone, PhoneHeight);
+        var page = browser.Page;
+        await page.GotoAsync("/");
+        await Expect(page.Locator("#questionnaire")).ToHaveValueAsync("covid19-selfcheck");
+
+        await page.Locator("#locale").SelectOptionAsync("en-US");
+        await Expect(page.Locator("#questionnaire option[value=covid19-selfcheck]")).ToHaveTextAsync("COVID-19 self-check");
+        await page.GetByRole(AriaRole.Button, new() { Name = "はじめる Start" }).ClickAsync();
+        await Expect(page.Locator(".bubble.bot").First).ToContainTextAsync("If you agree");
+        await Expect(page.Locator(".bubble.bot").First).ToHaveAttributeAsync("lang", "en");
+        await TapAsync(page, "I agree");
+        await TapAsync(page, "No");
+        await TapAsync(page, "No");
+        await TypeAsync(page, "45");
+        await TapAsync(page, "Skip");
+        await TapAsync(page, "Student");
+        await TapAsync(page, "Diabetes");
+        await Expect(Option(page, "Diabetes")).ToHaveAttributeAsync("aria-pressed", "true");
+        await Expect(page.Locator("#choices .selection")).ToHaveTextAsync("Chosen: Diabetes");
+        await CheckAsync(page, "chat-6-english-360");
+        Assert.Empty(browser.ScriptErrors);
+    }
+
+    [Fact]
     public async Task TheConfiguredDefault_IsPreselected()
     {
         await using var host = await BrowserHost.StartAsync(defaultQuestionnaire: "elderly-watch");
