@@ -9,11 +9,12 @@ export DOTNET_NOLOGO=1 DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_SKIP_FIRST_TIME_EXPE
 
 dotnet build ChatSupport.sln -c Release --nologo -v quiet
 
-# The browser tests drive Debian's Chromium (never a downloaded one): install it when it is missing.
-if [ -z "${CHATSUPPORT_CHROMIUM:-}" ] && [ ! -x /usr/bin/chromium ]; then
-  echo "chromium: installing Debian's chromium for the browser tests"
-  if [ "$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
-  else sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; fi
+# The browser tests drive Debian's Chromium (never a downloaded one), with a Japanese font so that screenshots show
+# Japanese text: install them when they are missing.
+if { [ -z "${CHATSUPPORT_CHROMIUM:-}" ] && [ ! -x /usr/bin/chromium ]; } || [ ! -f /usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc ]; then
+  echo "chromium: installing Debian's chromium and fonts-noto-cjk for the browser tests"
+  if [ "$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk >/dev/null
+  else sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk >/dev/null; fi
 fi
 
 # shellcheck source=postgres.sh

@@ -80,7 +80,7 @@ public sealed class LineClient(IHttpClientFactory factory, IOptionsMonitor<Tenan
         }
         catch (Exception e) when (IsFailure(e, ct))
         {
-            logger.LogWarning("LINE {Endpoint} failed: {ErrorType}", endpoint, e.GetType().Name);
+            logger.LogScrubbed(LogLevel.Warning, e, "LINE {Endpoint} failed", endpoint);
             return new LineResult(0, null, Error: e.GetType().Name);
         }
     }
@@ -97,7 +97,7 @@ public sealed class LineClient(IHttpClientFactory factory, IOptionsMonitor<Tenan
         }
         catch (Exception e) when (IsFailure(e, ct))
         {
-            logger.LogWarning("LINE {Endpoint} failed: {ErrorType}", endpoint, e.GetType().Name);
+            logger.LogScrubbed(LogLevel.Warning, e, "LINE {Endpoint} failed", endpoint);
             return (new LineResult(0, null, Error: e.GetType().Name), null);
         }
     }

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Text.Json.Nodes;
+using ChatSupport.Channels;
 using ChatSupport.Activities;
 using ChatSupport.Channels.Line;
 using ChatSupport.Persistence;
@@ -53,7 +54,7 @@ public sealed class LineInboxProcessor(
             }
             catch (Exception e) when (!stoppingToken.IsCancellationRequested)
             {
-                logger.LogError("The LINE inbox could not be read: {ErrorType}", e.GetType().Name);
+                logger.LogScrubbed(LogLevel.Error, e, "The LINE inbox could not be read");
             }
             try
             {
@@ -66,7 +67,7 @@ public sealed class LineInboxProcessor(
         await Task.WhenAll(_busy.Values).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         // Delivered messages are forgotten before the process goes, so that no restart sends them again.
         try { await sender.FlushDeliveredAsync(CancellationToken.None); }
-        catch (Exception e) { logger.LogWarning("Delivered LINE messages could not be cleared at shutdown: {ErrorType}", e.GetType().Name); }
+        catch (Exception e) { logger.LogScrubbed(LogLevel.Warning, e, "Delivered LINE messages could not be cleared at shutdown"); }
     }
 
     /// <summary>Starts a worker for each conversation with pending events; returns how long to wait before looking again.</summary>
@@ -98,7 +99,7 @@ public sealed class LineInboxProcessor(
             _ = Task.Run(async () =>
             {
                 try { await ProcessConversationAsync(key, ct); }
-                catch (Exception e) when (!ct.IsCancellationRequested) { logger.LogError("A LINE conversation could not be processed: {ErrorType}", e.GetType().Name); }
+                catch (Exception e) when (!ct.IsCancellationRequested) { logger.LogScrubbed(LogLevel.Error, e, "A LINE conversation could not be processed"); }
                 finally
                 {
                     _busy.TryRemove(key, out _);
@@ -150,7 +151,7 @@ public sealed class LineInboxProcessor(
         }
         catch (Exception ex) when (!ct.IsCancellationRequested)
         {
-            logger.LogError("LINE event {EventType} failed: {ErrorType}", row.EventType, ex.GetType().Name);
+            logger.LogScrubbed(LogLevel.Error, ex, "LINE event {EventType} failed", row.EventType);
             await using var db = Database.Open(settings.ConnectionString);
             var attempts = row.Attempts + 1;
             if (attempts >= inboxOptions.Value.MaxAttempts)

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json.Nodes;
+using ChatSupport.Channels;
 using ChatSupport.Channels.Line;
 using ChatSupport.Persistence;
 using ChatSupport.Web.Hosting;
@@ -124,7 +125,7 @@ public sealed class LineSender(LineClient client, DatabaseSettings settings, IOp
         _ = Task.Run(async () =>
         {
             try { await client.ShowLoadingAsync(tenantId, chatId, seconds, CancellationToken.None); }
-            catch (Exception e) { logger.LogInformation("LINE's loading animation could not be shown: {ErrorType}", e.GetType().Name); }
+            catch (Exception e) { logger.LogScrubbed(LogLevel.Information, e, "LINE's loading animation could not be shown"); }
         }, CancellationToken.None);
     }
 
