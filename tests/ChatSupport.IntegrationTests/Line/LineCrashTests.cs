@@ -173,7 +173,7 @@ public sealed class LineCrashTests(Xunit.Abstractions.ITestOutputHelper output)
 
     private static async Task WaitReadyAsync(HttpClient http, Process host)
     {
-        for (var i = 0; i < 300; i++)
+        for (var i = 0; i < 900; i++)
         {
             Assert.False(host.HasExited, "The host process exited at start.");
             try
@@ -183,6 +183,6 @@ public sealed class LineCrashTests(Xunit.Abstractions.ITestOutputHelper output)
             catch (Exception e) when (e is HttpRequestException or TaskCanceledException) { }
             await Task.Delay(100);
         }
-        Assert.Fail("The host did not become ready in 30 s.");
+        Assert.Fail("The host did not become ready in 90 s.");
     }
 }
