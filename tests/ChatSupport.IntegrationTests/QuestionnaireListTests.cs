@@ -12,7 +12,11 @@ public sealed class QuestionnaireListTests
     private static async Task<List<JsonObject>> ListAsync(string? defaultQuestionnaire)
     {
         await using var database = await TestDatabase.CreateAsync("sqlite");
-        await using var host = new WebHost(database, defaultQuestionnaire: defaultQuestionnaire);
+        // All three offered (Questionnaires:Offered), so that the order and the marks are what is tested.
+        await using var host = new WebHost(database, defaultQuestionnaire: defaultQuestionnaire, settings: new Dictionary<string, string>
+        {
+            ["Questionnaires:Offered:0"] = "covid19-followup", ["Questionnaires:Offered:1"] = "elderly-watch", ["Questionnaires:Offered:2"] = "covid19-selfcheck",
+        });
         var list = await host.CreateClient().GetFromJsonAsync<JsonArray>("/api/questionnaires");
         return [.. list!.Select(q => q!.AsObject())];
     }

@@ -93,7 +93,7 @@ public sealed class LineWebhookTests
     }
 
     [Fact]
-    public async Task UnknownTenant_Is404_MalformedBody_Is400_Verification_Is200()
+    public async Task UnknownTenant_Is401AsABadSignature_MalformedBody_Is400_Verification_Is200()
     {
         var (database, mock, host) = await StartAsync("sqlite");
         await using var databaseScope = database; await using var mockScope = mock; await using var hostScope = host;
