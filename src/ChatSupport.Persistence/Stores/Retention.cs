@@ -65,11 +65,14 @@ public static class Retention
             await using var transaction = await db.Database.BeginTransactionAsync(ct).ConfigureAwait(false);
             var keys = await db.StateDocuments.Where(d => d.UpdatedAt < before && string.Compare(d.Key, after) > 0)
                 .OrderBy(d => d.Key).Select(d => d.Key).Take(BatchSize).ToListAsync(ct).ConfigureAwait(false);
-            var users = keys.Where(k => k.Contains(Users, StringComparison.Ordinal))
-                .ToDictionary(k => residents.Pseudonym(k.Replace(Users, ":", StringComparison.Ordinal)), k => k);
-            var pseudonyms = users.Keys.ToList();
-            var kept = await db.Residents.Where(r => pseudonyms.Contains(r.Id)).Select(r => r.Id).ToListAsync(ct).ConfigureAwait(false);
-            var remove = keys.Except(kept.Select(p => users[p])).ToList();
+            // "{channel}/users/{user}" is the user state of the resident "{channel}:{user}". Callers choose both ids, so two
+            // keys may name one pseudonym (a user id with "/users/" in it): a list, never a dictionary that would throw.
+            var users = keys.Select(k => (Key: k, At: k.IndexOf(Users, StringComparison.Ordinal))).Where(u => u.At > 0)
+                .Select(u => (u.Key, Pseudonym: residents.Pseudonym(string.Concat(u.Key.AsSpan(0, u.At), ":", u.Key.AsSpan(u.At + Users.Length)))))
+                .ToList();
+            var pseudonyms = users.Select(u => u.Pseudonym).Distinct().ToList();
+            var kept = (await db.Residents.Where(r => pseudonyms.Contains(r.Id)).Select(r => r.Id).ToListAsync(ct).ConfigureAwait(false)).ToHashSet();
+            var remove = keys.Except(users.Where(u => kept.Contains(u.Pseudonym)).Select(u => u.Key)).ToList();
             if (remove.Count > 0) total += await db.StateDocuments.Where(d => remove.Contains(d.Key) && d.UpdatedAt < before).ExecuteDeleteAsync(ct).ConfigureAwait(false);
             await transaction.CommitAsync(ct).ConfigureAwait(false);
             if (keys.Count < BatchSize) return total;

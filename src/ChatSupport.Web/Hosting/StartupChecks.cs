@@ -37,6 +37,26 @@ public sealed class StartupChecks(IConfiguration configuration, IHostEnvironment
         foreach (var (tenant, options) in tenants.Value)
             if (options.DefaultQuestionnaire is { Length: > 0 } own && catalog.Find(own) is null)
                 yield return $"Tenants:{tenant}:DefaultQuestionnaire names '{own}', which is not among the questionnaires loaded from '{questionnaires.Value.Path}'.";
+        foreach (var problem in OfferedProblems("Questionnaires:Offered", questionnaires.Value, followedUp: false)) yield return problem;
+        foreach (var (tenant, options) in tenants.Value)
+            foreach (var problem in OfferedProblems($"Tenants:{tenant}:Questionnaires", options.BotOptions(questionnaires.Value), followedUp: true)) yield return problem;
+    }
+
+    /// <summary>
+    /// A list of offered questionnaires names only loaded ones; a tenant's (LINE tenants are followed up; the page and
+    /// the Bot Framework endpoint are not) also offers every questionnaire that an offered one's follow-ups open: left
+    /// out, its residents would silently stop being followed up (their schedules are cleared).
+    /// </summary>
+    private IEnumerable<string> OfferedProblems(string setting, QuestionnaireBotOptions options, bool followedUp)
+    {
+        if (options.Offered is not { } list) yield break; // unset: the default and its follow-ups, complete by construction
+        foreach (var id in list.Where(id => catalog.Find(id) is null))
+            yield return $"{setting} names '{id}', which is not among the questionnaires loaded from '{questionnaires.Value.Path}'.";
+        if (!followedUp) yield break;
+        var offered = options.OfferedIn(catalog);
+        foreach (var id in offered.Order(StringComparer.Ordinal))
+            foreach (var followUp in (catalog.Find(id)?.FollowUp?.Rules ?? []).Select(r => r.Questionnaire).Distinct().Where(f => !offered.Contains(f)))
+                yield return $"{setting} offers '{id}' but not '{followUp}', which its follow-ups open: add it, or nobody is followed up.";
     }
 
     /// <summary>Every secret ChatSupport reads, by setting name; a placeholder or a weak value is named, its value never shown.</summary>

@@ -225,17 +225,17 @@ public sealed class LineSender(LineClient client, DatabaseSettings settings, IOp
     /// <summary>
     /// A reply that may or may not have arrived before a crash, whose token has expired: sending it again as it was
     /// could repeat a question the resident already answered (and answering it again restarts the questionnaire), so it
-    /// goes again — by push, saying it is sent again — only if the conversation is still where that turn left it (no
-    /// later turn wrote its state, and a questionnaire is waiting for an answer). Otherwise it is dropped, and nothing
-    /// of it is kept.
+    /// goes again — by push, saying it is sent again — only if the conversation is still where that turn left it: no
+    /// later turn wrote its state (a question still waiting for its answer; or advice, a farewell or an erasure's
+    /// confirmation that was the last word, which must not be lost either — an erased conversation has no state at
+    /// all). A conversation that moved on gets nothing, and nothing of the row is kept.
     /// </summary>
     private async Task ResendStaleAsync(ChatSupportDbContext db, LineOutboxRow r, OutboxMessage message, CancellationToken ct)
     {
         var key = $"{LineActivityMapper.ChannelId}/conversations/{LineActivityMapper.UserKey(r.TenantId, r.Recipient)}";
-        var state = await db.StateDocuments.AsNoTracking().Where(d => d.Key == key).Select(d => new { d.Json, d.UpdatedAt }).FirstOrDefaultAsync(ct);
-        var waiting = state is not null && state.UpdatedAt <= r.CreatedAt
-            && JsonNode.Parse(state.Json)?["dialogStack"] is JsonArray { Count: > 0 };
-        if (!waiting)
+        var state = await db.StateDocuments.AsNoTracking().Where(d => d.Key == key).Select(d => new { d.UpdatedAt }).FirstOrDefaultAsync(ct);
+        var stillThere = state is null || state.UpdatedAt <= r.CreatedAt;
+        if (!stillThere)
         {
             await db.LineOutbox.Where(x => x.Id == r.Id).ExecuteDeleteAsync(ct);
             logger.LogInformation("A LINE reply from before a restart is not sent again: the conversation has moved on");
@@ -253,7 +253,7 @@ public sealed class LineSender(LineClient client, DatabaseSettings settings, IOp
         // Written first, so that a push that fails now is retried later as what it became.
         await db.LineOutbox.Where(x => x.Id == r.Id).ExecuteUpdateAsync(s => s
             .SetProperty(x => x.Messages, again.ToJsonString()).SetProperty(x => x.ReplyToken, (string?)null), ct);
-        logger.LogInformation("A LINE reply from before a restart is sent again by push: the conversation is still waiting for it");
+        logger.LogInformation("A LINE reply from before a restart is sent again by push: no later turn wrote the conversation");
         await SendAsync(message with { ReplyToken = null, Messages = again }, ct);
     }
 }

@@ -63,6 +63,7 @@ public sealed class LineResidentTurnsTests
         var (database, mock, host) = await StartAsync("postgres", new()
         {
             [$"Tenants:{LineTenant.Id}:Questionnaires:0"] = "covid19-selfcheck", [$"Tenants:{LineTenant.Id}:Questionnaires:1"] = "elderly-watch",
+            [$"Tenants:{LineTenant.Id}:Questionnaires:2"] = "covid19-followup", // the self-check's follow-ups open it
         });
         await using var databaseScope = database; await using var mockScope = mock; await using var hostScope = host;
         var resident = new LineResident(host.CreateClient(), mock);

@@ -354,8 +354,9 @@ public sealed class LineWebhookTests
     /// <summary>
     /// What a crash left in the outbox, as the sweep finds it after a restart. A reply whose token still lives is settled
     /// at once by trying the token again: accepted (sent now) or refused as used (it had arrived: nothing is sent). A reply
-    /// whose token expired may or may not have arrived: it goes again, by push and marked as sent again, only if the
-    /// conversation is still waiting for it; a conversation that moved on gets nothing (a stale question is worse than none).
+    /// whose token expired may or may not have arrived: it goes again, by push and marked as sent again, only if no later
+    /// turn wrote the conversation (still waiting for its question, or its advice or erasure was the last word); a
+    /// conversation that moved on gets nothing (a stale question is worse than none).
     /// </summary>
     [Fact]
     public async Task AfterACrash_PendingRepliesAreSettledByTheirTokens_AndStaleOnesResentOnlyIfStillWaiting()
@@ -367,6 +368,7 @@ public sealed class LineWebhookTests
         var movedOn = new LineResident(client, mock);
         var live = new LineResident(client, mock);
         var spent = new LineResident(client, mock);
+        var erased = new LineResident(client, mock); // its last turn erased everything: its confirmation must not be lost
         foreach (var r in new[] { waiting, movedOn, live, spent })
         {
             await r.SayAsync(r.Follow());
@@ -393,18 +395,21 @@ public sealed class LineWebhookTests
                 Row(waiting, "reply-stale-" + Guid.NewGuid().ToString("N"), now.AddMinutes(-2), now, "質問A"),
                 Row(movedOn, "reply-stale-" + Guid.NewGuid().ToString("N"), now.AddMinutes(-2), movedOnState.UpdatedAt.AddSeconds(-5), "質問X"),
                 Row(live, "reply-live-" + Guid.NewGuid().ToString("N"), now.AddSeconds(40), now.AddSeconds(-10), "質問C"),
-                Row(spent, spentToken, now.AddSeconds(40), now.AddSeconds(-10), "質問B"));
+                Row(spent, spentToken, now.AddSeconds(40), now.AddSeconds(-10), "質問B"),
+                Row(erased, "reply-stale-" + Guid.NewGuid().ToString("N"), now.AddMinutes(-2), now, "データを削除しました。"));
             await db.SaveChangesAsync();
         }
 
         var resent = await mock.WaitForAsync(r => r.Path == "/v2/bot/message/push" && (string?)r.Body?["to"] == waiting.UserId, TimeSpan.FromSeconds(20));
         Assert.Equal(["（再送）前回のメッセージが届いていない可能性があるため、もう一度お送りします。", "質問A"],
             resent.Body!["messages"]!.AsArray().Select(m => (string?)m!["text"]));
+        var confirmation = await mock.WaitForAsync(r => r.Path == "/v2/bot/message/push" && (string?)r.Body?["to"] == erased.UserId, TimeSpan.FromSeconds(20));
+        Assert.Equal("データを削除しました。", (string?)confirmation.Body!["messages"]!.AsArray()[^1]!["text"]);
         await mock.WaitForAsync(r => r.Path == "/v2/bot/message/reply" && ((string?)r.Body?["replyToken"])?.StartsWith("reply-live-") == true, TimeSpan.FromSeconds(20));
         await using (var db = database.Open())
             await WaitUntilAsync(async () => await db.LineOutbox.CountAsync() == 0); // every row settled
         await WaitForSweepsAsync(host, 2);
-        Assert.Single(mock.Requests, r => r.Path == "/v2/bot/message/push");
+        Assert.Equal(2, mock.Requests.Count(r => r.Path == "/v2/bot/message/push"));
         Assert.DoesNotContain(mock.Requests, r => (string?)r.Body?["to"] == movedOn.UserId);
         Assert.Equal([200, 400], mock.Requests.Where(r => (string?)r.Body?["replyToken"] == spentToken).Select(r => r.Status));
         Assert.Empty(mock.SpecViolations);

@@ -71,6 +71,35 @@ public sealed class RetentionTests
         Assert.Equal(new Persistence.Stores.RetentionResult(0, 0, 0, 0, 0), again);
     }
 
+    /// <summary>
+    /// The review's case: an anonymous caller chooses its channel and user ids, so two user-state keys can name one
+    /// pseudonym ("x/users/a/users/b" and "x/users/a:b" both read as "x:a:b"). The job must not fail on them (it failed
+    /// every day after, leaving everything else in place).
+    /// </summary>
+    [Theory]
+    [InlineData("postgres")]
+    [InlineData("sqlite")]
+    public async Task UserStateKeysThatNameOnePseudonym_DoNotStopTheJob(string provider)
+    {
+        await using var database = await TestDatabase.CreateAsync(provider);
+        var clock = new TestClock(Start + TimeSpan.FromDays(40));
+        await using var host = new WebHost(database, services: s => s.AddSingleton<TimeProvider>(clock));
+        _ = host.CreateClient();
+        await using (var db = database.Open())
+        {
+            db.StateDocuments.AddRange(
+                new StateDocumentRow { Key = "x/users/a/users/b", Json = "{}", Version = 1, UpdatedAt = Start },
+                new StateDocumentRow { Key = "x/users/a:b", Json = "{}", Version = 1, UpdatedAt = Start });
+            await db.SaveChangesAsync();
+        }
+
+        var removed = await host.Services.GetRequiredService<RetentionJob>().RunAsync(CancellationToken.None);
+
+        Assert.Equal(2, removed.StateDocuments);
+        await using var after = database.Open();
+        Assert.Empty(await after.StateDocuments.Where(d => d.Key.StartsWith("x/")).ToListAsync());
+    }
+
     [Fact]
     public async Task TheRetentionJob_IsADailyRecurringJobOfTheDeployment()
     {
