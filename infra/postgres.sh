@@ -2,10 +2,12 @@
 # Source this file to get a throwaway PostgreSQL for tests when ConnectionStrings__ChatSupport is not set:
 # initdb and pg_ctl as the `postgres` OS user (the server refuses to run as root), a free port on 127.0.0.1,
 # a temporary directory, and a trap that stops the server and removes everything when the shell exits.
-# The PostgreSQL server package is installed with apt-get if it is missing.
+# The PostgreSQL server package is installed with apt-get if it is missing. Database__Provider=postgres goes with it
+# (the provider is configured, never guessed from the connection string).
 
 if [ -n "${ConnectionStrings__ChatSupport:-}" ]; then
   echo "postgres: using the configured ConnectionStrings__ChatSupport"
+  export Database__Provider="${Database__Provider:-postgres}"
   return 0 2>/dev/null || exit 0
 fi
 
@@ -47,4 +49,5 @@ as_postgres "$pg_bin/pg_ctl" -D "$pg_dir/data" -l "$pg_dir/server.log" -w -t 60 
   || { cat "$pg_dir/server.log"; return 1 2>/dev/null || exit 1; }
 
 export ConnectionStrings__ChatSupport="Host=127.0.0.1;Port=$pg_port;Username=postgres;Database=postgres;Maximum Pool Size=20"
+export Database__Provider=postgres
 echo "postgres: throwaway server on 127.0.0.1:$pg_port ($pg_dir)"

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs every test of ChatSupport: builds the solution once (warnings are errors), starts a throwaway PostgreSQL
-# unless ConnectionStrings__ChatSupport names one (infra/postgres.sh), runs the test projects without rebuilding,
+# unless ConnectionStrings__ChatSupport names one (infra/postgres.sh, which also sets Database__Provider=postgres), runs the test projects without rebuilding,
 # and ends with one summary line "N passed, N failed, N skipped". Database tests fail, never skip, without a server;
 # browser tests likewise without Chromium (installed here with apt-get when missing).
 set -euo pipefail

@@ -5,7 +5,7 @@ namespace ChatSupport.Persistence;
 
 /// <summary>
 /// Counts the SQL statements a context sends: the model's own commands (as an EF interceptor) and the plain SQL of the
-/// turn path (state documents, answers, batches), which reports here itself. Pass it to <see cref="Database.Open"/>.
+/// turn path (state documents, answers, batches), which reports here itself. Register it before <see cref="DatabaseRegistration.AddChatSupportDatabase"/> (every context then counts into it).
 /// Used to hold a turn to its statement budget.
 /// </summary>
 public sealed class StatementCounter : DbCommandInterceptor

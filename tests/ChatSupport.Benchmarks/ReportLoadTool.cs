@@ -6,6 +6,7 @@ using ChatSupport.Persistence.Reports;
 using ChatSupport.Questionnaires;
 using ChatSupport.Reports;
 using ChatSupport.Tests.Reports;
+using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 using NpgsqlTypes;
 
@@ -53,11 +54,14 @@ public static class ReportLoadTool
         var catalog = QuestionnaireCatalog.Load("dialogs");
         var request = AggregationRequest.For(catalog, Tenant, day, from, to, AgeBands.Default, 10, hasAreaTable: false);
         var breakdown = new List<(string Statement, TimeSpan Took)>();
+        // Contexts as the host gets them (its registration, PostgreSQL).
+        await using var services = new ServiceCollection().AddChatSupportDatabase(new DatabaseConfiguration(DatabaseProvider.Postgres, connectionString)).BuildServiceProvider();
+        var contexts = services.GetRequiredService<Microsoft.EntityFrameworkCore.IDbContextFactory<ChatSupportDbContext>>();
         async Task<double> Job()
         {
             breakdown.Clear();
             var watch = Stopwatch.StartNew();
-            await using var db = Database.Open(connectionString);
+            await using var db = contexts.CreateDbContext();
             await DailyAggregation.RunAsync(db, request, CancellationToken.None, (statement, took) => breakdown.Add((statement, took)));
             return watch.Elapsed.TotalSeconds;
         }

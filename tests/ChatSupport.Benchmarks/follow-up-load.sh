@@ -18,6 +18,7 @@ offset=$((12 - 10#$(date -u +%H)))
 if [ "$offset" -eq 0 ]; then zone="Etc/UTC"; elif [ "$offset" -gt 0 ]; then zone="Etc/GMT-$offset"; else zone="Etc/GMT+$((-offset))"; fi
 
 export ConnectionStrings__ChatSupport="$db;Maximum Pool Size=30"
+export Database__Provider=postgres
 export Residents__PseudonymKey="load-test-pseudonymisation-key-0123456789abcdef"
 export Logging__LogLevel__Default=Warning
 export Access__Keys__0__Name=bench Access__Keys__0__Role=admin Access__Keys__0__Sha256=$(printf %s "$key" | sha256sum | cut -d' ' -f1)

@@ -14,6 +14,7 @@ psql_() { psql -h 127.0.0.1 -p "$pg_port" -U postgres -v ON_ERROR_STOP=1 -qAt "$
 psql_ -d postgres -c "CREATE DATABASE chatsupport_line"
 secret="line-load-channel-secret-0123456789"
 export ConnectionStrings__ChatSupport="Host=127.0.0.1;Port=$pg_port;Username=postgres;Database=chatsupport_line;Maximum Pool Size=8"
+export Database__Provider=postgres
 export Residents__PseudonymKey="load-test-pseudonymisation-key-0123456789abcdef"
 export Logging__LogLevel__Default=Warning
 export Tenants__bench__Line__ChannelSecret="$secret"

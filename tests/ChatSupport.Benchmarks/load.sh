@@ -13,6 +13,7 @@ pg_port=$(sed -E 's/.*Port=([0-9]+).*/\1/' <<<"$server")
 psql_() { psql -h 127.0.0.1 -p "$pg_port" -U postgres -v ON_ERROR_STOP=1 -qAt "$@"; }
 psql_ -d postgres -c "CREATE DATABASE chatsupport_load"
 export ConnectionStrings__ChatSupport="Host=127.0.0.1;Port=$pg_port;Username=postgres;Database=chatsupport_load;Maximum Pool Size=8"
+export Database__Provider=postgres
 export Residents__PseudonymKey="load-test-pseudonymisation-key-0123456789abcdef"
 export ChatSupport__AnonymousMessagesPerMinute=0   # the load generator is one client of the open /api/messages
 export Logging__LogLevel__Default=Warning

@@ -16,6 +16,7 @@ db="Host=127.0.0.1;Port=$pg_port;Username=postgres;Database=chatsupport_reports"
 key="report-load-official-key-0123456789"
 
 export ConnectionStrings__ChatSupport="$db"
+export Database__Provider=postgres
 export Residents__PseudonymKey="load-test-pseudonymisation-key-0123456789abcdef"
 export Logging__LogLevel__Default=Warning ChatSupport__Role=web
 export Access__Keys__0__Name=bench Access__Keys__0__Role=official Access__Keys__0__Sha256=$(printf %s "$key" | sha256sum | cut -d' ' -f1)

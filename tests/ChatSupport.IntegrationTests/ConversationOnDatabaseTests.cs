@@ -25,9 +25,9 @@ public sealed class ConversationOnDatabaseTests
 
     /// <summary>One turn as a host runs it: a new connection, the bot built anew, state and events in one transaction.</summary>
     internal static async Task<IReadOnlyList<Activity>> TurnAsync(TestDatabase database, IResponseHistory? history, string text, DateTimeOffset at, string? questionnaire = null,
-        params Microsoft.EntityFrameworkCore.Diagnostics.IInterceptor[] interceptors)
+        Persistence.StatementCounter? counter = null)
     {
-        await using var db = Persistence.Database.Open(database.ConnectionString, interceptors);
+        await using var db = counter is null ? database.Open() : database.Open(counter);
         var activity = new Activity
         {
             Type = ActivityTypes.Message, Text = text, Timestamp = at, ChannelId = "test", Locale = "ja-JP",

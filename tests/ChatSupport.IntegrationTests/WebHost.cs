@@ -26,6 +26,7 @@ public sealed class WebHost(TestDatabase database, string? dialogs = null, strin
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseSetting("ConnectionStrings:ChatSupport", database.ConnectionString);
+        builder.UseSetting("Database:Provider", database.Provider);
         builder.UseSetting("Residents:PseudonymKey", "web-test-pseudonymisation-key-0123456789");
         builder.UseSetting("Questionnaires:Path", dialogs ?? Dialogs);
         // Tests that are not about jobs run no Hangfire server (a test about them says ChatSupport:Role=all or worker).

@@ -11,7 +11,7 @@ npm install --prefix "$work" --no-audit --no-fund --silent botbuilder@4.23.3 bot
 dotnet build src/ChatSupport.Web -c Release --nologo -v quiet
 # The loopback Connector of botframework-client.mjs listens on this port; with no app id, replies go only to allowed addresses.
 export CONNECTOR_PORT=${CONNECTOR_PORT:-5093}
-(cd src/ChatSupport.Web && ConnectionStrings__ChatSupport="Data Source=$work/chatsupport.db" Logging__LogLevel__Default=Warning \
+(cd src/ChatSupport.Web && Database__Provider=sqlite ConnectionStrings__ChatSupport="Data Source=$work/chatsupport.db" Logging__LogLevel__Default=Warning \
   BotFramework__AllowedServiceUrls__0="http://127.0.0.1:$CONNECTOR_PORT" \
   exec dotnet bin/Release/net10.0/ChatSupport.Web.dll --urls http://127.0.0.1:5092) > "$work/host.log" 2>&1 &
 host_pid=$!

@@ -20,16 +20,16 @@ public static class Retention
 {
     public const int BatchSize = 2000;
 
-    public static async Task<RetentionResult> RunAsync(string connectionString, RetentionPolicy policy, Residents.ResidentKeys residents, DateTimeOffset now, CancellationToken ct)
+    public static async Task<RetentionResult> RunAsync(IDbContextFactory<ChatSupportDbContext> contexts, RetentionPolicy policy, Residents.ResidentKeys residents, DateTimeOffset now, CancellationToken ct)
     {
         var stateBefore = now - policy.ConversationState;
         var responseBefore = now - policy.AbandonedResponses;
         var lineBefore = now - policy.FailedLineRows;
 
-        var state = await StateAsync(connectionString, stateBefore, residents, ct).ConfigureAwait(false);
+        var state = await StateAsync(contexts, stateBefore, residents, ct).ConfigureAwait(false);
 
         long answers = 0;
-        var responses = await BatchesAsync(connectionString,
+        var responses = await BatchesAsync(contexts,
             db => db.Responses.Where(r => r.CompletedAt == null && r.StartedAt < responseBefore
                     && !db.Answers.Any(a => a.ResponseId == r.Id && a.AnsweredAt >= responseBefore))
                 .Select(r => r.Id).Take(BatchSize),
@@ -39,10 +39,10 @@ public static class Retention
                 return await db.Responses.Where(r => ids.Contains(r.Id) && r.CompletedAt == null).ExecuteDeleteAsync(ct).ConfigureAwait(false);
             }, ct).ConfigureAwait(false);
 
-        var inbox = await BatchesAsync(connectionString,
+        var inbox = await BatchesAsync(contexts,
             db => db.LineInbox.Where(r => r.Status == "failed" && r.ReceivedAt < lineBefore).Select(r => r.Id).Take(BatchSize),
             (db, ids) => db.LineInbox.Where(r => ids.Contains(r.Id)).ExecuteDeleteAsync(ct), ct).ConfigureAwait(false);
-        var outbox = await BatchesAsync(connectionString,
+        var outbox = await BatchesAsync(contexts,
             db => db.LineOutbox.Where(r => r.Status == "failed" && r.CreatedAt < lineBefore).Select(r => r.Id).Take(BatchSize),
             (db, ids) => db.LineOutbox.Where(r => ids.Contains(r.Id) && r.Status == "failed").ExecuteDeleteAsync(ct), ct).ConfigureAwait(false);
         return new RetentionResult(state, responses, answers, inbox, outbox);
@@ -54,14 +54,14 @@ public static class Retention
     /// resident's user state (consents, language, whether follow-ups are stopped) is written only when it changes, so
     /// an active resident's can be old: it stays until the resident is erased.
     /// </summary>
-    private static async Task<long> StateAsync(string connectionString, DateTimeOffset before, Residents.ResidentKeys residents, CancellationToken ct)
+    private static async Task<long> StateAsync(IDbContextFactory<ChatSupportDbContext> contexts, DateTimeOffset before, Residents.ResidentKeys residents, CancellationToken ct)
     {
         const string Users = "/users/";
         long total = 0;
         var after = "";
         while (true)
         {
-            await using var db = Database.Open(connectionString);
+            await using var db = contexts.CreateDbContext();
             await using var transaction = await db.Database.BeginTransactionAsync(ct).ConfigureAwait(false);
             var keys = await db.StateDocuments.Where(d => d.UpdatedAt < before && string.Compare(d.Key, after) > 0)
                 .OrderBy(d => d.Key).Select(d => d.Key).Take(BatchSize).ToListAsync(ct).ConfigureAwait(false);
@@ -81,13 +81,13 @@ public static class Retention
     }
 
     /// <summary>Selects a batch of keys and deletes them in one transaction, until a batch comes back short.</summary>
-    private static async Task<long> BatchesAsync<TKey>(string connectionString, Func<ChatSupportDbContext, IQueryable<TKey>> select,
+    private static async Task<long> BatchesAsync<TKey>(IDbContextFactory<ChatSupportDbContext> contexts, Func<ChatSupportDbContext, IQueryable<TKey>> select,
         Func<ChatSupportDbContext, List<TKey>, Task<int>> delete, CancellationToken ct)
     {
         long total = 0;
         while (true)
         {
-            await using var db = Database.Open(connectionString);
+            await using var db = contexts.CreateDbContext();
             await using var transaction = await db.Database.BeginTransactionAsync(ct).ConfigureAwait(false);
             var keys = await select(db).ToListAsync(ct).ConfigureAwait(false);
             if (keys.Count > 0) total += await delete(db, keys).ConfigureAwait(false);

@@ -5,6 +5,7 @@ using ChatSupport.Persistence.Stores;
 using ChatSupport.Web.Access;
 using ChatSupport.Web.Hosting;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
 
 namespace ChatSupport.Web.Admin;
 
@@ -22,12 +23,12 @@ public static class ResidentsAdminApi
     }
 
     private static async Task<Results<NoContent, ProblemHttpResult>> EraseAsync(EraseResidentRequest request, ClaimsPrincipal user,
-        DatabaseSettings settings, ResidentKeys keys, TimeProvider clock, CancellationToken ct)
+        IDbContextFactory<ChatSupportDbContext> contexts, ResidentKeys keys, TimeProvider clock, CancellationToken ct)
     {
         if (string.IsNullOrWhiteSpace(request.ChannelId) || string.IsNullOrWhiteSpace(request.UserId))
             return TypedResults.Problem(title: "channelId and userId are required.", statusCode: StatusCodes.Status400BadRequest);
         var residentId = $"{request.ChannelId}:{request.UserId}";
-        await using var db = Database.Open(settings.ConnectionString);
+        await using var db = contexts.CreateDbContext();
         await using (var transaction = await db.Database.BeginTransactionAsync(ct))
         {
             await Erasure.EraseAsync(db, residentId, keys.Pseudonym(residentId), ct);

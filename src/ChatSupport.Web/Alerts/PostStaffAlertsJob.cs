@@ -18,7 +18,7 @@ namespace ChatSupport.Web.Alerts;
 /// tried again on later runs, and given up after <see cref="MaxAttempts"/>; alerts of tenants without a webhook are
 /// marked none. Runs every minute (the alert itself is stored and listed at once, in the turn that raised it).
 /// </summary>
-public sealed class PostStaffAlertsJob(DatabaseSettings settings, IOptionsMonitor<TenantsOptions> tenants, IHttpClientFactory http, ILogger<PostStaffAlertsJob> logger)
+public sealed class PostStaffAlertsJob(IDbContextFactory<ChatSupportDbContext> contexts, IOptionsMonitor<TenantsOptions> tenants, IHttpClientFactory http, ILogger<PostStaffAlertsJob> logger)
 {
     public const string HttpClientName = "alert-webhook";
     public const int MaxAttempts = 10;
@@ -28,7 +28,7 @@ public sealed class PostStaffAlertsJob(DatabaseSettings settings, IOptionsMonito
     [DisableConcurrentExecution(60)]
     public async Task<int> RunAsync(CancellationToken ct)
     {
-        await using var db = Database.Open(settings.ConnectionString);
+        await using var db = contexts.CreateDbContext();
         var pending = await db.StaffAlerts.Where(a => a.WebhookStatus == "pending").OrderBy(a => a.Id).Take(200).ToListAsync(ct);
         var posted = 0;
         foreach (var alert in pending)

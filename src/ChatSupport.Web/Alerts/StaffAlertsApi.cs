@@ -20,10 +20,10 @@ public static class StaffAlertsApi
         group.MapPost("/{id:long}/acknowledge", AcknowledgeAsync);
     }
 
-    private static async Task<Ok<List<StaffAlert>>> ListAsync(HttpContext http, DatabaseSettings settings, string? tenant, string? status, long? after, int? limit, CancellationToken ct)
+    private static async Task<Ok<List<StaffAlert>>> ListAsync(HttpContext http, IDbContextFactory<ChatSupportDbContext> contexts, string? tenant, string? status, long? after, int? limit, CancellationToken ct)
     {
         tenant = Roles.TenantOf(http.User) ?? tenant; // a key of one tenant sees only that tenant's alerts
-        await using var db = Database.Open(settings.ConnectionString);
+        await using var db = contexts.CreateDbContext();
         var query = db.StaffAlerts.AsNoTracking().Where(a => a.Id > (after ?? 0));
         if (tenant is not null) query = query.Where(a => a.TenantId == tenant);
         query = status switch
@@ -37,9 +37,9 @@ public static class StaffAlertsApi
             a.AcknowledgedAt, a.AcknowledgedBy, a.WebhookStatus)).ToList());
     }
 
-    private static async Task<Results<NoContent, NotFound>> AcknowledgeAsync(long id, HttpContext http, DatabaseSettings settings, TimeProvider clock, CancellationToken ct)
+    private static async Task<Results<NoContent, NotFound>> AcknowledgeAsync(long id, HttpContext http, IDbContextFactory<ChatSupportDbContext> contexts, TimeProvider clock, CancellationToken ct)
     {
-        await using var db = Database.Open(settings.ConnectionString);
+        await using var db = contexts.CreateDbContext();
         var alert = await db.StaffAlerts.FirstOrDefaultAsync(a => a.Id == id, ct);
         if (alert is null || !Roles.MaySee(http.User, alert.TenantId)) return TypedResults.NotFound();
         var who = http.User.Identity?.Name ?? "staff";

@@ -17,7 +17,7 @@ namespace ChatSupport.Web.FollowUps;
 /// sending time, alerts do not (staff should hear of it the same day).
 /// </summary>
 public sealed class ChaseFollowUpsJob(
-    DatabaseSettings settings, IOptionsMonitor<TenantsOptions> tenants, QuestionnaireCatalog catalog, IBackgroundJobClientV2 jobs,
+    IDbContextFactory<ChatSupportDbContext> contexts, IOptionsMonitor<TenantsOptions> tenants, QuestionnaireCatalog catalog, IBackgroundJobClientV2 jobs,
     TimeProvider clock, ILogger<ChaseFollowUpsJob> logger)
 {
     private const string Unanswered =
@@ -35,7 +35,7 @@ public sealed class ChaseFollowUpsJob(
         var now = clock.GetUtcNow();
         var day = tenant.Clock(now);
         var today = day.Today;
-        await using var db = Database.Open(settings.ConnectionString);
+        await using var db = contexts.CreateDbContext();
         var prompts = await db.FollowUpBatches
             .Where(b => b.TenantId == tenantId && b.LocalDate >= today.AddDays(-1) && b.Kind == FollowUpKinds.Prompt && b.Status == BatchStatus.Sent
                 && b.ChasedSteps < MaxSteps)

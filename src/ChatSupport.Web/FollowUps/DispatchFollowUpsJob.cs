@@ -22,13 +22,13 @@ public sealed class LineUnavailableException(string message) : Exception(message
 /// planning are skipped. A batch whose day is over expires instead of arriving a day late.
 /// </summary>
 public sealed class DispatchFollowUpsJob(
-    DatabaseSettings settings, IOptionsMonitor<TenantsOptions> tenants, QuestionnaireCatalog catalog, LineClient line,
+    IDbContextFactory<ChatSupportDbContext> contexts, IOptionsMonitor<TenantsOptions> tenants, QuestionnaireCatalog catalog, LineClient line,
     MessageBudget budget, IBackgroundJobClientV2 jobs, TimeProvider clock, ILogger<DispatchFollowUpsJob> logger)
 {
     [AutomaticRetry(Attempts = 8, DelaysInSeconds = [10, 30, 60, 120, 300, 600, 1200, 1800], ExceptOn = [typeof(FollowUpBatchRejectedException)])]
     public async Task<string> RunAsync(long batchId, CancellationToken ct)
     {
-        await using var db = Database.Open(settings.ConnectionString);
+        await using var db = contexts.CreateDbContext();
         var batch = await db.FollowUpBatches.AsNoTracking().FirstOrDefaultAsync(b => b.Id == batchId, ct);
         if (batch is null || batch.Status != BatchStatus.Planned) return batch?.Status ?? "gone";
         var tenant = tenants.CurrentValue.GetValueOrDefault(batch.TenantId);
@@ -107,7 +107,7 @@ public sealed class DispatchFollowUpsJob(
     /// </summary>
     public async Task<int> SweepAsync(CancellationToken ct)
     {
-        await using var db = Database.Open(settings.ConnectionString);
+        await using var db = contexts.CreateDbContext();
         var before = clock.GetUtcNow() - TimeSpan.FromMinutes(30);
         // Attempts = 0: a batch Hangfire is retrying (LINE down) has its own job and is left to it.
         var orphans = await db.FollowUpBatches.AsNoTracking().Where(b => b.Status == BatchStatus.Planned && b.Attempts == 0 && b.NotBefore < before)

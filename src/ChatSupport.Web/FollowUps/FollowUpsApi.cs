@@ -28,10 +28,10 @@ public static class FollowUpsApi
         group.MapPost("/plan", Plan).RequireAuthorization(Roles.Admin);
     }
 
-    private static async Task<Ok<List<FollowUpBatch>>> BatchesAsync(HttpContext http, DatabaseSettings settings, string? tenant, string? status, DateOnly? day, int? limit, CancellationToken ct)
+    private static async Task<Ok<List<FollowUpBatch>>> BatchesAsync(HttpContext http, IDbContextFactory<ChatSupportDbContext> contexts, string? tenant, string? status, DateOnly? day, int? limit, CancellationToken ct)
     {
         tenant = Roles.TenantOf(http.User) ?? tenant;
-        await using var db = Database.Open(settings.ConnectionString);
+        await using var db = contexts.CreateDbContext();
         var query = db.FollowUpBatches.AsNoTracking();
         if (tenant is not null) query = query.Where(b => b.TenantId == tenant);
         if (status is not null) query = query.Where(b => b.Status == status);
@@ -41,10 +41,10 @@ public static class FollowUpsApi
             b.Recipients, b.Status, b.Attempts, b.LastError, b.NotBefore, b.SentAt)).ToList());
     }
 
-    private static async Task<Results<Ok<MessageUsage>, NotFound>> UsageAsync(HttpContext http, string tenant, DatabaseSettings settings, IOptionsMonitor<TenantsOptions> tenants, MessageBudget budget, CancellationToken ct)
+    private static async Task<Results<Ok<MessageUsage>, NotFound>> UsageAsync(HttpContext http, string tenant, IDbContextFactory<ChatSupportDbContext> contexts, IOptionsMonitor<TenantsOptions> tenants, MessageBudget budget, CancellationToken ct)
     {
         if (!Roles.MaySee(http.User, tenant) || tenants.CurrentValue.GetValueOrDefault(tenant) is not { Line: not null } options) return TypedResults.NotFound();
-        await using var db = Database.Open(settings.ConnectionString);
+        await using var db = contexts.CreateDbContext();
         return TypedResults.Ok(new MessageUsage(tenant, budget.Month(tenant), await budget.UsedAsync(db, tenant, ct), options.FollowUps.MonthlyMessageBudget,
             options.FollowUps.LocalGovernmentPlan, await budget.QuotaAsync(tenant, ct)));
     }

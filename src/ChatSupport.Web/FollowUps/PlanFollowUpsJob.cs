@@ -22,7 +22,7 @@ public sealed record PlanResult(DateOnly Day, int Residents, int Batches, string
 /// over the sending window. A re-run, or a second server running it at the same time, plans nobody twice.
 /// </summary>
 public sealed class PlanFollowUpsJob(
-    DatabaseSettings settings, IOptionsMonitor<TenantsOptions> tenants, QuestionnaireCatalog catalog, IBackgroundJobClientV2 jobs,
+    IDbContextFactory<ChatSupportDbContext> contexts, IOptionsMonitor<TenantsOptions> tenants, QuestionnaireCatalog catalog, IBackgroundJobClientV2 jobs,
     MessageBudget budget, TimeProvider clock, ILogger<PlanFollowUpsJob> logger, IOptions<QuestionnaireBotOptions>? botOptions = null)
 {
     public const int BatchSize = 500;
@@ -47,7 +47,7 @@ public sealed class PlanFollowUpsJob(
             return new(today, 0, 0, "too late");
         }
 
-        await using var db = Database.Open(settings.ConnectionString);
+        await using var db = contexts.CreateDbContext();
         // Residents whose observation period has ended leave the index.
         await db.Residents.Where(r => r.TenantId == tenantId && r.NextFollowUp != null && r.FollowUpUntil < today)
             .ExecuteUpdateAsync(s => s.SetProperty(r => r.NextFollowUp, (DateOnly?)null), ct);

@@ -17,11 +17,11 @@ public static class HealthApi
         return endpoints;
     }
 
-    private static async Task<Results<Ok<object>, ProblemHttpResult>> ReadyAsync(DatabaseSettings settings, CancellationToken ct)
+    private static async Task<Results<Ok<object>, ProblemHttpResult>> ReadyAsync(IDbContextFactory<ChatSupportDbContext> contexts, CancellationToken ct)
     {
         try
         {
-            await using var db = Database.Open(settings.ConnectionString);
+            await using var db = contexts.CreateDbContext();
             var pending = (await db.Database.GetPendingMigrationsAsync(ct)).ToList();
             if (pending.Count > 0)
                 return TypedResults.Problem($"{pending.Count} migration(s) not applied.", statusCode: StatusCodes.Status503ServiceUnavailable);

@@ -21,7 +21,7 @@ namespace ChatSupport.Web.Hosting;
 public static class ChatSupportHosting
 {
     /// <summary>The embedded default: SQLite in ./data, no configuration needed.</summary>
-    public const string DefaultConnectionString = "Data Source=data/chatsupport.db";
+    public const string DefaultConnectionString = DatabaseConfiguration.DefaultConnectionString;
 
     public static WebApplicationBuilder AddChatSupport(this WebApplicationBuilder builder)
     {
@@ -40,10 +40,11 @@ public static class ChatSupportHosting
         builder.WebHost.ConfigureKestrel((context, kestrel) =>
             kestrel.Limits.MaxRequestBodySize = context.Configuration.GetValue(HostOptions.SectionName + ":MaxRequestBodyBytes", HostOptions.DefaultMaxRequestBodyBytes));
 
-        var connectionString = builder.Configuration.GetConnectionString("ChatSupport") ?? DefaultConnectionString;
-        services.AddSingleton(new DatabaseSettings(connectionString));
+        // The provider is Database:Provider's (SQLite when unset); a missing, unknown or mismatched one stops here.
+        services.AddChatSupportDatabase(DatabaseConfiguration.Resolve(
+            builder.Configuration[DatabaseConfiguration.ProviderSetting], builder.Configuration.GetConnectionString("ChatSupport")));
         services.AddSingleton(sp => QuestionnaireCatalog.Load(sp.GetRequiredService<IOptions<QuestionnaireBotOptions>>().Value.Path));
-        services.AddSingleton(sp => PseudonymKeys(builder.Configuration, sp.GetRequiredService<DatabaseSettings>()));
+        services.AddSingleton(sp => PseudonymKeys(builder.Configuration, sp.GetRequiredService<DatabaseConfiguration>()));
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<ConversationLocks>();
         services.AddSingleton<TurnMetrics>();
@@ -125,8 +126,8 @@ public static class ChatSupportHosting
     public static async Task MigrateDatabaseAsync(this WebApplication app)
     {
         app.Services.GetRequiredService<StartupChecks>().Run();
-        var settings = app.Services.GetRequiredService<DatabaseSettings>();
-        if (!Database.IsPostgres(settings.ConnectionString)
+        var settings = app.Services.GetRequiredService<DatabaseConfiguration>();
+        if (!settings.IsPostgres
             && new Microsoft.Data.Sqlite.SqliteConnectionStringBuilder(settings.ConnectionString) is { DataSource: { Length: > 0 } file } sqlite
             && file != ":memory:" && sqlite.Mode != Microsoft.Data.Sqlite.SqliteOpenMode.Memory && Path.GetDirectoryName(Path.GetFullPath(file)) is { } folder)
         {
@@ -140,7 +141,7 @@ public static class ChatSupportHosting
         {
             try
             {
-                await Database.MigrateAsync(settings.ConnectionString);
+                await app.Services.GetRequiredService<Microsoft.EntityFrameworkCore.IDbContextFactory<ChatSupportDbContext>>().MigrateAsync();
                 return;
             }
             catch (Exception e) when (attempt < 30 && e is System.Data.Common.DbException or TimeoutException or InvalidOperationException)
@@ -155,10 +156,10 @@ public static class ChatSupportHosting
     /// The pseudonymisation key: Residents:PseudonymKey (from the environment or user-secrets in production); on the
     /// embedded default a random key is made once and kept beside the SQLite file.
     /// </summary>
-    private static ResidentKeys PseudonymKeys(IConfiguration configuration, DatabaseSettings settings)
+    private static ResidentKeys PseudonymKeys(IConfiguration configuration, DatabaseConfiguration settings)
     {
         if (configuration["Residents:PseudonymKey"] is { Length: > 0 } configured) return ResidentKeys.FromSecret(configured);
-        if (Database.IsPostgres(settings.ConnectionString))
+        if (settings.IsPostgres)
             throw new InvalidOperationException("Residents:PseudonymKey must be set (at least 32 bytes) when PostgreSQL is configured.");
         var file = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(
             new Microsoft.Data.Sqlite.SqliteConnectionStringBuilder(settings.ConnectionString).DataSource)) ?? ".", "pseudonym.key");
@@ -171,8 +172,6 @@ public static class ChatSupportHosting
         return ResidentKeys.FromSecret(File.ReadAllText(file).Trim());
     }
 }
-
-public sealed record DatabaseSettings(string ConnectionString);
 
 /// <summary>Limits of the host.</summary>
 public sealed class HostOptions

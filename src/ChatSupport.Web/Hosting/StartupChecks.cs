@@ -10,7 +10,7 @@ namespace ChatSupport.Web.Hosting;
 /// names the setting, never a secret's value. Run before the database is touched (<see cref="ChatSupportHosting.MigrateDatabaseAsync"/>).
 /// </summary>
 public sealed class StartupChecks(IConfiguration configuration, IHostEnvironment environment, QuestionnaireCatalog catalog,
-    IOptions<QuestionnaireBotOptions> questionnaires, IOptions<TenantsOptions> tenants)
+    IOptions<QuestionnaireBotOptions> questionnaires, IOptions<TenantsOptions> tenants, Persistence.DatabaseConfiguration database)
 {
     /// <summary>The prefix every placeholder secret of appsettings.sample.json starts with.</summary>
     public const string PlaceholderPrefix = "CHANGE-ME";
@@ -21,7 +21,7 @@ public sealed class StartupChecks(IConfiguration configuration, IHostEnvironment
     public void Run()
     {
         var problems = QuestionnaireProblems().ToList();
-        if (!environment.IsDevelopment()) problems.AddRange(SecretProblems(configuration, tenants.Value));
+        if (!environment.IsDevelopment()) problems.AddRange(SecretProblems(configuration, tenants.Value, database));
         if (problems.Count > 0)
             throw new OptionsValidationException("ChatSupport", typeof(StartupChecks), problems);
     }
@@ -60,7 +60,7 @@ public sealed class StartupChecks(IConfiguration configuration, IHostEnvironment
     }
 
     /// <summary>Every secret ChatSupport reads, by setting name; a placeholder or a weak value is named, its value never shown.</summary>
-    public static IEnumerable<string> SecretProblems(IConfiguration configuration, TenantsOptions tenants)
+    public static IEnumerable<string> SecretProblems(IConfiguration configuration, TenantsOptions tenants, Persistence.DatabaseConfiguration database)
     {
         var secrets = new List<(string Setting, string? Value)> { ("Residents:PseudonymKey", configuration["Residents:PseudonymKey"]) };
         foreach (var (id, tenant) in tenants)
@@ -75,8 +75,7 @@ public sealed class StartupChecks(IConfiguration configuration, IHostEnvironment
         foreach (var (setting, value) in secrets)
             if (Weakness(value) is { } weakness) yield return $"{setting} {weakness}; set a real secret (from the environment or a secret store).";
         // The database password is the server's business, but the sample's placeholder is never a real one.
-        if (configuration.GetConnectionString("ChatSupport") is { } connection && Persistence.Database.IsPostgres(connection)
-            && new Npgsql.NpgsqlConnectionStringBuilder(connection).Password is { } password && IsPlaceholder(password))
+        if (database.IsPostgres && new Npgsql.NpgsqlConnectionStringBuilder(database.ConnectionString).Password is { } password && IsPlaceholder(password))
             yield return "ConnectionStrings:ChatSupport has the placeholder password of appsettings.sample.json; set the real one (from the environment).";
     }
 

@@ -50,7 +50,7 @@ public static class JobsRegistration
         services.AddSingleton<JobStorage>(sp =>
         {
             sp.GetRequiredService<IGlobalConfiguration>(); // Hangfire's logging first: the storage logs as it starts
-            return CreateStorage(sp.GetRequiredService<DatabaseSettings>().ConnectionString, sp.GetRequiredService<IOptions<JobsOptions>>().Value);
+            return CreateStorage(sp.GetRequiredService<DatabaseConfiguration>(), sp.GetRequiredService<IOptions<JobsOptions>>().Value);
         });
         services.AddSingleton<JobActivator>(sp => new Hangfire.AspNetCore.AspNetCoreJobActivator(sp.GetRequiredService<IServiceScopeFactory>()));
         services.AddHangfire((sp, config) => config
@@ -72,9 +72,9 @@ public static class JobsRegistration
         return services;
     }
 
-    private static JobStorage CreateStorage(string connectionString, JobsOptions o)
+    private static JobStorage CreateStorage(DatabaseConfiguration database, JobsOptions o)
     {
-        if (!Database.IsPostgres(connectionString)) return new InMemoryStorage();
+        if (!database.IsPostgres) return new InMemoryStorage();
         var options = new PostgreSqlStorageOptions
         {
             SchemaName = "hangfire",
@@ -87,7 +87,7 @@ public static class JobsRegistration
             QueuePollInterval = TimeSpan.FromSeconds(1),
             DistributedLockTimeout = TimeSpan.FromMinutes(1),
         };
-        return new PostgreSqlStorage(new NpgsqlConnectionFactory(connectionString, options), options);
+        return new PostgreSqlStorage(new NpgsqlConnectionFactory(database.ConnectionString, options), options);
     }
 
     /// <summary>The dashboard at /hangfire: staff (a key, or the browser's sign-in prompt) only; open locally only if configured.</summary>

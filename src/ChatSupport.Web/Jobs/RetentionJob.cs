@@ -1,6 +1,8 @@
 using ChatSupport.Persistence.Stores;
 using ChatSupport.Web.Hosting;
 using Microsoft.Extensions.Options;
+using Microsoft.EntityFrameworkCore;
+using ChatSupport.Persistence;
 
 namespace ChatSupport.Web.Jobs;
 
@@ -24,13 +26,13 @@ public sealed class RetentionOptions
 }
 
 /// <summary>The daily retention run (a recurring Hangfire job of the deployment, not of a tenant): <see cref="Retention"/>.</summary>
-public sealed class RetentionJob(DatabaseSettings settings, IOptions<RetentionOptions> options, Persistence.Residents.ResidentKeys residents, TimeProvider clock, ILogger<RetentionJob> logger)
+public sealed class RetentionJob(IDbContextFactory<ChatSupportDbContext> contexts, IOptions<RetentionOptions> options, Persistence.Residents.ResidentKeys residents, TimeProvider clock, ILogger<RetentionJob> logger)
 {
     public const string RecurringId = "retention";
 
     public async Task<RetentionResult> RunAsync(CancellationToken ct)
     {
-        var removed = await Retention.RunAsync(settings.ConnectionString, options.Value.Policy(), residents, clock.GetUtcNow(), ct);
+        var removed = await Retention.RunAsync(contexts, options.Value.Policy(), residents, clock.GetUtcNow(), ct);
         logger.LogInformation("Retention removed {State} state documents, {Responses} abandoned responses with {Answers} answers, {Inbox} failed LINE events and {Outbox} failed LINE messages",
             removed.StateDocuments, removed.Responses, removed.Answers, removed.LineInbox, removed.LineOutbox);
         return removed;

@@ -23,7 +23,7 @@ namespace ChatSupport.Web.Line;
 /// advisory lock per conversation keeps two servers from answering the same conversation at once.
 /// </summary>
 public sealed class LineInboxProcessor(
-    DatabaseSettings settings, QuestionnaireCatalog catalog, DatabaseTurnRunner runner, LineSender sender, LineClient client, LineInboxSignal signal,
+    IDbContextFactory<ChatSupportDbContext> contexts, QuestionnaireCatalog catalog, DatabaseTurnRunner runner, LineSender sender, LineClient client, LineInboxSignal signal,
     IOptionsMonitor<TenantsOptions> tenants, IOptions<QuestionnaireBotOptions> botOptions, IOptions<LineClientOptions> lineOptions,
     IOptions<LineInboxOptions> inboxOptions, ResidentKeys keys, TimeProvider clock, ILogger<LineInboxProcessor> logger) : BackgroundService
 {
@@ -73,7 +73,7 @@ public sealed class LineInboxProcessor(
     /// <summary>Starts a worker for each conversation with pending events; returns how long to wait before looking again.</summary>
     private async Task<TimeSpan> DispatchAsync(CancellationToken ct)
     {
-        await using var db = Database.Open(settings.ConnectionString);
+        await using var db = contexts.CreateDbContext();
         var pending = await db.LineInbox.AsNoTracking().Where(r => r.Status == "pending").OrderBy(r => r.Id).Take(500)
             .Select(r => new { r.ConversationKey, r.ReceivedAt }).ToListAsync(ct);
         var now = clock.GetUtcNow();
@@ -116,7 +116,7 @@ public sealed class LineInboxProcessor(
         for (var processed = 0; processed < 100 && !ct.IsCancellationRequested; processed++)
         {
             LineInboxRow? row;
-            await using (var db = Database.Open(settings.ConnectionString))
+            await using (var db = contexts.CreateDbContext())
                 row = await db.LineInbox.AsNoTracking().Where(r => r.ConversationKey == conversationKey && r.Status == "pending")
                     .OrderBy(r => r.Timestamp).ThenBy(r => r.Id).FirstOrDefaultAsync(ct);
             if (row is null) return;
@@ -152,7 +152,7 @@ public sealed class LineInboxProcessor(
         catch (Exception ex) when (!ct.IsCancellationRequested)
         {
             logger.LogScrubbed(LogLevel.Error, ex, "LINE event {EventType} failed", row.EventType);
-            await using var db = Database.Open(settings.ConnectionString);
+            await using var db = contexts.CreateDbContext();
             var attempts = row.Attempts + 1;
             if (attempts >= inboxOptions.Value.MaxAttempts)
                 // Set aside: nothing of the resident is kept (no JSON, reply token or conversation key).
@@ -216,7 +216,7 @@ public sealed class LineInboxProcessor(
     private async Task<bool> SimpleAsync(LineInboxRow row, string status, Func<ChatSupportDbContext, Task>? work, CancellationToken ct,
         Func<ChatSupportDbContext, TurnBatch, Task>? batched = null)
     {
-        await using var db = Database.Open(settings.ConnectionString);
+        await using var db = contexts.CreateDbContext();
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
         if (!await ClaimAsync(db, row, ct)) return false;
         if (work is not null) await work(db);

@@ -34,7 +34,7 @@ public sealed record OutboxMessage(string TenantId, string Recipient, string Ret
 /// lives; if it does not, nobody can tell whether the reply arrived, and a stale question is worse than none: the
 /// messages are sent again (marked as such) only if the conversation is still where that turn left it.
 /// </remarks>
-public sealed class LineSender(LineClient client, DatabaseSettings settings, IOptions<LineClientOptions> options, IOptions<LineInboxOptions> inboxOptions,
+public sealed class LineSender(LineClient client, IDbContextFactory<ChatSupportDbContext> contexts, IOptions<LineClientOptions> options, IOptions<LineInboxOptions> inboxOptions,
     IOptionsMonitor<TenantsOptions> tenants, FollowUps.MessageBudget budget, TimeProvider clock, ILogger<LineSender> logger)
 {
     private readonly ConcurrentDictionary<string, byte> _inFlight = new(StringComparer.Ordinal);
@@ -132,7 +132,7 @@ public sealed class LineSender(LineClient client, DatabaseSettings settings, IOp
     /// <summary>A push costs a message of the tenant's monthly quota (a reply does not): counted with the follow-ups'.</summary>
     private async Task CountPushAsync(string tenantId, CancellationToken ct)
     {
-        await using var db = Database.Open(settings.ConnectionString);
+        await using var db = contexts.CreateDbContext();
         await budget.CountAsync(db, tenantId, 1, ct);
     }
 
@@ -150,7 +150,7 @@ public sealed class LineSender(LineClient client, DatabaseSettings settings, IOp
     {
         // Other 4xx are final (the request itself is wrong, or the user cannot be reached); 429/5xx/timeouts were retried and are tried again later.
         var final = result.Status is >= 400 and < 500 and not 429 and not 409;
-        await using var db = Database.Open(settings.ConnectionString);
+        await using var db = contexts.CreateDbContext();
         await db.LineOutbox.Where(r => r.RetryKey == retryKey).ExecuteUpdateAsync(s => s
             .SetProperty(r => r.SentBatches, sentBatches)
             .SetProperty(r => r.Attempts, r => r.Attempts + 1)
@@ -176,7 +176,7 @@ public sealed class LineSender(LineClient client, DatabaseSettings settings, IOp
     {
         var keys = TakeDelivered(500);
         if (keys.Count == 0) return;
-        await using var db = Database.Open(settings.ConnectionString);
+        await using var db = contexts.CreateDbContext();
         await db.LineOutbox.Where(r => keys.Contains(r.RetryKey)).ExecuteDeleteAsync(ct);
         Deleted(keys);
     }
@@ -191,7 +191,7 @@ public sealed class LineSender(LineClient client, DatabaseSettings settings, IOp
     public async Task SweepAsync(CancellationToken ct)
     {
         await FlushDeliveredAsync(ct);
-        await using var db = Database.Open(settings.ConnectionString);
+        await using var db = contexts.CreateDbContext();
         var now = clock.GetUtcNow();
         var longestSend = options.Value.Timeout * (options.Value.MaxRetries + 2) * 2; // a reply, then a push
         var before = now - (inboxOptions.Value.ResendPendingAfter ?? longestSend + TimeSpan.FromSeconds(10));

@@ -4,6 +4,7 @@ using ChatSupport.Web.Hosting;
 using Microsoft.AspNetCore.Http.HttpResults;
 using ChatSupport.Persistence.Stores;
 using Microsoft.Extensions.Options;
+using Microsoft.EntityFrameworkCore;
 
 namespace ChatSupport.Web.Line;
 
@@ -30,7 +31,7 @@ public static class LineWebhookApi
     }
 
     private static async Task<Results<Ok, ProblemHttpResult>> ReceiveAsync(string tenantId, HttpRequest request,
-        IOptionsMonitor<TenantsOptions> tenants, DatabaseSettings settings, LineInboxSignal signal, TimeProvider clock, CancellationToken ct)
+        IOptionsMonitor<TenantsOptions> tenants, IDbContextFactory<ChatSupportDbContext> contexts, LineInboxSignal signal, TimeProvider clock, CancellationToken ct)
     {
         // An unknown tenant is answered exactly as a wrong signature, after the same work (the body read, an HMAC under
         // a secret nobody knows), so that tenant ids cannot be found by trying them.
@@ -50,7 +51,7 @@ public static class LineWebhookApi
             return TypedResults.Problem(title: "The body is not a LINE webhook request.", detail: e.Message, statusCode: StatusCodes.Status400BadRequest);
         }
         if (callback.Events.Count == 0) return TypedResults.Ok(); // LINE's verification request
-        await using var db = Database.Open(settings.ConnectionString);
+        await using var db = contexts.CreateDbContext();
         await LineInboxStore.InsertAsync(db, tenantId, callback.Events, clock.GetUtcNow(), ct);
         signal.Notify();
         return TypedResults.Ok();

@@ -3,6 +3,7 @@ using ChatSupport.Persistence.Reports;
 using ChatSupport.Questionnaires;
 using ChatSupport.Web.Hosting;
 using Hangfire;
+using Microsoft.EntityFrameworkCore;
 
 namespace ChatSupport.Web.Reports;
 
@@ -11,7 +12,7 @@ namespace ChatSupport.Web.Reports;
 /// rows: the nightly run counts yesterday shortly after local midnight; a backfill runs it for each day of a range.
 /// Re-running a day (late answers, a fixed area table) gives the rows a first run would have given.
 /// </summary>
-public sealed class AggregateDailyJob(DatabaseSettings settings, ReportTenants tenants, QuestionnaireCatalog catalog, TimeProvider clock, ILogger<AggregateDailyJob> logger)
+public sealed class AggregateDailyJob(IDbContextFactory<ChatSupportDbContext> contexts, ReportTenants tenants, QuestionnaireCatalog catalog, TimeProvider clock, ILogger<AggregateDailyJob> logger)
 {
     /// <summary>The most days one backfill request may enqueue.</summary>
     public const int MaxBackfillDays = 732;
@@ -36,7 +37,7 @@ public sealed class AggregateDailyJob(DatabaseSettings settings, ReportTenants t
         var tenant = tenants.Get(tenantId);
         var (from, to) = tenant.Bounds(date);
         var started = System.Diagnostics.Stopwatch.GetTimestamp();
-        await using var db = Database.Open(settings.ConnectionString);
+        await using var db = contexts.CreateDbContext();
         var rows = await DailyAggregation.RunAsync(db, Request(tenant, date, from, to), ct);
         logger.LogInformation("Daily figures of {Tenant} for {Day}: {Rows} rows in {Elapsed:F1} s",
             tenantId, day, rows, System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalSeconds);

@@ -97,7 +97,7 @@ public static class ReportsApi
             if (chart == "choices") groupBy = "none"; // the share of all residents who completed, over the range
         }
 
-        await using var db = Database.Open(services.GetRequiredService<DatabaseSettings>().ConnectionString);
+        await using var db = services.GetRequiredService<IDbContextFactory<ChatSupportDbContext>>().CreateDbContext();
         DailyReportData report;
         try
         {
@@ -167,9 +167,9 @@ public static class ReportsApi
                 ReportDictionary.Label(questionnaire, c.Measure, c.Item, lang), c.Count, c.Value, c.N, c.Suppressed ? hiddenMark : "", ""];
     }
 
-    private static async Task<IResult> DictionaryAsync(string? format, DatabaseSettings settings, QuestionnaireCatalog catalog, CancellationToken ct)
+    private static async Task<IResult> DictionaryAsync(string? format, IDbContextFactory<ChatSupportDbContext> contexts, QuestionnaireCatalog catalog, CancellationToken ct)
     {
-        await using var db = Database.Open(settings.ConnectionString);
+        await using var db = contexts.CreateDbContext();
         var versions = await DailyReport.VersionsAsync(db, ct);
         if (format == "md") return TypedResults.Text(ReportDictionary.Markdown(catalog.All, versions), "text/markdown; charset=utf-8");
         return TypedResults.Json(new
@@ -192,7 +192,7 @@ public static class ReportsApi
     }
 
     /// <summary>An uploaded daily series: CSV lines <c>date,value</c> (a header line is allowed), replacing the series' days it names.</summary>
-    private static async Task<IResult> UploadSeriesAsync(HttpContext http, string tenant, string name, DatabaseSettings settings, ReportTenants tenants, TimeProvider clock, CancellationToken ct)
+    private static async Task<IResult> UploadSeriesAsync(HttpContext http, string tenant, string name, IDbContextFactory<ChatSupportDbContext> contexts, ReportTenants tenants, TimeProvider clock, CancellationToken ct)
     {
         if (Refusal(http, tenants, tenant) is { } refusal) return refusal;
         if (name.Length > 64 || !name.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_')) return Problem(400, "A series name is up to 64 letters, digits, '-' or '_'.");
@@ -217,7 +217,7 @@ public static class ReportsApi
             if (!points.TryAdd(date, value)) return Problem(400, $"Line {i + 1}: {date:yyyy-MM-dd} appears twice.");
         }
         if (points.Count == 0) return Problem(400, "The CSV holds no line date,value.");
-        await using var db = Database.Open(settings.ConnectionString);
+        await using var db = contexts.CreateDbContext();
         var days = points.Keys.ToList();
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
         await db.ReportSeries.Where(s => s.TenantId == tenant && s.Name == name && days.Contains(s.LocalDate)).ExecuteDeleteAsync(ct);
@@ -229,10 +229,10 @@ public static class ReportsApi
         return TypedResults.Ok(new { tenant, name, days = points.Count, from = points.Keys.Min(), to = points.Keys.Max() });
     }
 
-    private static async Task<IResult> SeriesAsync(HttpContext http, string tenant, string name, DatabaseSettings settings, ReportTenants tenants, TimeProvider clock, CancellationToken ct)
+    private static async Task<IResult> SeriesAsync(HttpContext http, string tenant, string name, IDbContextFactory<ChatSupportDbContext> contexts, ReportTenants tenants, TimeProvider clock, CancellationToken ct)
     {
         if (Refusal(http, tenants, tenant) is { } refusal) return refusal;
-        await using var db = Database.Open(settings.ConnectionString);
+        await using var db = contexts.CreateDbContext();
         var points = await db.ReportSeries.AsNoTracking().Where(s => s.TenantId == tenant && s.Name == name).OrderBy(s => s.LocalDate)
             .Select(s => new { date = s.LocalDate, value = s.Value }).ToListAsync(ct);
         db.AuditLog.Add(new AuditRow { At = clock.GetUtcNow(), Actor = Actor(http.User), Action = "series-pull", Subject = Subject(tenant, name) });
@@ -240,14 +240,14 @@ public static class ReportsApi
         return points.Count == 0 ? Problem(404, $"No series '{name}'.") : TypedResults.Ok(points);
     }
 
-    private static async Task<IResult> AnnotateAsync(HttpContext http, [FromBody] AnnotationRequest request, DatabaseSettings settings, ReportTenants tenants, TimeProvider clock, CancellationToken ct)
+    private static async Task<IResult> AnnotateAsync(HttpContext http, [FromBody] AnnotationRequest request, IDbContextFactory<ChatSupportDbContext> contexts, ReportTenants tenants, TimeProvider clock, CancellationToken ct)
     {
         if (Refusal(http, tenants, request.Tenant) is { } refusal) return refusal;
         if (string.IsNullOrWhiteSpace(request.Text) || request.Text.Length > 500) return Problem(400, "text is 1-500 characters.");
         if (request.Date < Earliest || request.Date > Latest) return Problem(400, $"date is between {Earliest:yyyy-MM-dd} and {Latest:yyyy-MM-dd}.");
         var kind = request.Kind ?? "cohort";
         if (kind.Length > 32 || !kind.All(c => char.IsAsciiLetterLower(c) || c == '-')) return Problem(400, "kind is up to 32 lower-case letters or '-', e.g. cohort.");
-        await using var db = Database.Open(settings.ConnectionString);
+        await using var db = contexts.CreateDbContext();
         var row = new ReportAnnotationRow
         {
             TenantId = request.Tenant, QuestionnaireId = request.Questionnaire, LocalDate = request.Date, Kind = kind, Text = request.Text.Trim(),
@@ -259,10 +259,10 @@ public static class ReportsApi
         return TypedResults.Created($"/api/reports/daily?tenant={request.Tenant}&questionnaire={request.Questionnaire}", new { row.Id, row.LocalDate, row.Kind, row.Text });
     }
 
-    private static async Task<IResult> PublishAsync(HttpContext http, string tenant, string questionnaire, [FromBody] PublicationRequest request, DatabaseSettings settings, ReportTenants tenants, TimeProvider clock, CancellationToken ct)
+    private static async Task<IResult> PublishAsync(HttpContext http, string tenant, string questionnaire, [FromBody] PublicationRequest request, IDbContextFactory<ChatSupportDbContext> contexts, ReportTenants tenants, TimeProvider clock, CancellationToken ct)
     {
         if (Refusal(http, tenants, tenant) is { } refusal) return refusal;
-        await using var db = Database.Open(settings.ConnectionString);
+        await using var db = contexts.CreateDbContext();
         var row = await db.ReportPublications.FirstOrDefaultAsync(p => p.TenantId == tenant && p.QuestionnaireId == questionnaire, ct);
         if (row is null) db.ReportPublications.Add(row = new ReportPublicationRow { TenantId = tenant, QuestionnaireId = questionnaire, ChangedBy = "" });
         (row.Published, row.ChangedAt, row.ChangedBy) = (request.Published, clock.GetUtcNow(), Actor(http.User));

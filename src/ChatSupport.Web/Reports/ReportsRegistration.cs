@@ -25,11 +25,11 @@ public static class ReportsRegistration
 /// running ChatSupport loads them, so that the reports can mark the day a policy changed: from then on, who is asked
 /// again and how often is not what it was, and the figures mean something else.
 /// </summary>
-public sealed class QuestionnaireRevisions(DatabaseSettings settings, QuestionnaireCatalog catalog, TimeProvider clock, ILogger<QuestionnaireRevisions> logger) : IHostedService
+public sealed class QuestionnaireRevisions(IDbContextFactory<ChatSupportDbContext> contexts, QuestionnaireCatalog catalog, TimeProvider clock, ILogger<QuestionnaireRevisions> logger) : IHostedService
 {
     public async Task StartAsync(CancellationToken cancellationToken)
     {
-        await using var db = Database.Open(settings.ConnectionString);
+        await using var db = contexts.CreateDbContext();
         foreach (var q in catalog.All)
         {
             var hash = PolicyHash(q);

@@ -8,6 +8,7 @@ using ChatSupport.Questionnaires;
 using ChatSupport.State;
 using ChatSupport.Web.Hosting;
 using Microsoft.Extensions.Options;
+using Microsoft.EntityFrameworkCore;
 
 namespace ChatSupport.Web.Turns;
 
@@ -18,7 +19,7 @@ namespace ChatSupport.Web.Turns;
 /// only from the attempt that committed, so a retried turn never sends twice.
 /// </summary>
 public sealed class DatabaseTurnRunner(
-    DatabaseSettings settings,
+    IDbContextFactory<ChatSupportDbContext> contexts,
     QuestionnaireCatalog catalog,
     ResidentKeys keys,
     IOptions<QuestionnaireBotOptions> options,
@@ -76,7 +77,7 @@ public sealed class DatabaseTurnRunner(
 
     private async Task<IReadOnlyList<Activity>> RunOnceAsync(Activity activity, TurnHooks? hooks, QuestionnaireBotOptions botOptions, CancellationToken ct)
     {
-        await using var db = Database.Open(settings.ConnectionString);
+        await using var db = contexts.CreateDbContext();
         activity.Timestamp ??= clock.GetUtcNow();
         return await DatabaseTurn.RunAsync(db, catalog, keys, botOptions, clock, activity, cancellationToken: ct, hooks: hooks).ConfigureAwait(false);
     }

@@ -119,6 +119,7 @@ public sealed class FollowUpWorkerTests
         var env = new Dictionary<string, string>(LineTenant.Settings(world.Mock, new Dictionary<string, string>(Worker("worker")).Concat(extra).ToDictionary()))
         {
             ["ConnectionStrings:ChatSupport"] = world.Database.ConnectionString,
+            ["Database:Provider"] = world.Database.Provider,
             ["Residents:PseudonymKey"] = "web-test-pseudonymisation-key-0123456789",
             ["Questionnaires:Path"] = WebHost.Dialogs,
             ["Urls"] = "http://127.0.0.1:0",

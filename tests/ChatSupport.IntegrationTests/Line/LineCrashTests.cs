@@ -156,6 +156,7 @@ public sealed class LineCrashTests(Xunit.Abstractions.ITestOutputHelper output)
         var env = new Dictionary<string, string>(LineTenant.Settings(mock))
         {
             ["ConnectionStrings:ChatSupport"] = database.ConnectionString,
+            ["Database:Provider"] = database.Provider,
             ["Residents:PseudonymKey"] = "web-test-pseudonymisation-key-0123456789",
             ["Questionnaires:Path"] = WebHost.Dialogs,
             ["ChatSupport:Role"] = "web",

@@ -47,7 +47,7 @@ public sealed class ArchitectureTests
         Assert.Equal(TimeSpan.FromHours(9), options.TimeZone.BaseUtcOffset);
         // Every section in the sample is one that code reads: no stale settings.
         using var doc = JsonDocument.Parse(File.ReadAllText(Path.Combine(RepoPaths.Root, "appsettings.sample.json")));
-        Assert.Equal(["Urls", "ConnectionStrings", "Residents", "Access", "BotFramework", "ChatSupport", "Jobs", "Retention", "Questionnaires", "Tenants", "Line", "LineInbox"],
+        Assert.Equal(["Urls", "Database", "ConnectionStrings", "Residents", "Access", "BotFramework", "ChatSupport", "Jobs", "Retention", "Questionnaires", "Tenants", "Line", "LineInbox"],
             doc.RootElement.EnumerateObject().Select(p => p.Name).Where(n => n != "Logging"));
         // The tenant's shape binds and passes the start-up checks; its secrets are placeholders, never real ones.
         var tenants = configuration.GetSection(ChatSupport.Channels.Line.TenantsOptions.SectionName).Get<ChatSupport.Channels.Line.TenantsOptions>()!;
