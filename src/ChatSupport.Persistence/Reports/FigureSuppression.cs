@@ -35,8 +35,11 @@ public static class FigureSuppression
 
     public static HashSet<FigureKey> Hide(IReadOnlyDictionary<FigureKey, long> counts, int k, IReadOnlyList<Nesting>? nestings = null)
     {
-        var tables = Tables(counts, nestings ?? []);
-        var equal = Equal(counts);
+        // Which complementary cells a table hides depends on what earlier tables hid, so the tables come in one order
+        // whatever order the counts were read in (a rerun reads them back from other places in the table).
+        var keys = counts.Keys.Order(KeyOrder.Instance).ToList();
+        var tables = Tables(counts, keys, nestings ?? []);
+        var equal = Equal(keys);
         var hidden = new HashSet<FigureKey>();
         for (var changed = true; changed;)
         {
@@ -64,11 +67,11 @@ public static class FigureSuppression
         Parts.Select(p => (p.Whole, p.Part, ""))
             .Concat(measures.Where(m => m.StartsWith("number:", StringComparison.Ordinal)).Distinct().Select(m => ("completed", m, "count")));
 
-    private static List<(FigureKey, FigureKey)> Equal(IReadOnlyDictionary<FigureKey, long> counts) =>
-        [.. counts.Keys.Where(f => f.Measure == "answer_minutes" && f.Item == "count")
+    private static List<(FigureKey, FigureKey)> Equal(IReadOnlyList<FigureKey> keys) =>
+        [.. keys.Where(f => f.Measure == "answer_minutes" && f.Item == "count")
             .Select(f => (f, f with { Measure = "follow_ups_answered", Item = "" }))];
 
-    private static List<Table> Tables(IReadOnlyDictionary<FigureKey, long> counts, IReadOnlyList<Nesting> nestings)
+    private static List<Table> Tables(IReadOnlyDictionary<FigureKey, long> counts, IReadOnlyList<FigureKey> ordered, IReadOnlyList<Nesting> nestings)
     {
         var tables = new List<Table>();
         long Count(FigureKey key) => counts.GetValueOrDefault(key);
@@ -85,7 +88,7 @@ public static class FigureSuppression
             tables.Add(new Table(cells, keys));
         }
 
-        foreach (var measure in counts.Keys.GroupBy(f => (f.Questionnaire, f.Version, f.Measure)))
+        foreach (var measure in ordered.GroupBy(f => (f.Questionnaire, f.Version, f.Measure)))
         {
             var (q, v, m) = measure.Key;
             var items = measure.Select(f => f.Item).Distinct().Order(StringComparer.Ordinal).ToList();
@@ -101,11 +104,11 @@ public static class FigureSuppression
                 }
         }
 
-        foreach (var (whole, part, partItem) in PartsOf(counts.Keys.Select(f => f.Measure)))
-            foreach (var byVersion in counts.Keys.Where(f => f.Measure == whole && f.Item == "").GroupBy(f => (f.Questionnaire, f.Version)))
+        foreach (var (whole, part, partItem) in PartsOf(ordered.Select(f => f.Measure)))
+            foreach (var byVersion in ordered.Where(f => f.Measure == whole && f.Item == "").GroupBy(f => (f.Questionnaire, f.Version)))
             {
                 var (q, v) = byVersion.Key;
-                if (!counts.ContainsKey(new FigureKey(q, v, "all", "", part, partItem)) && !counts.Keys.Any(f => f.Questionnaire == q && f.Version == v && f.Measure == part)) continue;
+                if (!counts.ContainsKey(new FigureKey(q, v, "all", "", part, partItem)) && !ordered.Any(f => f.Questionnaire == q && f.Version == v && f.Measure == part)) continue;
                 foreach (var dimension in byVersion.Where(f => f.Dimension != "all").GroupBy(f => f.Dimension))
                 {
                     var groups = dimension.Select(f => f.Group).Distinct().Order(StringComparer.Ordinal).ToList();
@@ -144,5 +147,21 @@ public static class FigureSuppression
             Of("area", "health_area", x => x.Item1, x => x.Item2),
             Of("age_band", "elderly", x => x.Item3, x => x.Item4),
         }.OfType<Nesting>().ToList();
+    }
+
+    /// <summary>Keys compared field by field, ordinally (the same order on every database and machine).</summary>
+    private sealed class KeyOrder : IComparer<FigureKey>
+    {
+        public static readonly KeyOrder Instance = new();
+
+        public int Compare(FigureKey? x, FigureKey? y)
+        {
+            if (ReferenceEquals(x, y)) return 0;
+            if (x is null) return -1;
+            if (y is null) return 1;
+            foreach (var c in new[] { (x.Questionnaire, y.Questionnaire), (x.Version, y.Version), (x.Dimension, y.Dimension), (x.Group, y.Group), (x.Measure, y.Measure), (x.Item, y.Item) })
+                if (string.CompareOrdinal(c.Item1, c.Item2) is var r && r != 0) return r;
+            return 0;
+        }
     }
 }

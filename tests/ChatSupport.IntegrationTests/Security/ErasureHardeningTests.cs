@@ -124,6 +124,15 @@ public sealed class ErasureHardeningTests
             await WebHost.SayAsync(client, "同意する");
 
             Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute, File.GetUnixFileMode(folder));
+            // SQLite removes the WAL when its last connection closes, and the pool closes idle connections after a while
+            // (on a loaded machine before this line): a reader of our own keeps it, as a running host does.
+            await using var reader = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={Path.Combine(folder, "chatsupport.db")};Pooling=False");
+            await reader.OpenAsync();
+            await using (var read = reader.CreateCommand())
+            {
+                read.CommandText = "SELECT COUNT(*) FROM sqlite_master";
+                await read.ExecuteScalarAsync();
+            }
             foreach (var name in new[] { "chatsupport.db", "chatsupport.db-wal", "pseudonym.key" })
             {
                 var path = Path.Combine(folder, name);
