@@ -8,14 +8,16 @@ namespace ChatSupport.Web.Questionnaires;
 /// <summary>
 /// Brings every server's catalog up to date within seconds of a publication, without a restart. On PostgreSQL it
 /// listens on <see cref="QuestionnairePublishing.Channel"/> on a connection of its own (outside the pool), refreshing
-/// on each notification; after a (re)connection, and every <c>Questionnaires:RefreshPollSeconds</c> (30) in any case,
+/// on each notification; after a (re)connection, and every <c>Questionnaires:RefreshPollSeconds</c> (30 s) in any case,
 /// it reads the published versions again, so a notification lost while disconnected is made up for. On SQLite
-/// (one process) publishing refreshes the catalog itself, and the poll covers anything else.
+/// publishing refreshes its own process's catalog at once, and another process sharing the file (a worker) reads the
+/// published versions every 2 s.
 /// </summary>
 public sealed class QuestionnaireChangeListener(QuestionnaireLibrary library, DatabaseConfiguration database, IConfiguration configuration,
     ILogger<QuestionnaireChangeListener> logger) : BackgroundService
 {
-    private TimeSpan Poll => TimeSpan.FromSeconds(Math.Max(1, configuration.GetValue("Questionnaires:RefreshPollSeconds", 30)));
+    /// <summary>The slow poll: 30 s on PostgreSQL (notifications do the work), 2 s on SQLite (a web and a worker process share the file, and it costs one small query).</summary>
+    private TimeSpan Poll => TimeSpan.FromSeconds(Math.Max(1, configuration.GetValue<int?>("Questionnaires:RefreshPollSeconds") ?? (database.IsPostgres ? 30 : 2)));
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {

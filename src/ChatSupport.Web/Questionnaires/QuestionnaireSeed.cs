@@ -70,6 +70,8 @@ public static class QuestionnaireSeed
             {
                 await db.SaveChangesAsync(ct);
                 logger.LogInformation("Imported {File} as {State} version {Version} of {Questionnaire}", Path.GetFileName(display), row.State, row.Version, id);
+                foreach (var error in fileErrors)
+                    logger.LogWarning("{File} does not validate, so it is kept as a draft: {Error}", Path.GetFileName(display), error.ToString());
             }
             catch (DbUpdateException e) when (IsUniqueViolation(e))
             {
