@@ -25,7 +25,7 @@ public sealed class StartupChecks(IConfiguration configuration, IHostEnvironment
     }
 
     /// <summary>The default and offered questionnaires against the published ones; throws listing every problem.</summary>
-    public void CheckQuestionnaires() => Throw([.. QuestionnaireProblems()]);
+    public void CheckQuestionnaires() => Throw([.. QuestionnaireProblems(library.Current)]);
 
     private static void Throw(List<string> problems)
     {
@@ -33,22 +33,21 @@ public sealed class StartupChecks(IConfiguration configuration, IHostEnvironment
             throw new OptionsValidationException("ChatSupport", typeof(StartupChecks), problems);
     }
 
-    private QuestionnaireCatalog Catalog => library.Current;
-
     /// <summary>A default questionnaire that is not loaded would answer every turn with 500.</summary>
-    private IEnumerable<string> QuestionnaireProblems()
+    /// <remarks>Publishing runs these against the catalog it would make, so a publication can never stop the next start.</remarks>
+    public IEnumerable<string> QuestionnaireProblems(QuestionnaireCatalog catalog)
     {
         var id = questionnaires.Value.DefaultQuestionnaire;
         if (string.IsNullOrWhiteSpace(id))
             yield return "Questionnaires:DefaultQuestionnaire is not set.";
-        else if (Catalog.Find(id) is null)
+        else if (catalog.Find(id) is null)
             yield return $"Questionnaires:DefaultQuestionnaire names '{id}', which is not among the published questionnaires (seeded from '{questionnaires.Value.Path}').";
         foreach (var (tenant, options) in tenants.Value)
-            if (options.DefaultQuestionnaire is { Length: > 0 } own && Catalog.Find(own) is null)
+            if (options.DefaultQuestionnaire is { Length: > 0 } own && catalog.Find(own) is null)
                 yield return $"Tenants:{tenant}:DefaultQuestionnaire names '{own}', which is not among the published questionnaires (seeded from '{questionnaires.Value.Path}').";
-        foreach (var problem in OfferedProblems("Questionnaires:Offered", questionnaires.Value, followedUp: false)) yield return problem;
+        foreach (var problem in OfferedProblems(catalog, "Questionnaires:Offered", questionnaires.Value, followedUp: false)) yield return problem;
         foreach (var (tenant, options) in tenants.Value)
-            foreach (var problem in OfferedProblems($"Tenants:{tenant}:Questionnaires", options.BotOptions(questionnaires.Value), followedUp: true)) yield return problem;
+            foreach (var problem in OfferedProblems(catalog, $"Tenants:{tenant}:Questionnaires", options.BotOptions(questionnaires.Value), followedUp: true)) yield return problem;
     }
 
     /// <summary>
@@ -56,15 +55,15 @@ public sealed class StartupChecks(IConfiguration configuration, IHostEnvironment
     /// the Bot Framework endpoint are not) also offers every questionnaire that an offered one's follow-ups open: left
     /// out, its residents would silently stop being followed up (their schedules are cleared).
     /// </summary>
-    private IEnumerable<string> OfferedProblems(string setting, QuestionnaireBotOptions options, bool followedUp)
+    private IEnumerable<string> OfferedProblems(QuestionnaireCatalog catalog, string setting, QuestionnaireBotOptions options, bool followedUp)
     {
         if (options.Offered is not { } list) yield break; // unset: the default and its follow-ups, complete by construction
-        foreach (var id in list.Where(id => Catalog.Find(id) is null))
+        foreach (var id in list.Where(id => catalog.Find(id) is null))
             yield return $"{setting} names '{id}', which is not among the published questionnaires (seeded from '{questionnaires.Value.Path}').";
         if (!followedUp) yield break;
-        var offered = options.OfferedIn(Catalog);
+        var offered = options.OfferedIn(catalog);
         foreach (var id in offered.Order(StringComparer.Ordinal))
-            foreach (var followUp in (Catalog.Find(id)?.FollowUp?.Rules ?? []).Select(r => r.Questionnaire).Distinct().Where(f => !offered.Contains(f)))
+            foreach (var followUp in (catalog.Find(id)?.FollowUp?.Rules ?? []).Select(r => r.Questionnaire).Distinct().Where(f => !offered.Contains(f)))
                 yield return $"{setting} offers '{id}' but not '{followUp}', which its follow-ups open: add it, or nobody is followed up.";
     }
 

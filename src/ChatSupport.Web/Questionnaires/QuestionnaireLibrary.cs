@@ -19,7 +19,7 @@ public sealed class QuestionnaireLibrary(IDbContextFactory<ChatSupportDbContext>
     private readonly SemaphoreSlim _refresh = new(1, 1);
     private readonly ConcurrentDictionary<(string Id, int Version), QuestionnaireDefinition?> _earlier = new();
 
-    private sealed record Loaded(QuestionnaireCatalog Catalog, IReadOnlyDictionary<string, int> Versions);
+    private sealed record Loaded(QuestionnaireCatalog Catalog, IReadOnlyDictionary<string, int> Versions, IReadOnlyList<QuestionnaireSource> Sources);
 
     /// <summary>Where side files (<c>areas:</c>) of stored versions are: the <c>Questionnaires:Path</c> folder.</summary>
     public string BaseDirectory { get; } = Path.GetFullPath(options.Value.Path);
@@ -58,7 +58,7 @@ public sealed class QuestionnaireLibrary(IDbContextFactory<ChatSupportDbContext>
                 logger.LogError("The published questionnaires do not load; still serving the previous ones: {Errors}", string.Join("; ", e.Errors.Select(x => $"{x.File}:{x.Line}:{x.Column} {x.Field}")));
                 return false;
             }
-            _loaded = new Loaded(catalog, rows.ToDictionary(r => r.QuestionnaireId, r => r.Version, StringComparer.Ordinal));
+            _loaded = new Loaded(catalog, rows.ToDictionary(r => r.QuestionnaireId, r => r.Version, StringComparer.Ordinal), [.. rows.Select(Source)]);
             logger.LogInformation("Serving questionnaire versions {Versions}", string.Join(", ", rows.OrderBy(r => r.QuestionnaireId, StringComparer.Ordinal).Select(r => $"{r.QuestionnaireId}@v{r.Version}")));
             Changed?.Invoke(catalog);
             return true;
@@ -79,17 +79,19 @@ public sealed class QuestionnaireLibrary(IDbContextFactory<ChatSupportDbContext>
     /// The errors of <paramref name="text"/> as version <paramref name="version"/> of <paramref name="id"/>, checked as it
     /// would run: beside the other published questionnaires (its follow-ups must name one of them or itself).
     /// </summary>
-    public IReadOnlyList<LoadError> Validate(string id, int version, string text)
+    public IReadOnlyList<LoadError> Validate(string id, int version, string text) => Candidate(id, version, text).Errors;
+
+    /// <summary>The catalog that publishing <paramref name="text"/> as <paramref name="id"/> would serve, or the errors that stop it.</summary>
+    public (QuestionnaireCatalog? Catalog, IReadOnlyList<LoadError> Errors) Candidate(string id, int version, string text)
     {
-        var others = _loaded is { } loaded ? loaded.Catalog.All.Where(d => d.Id != id).Select(d => d.Id).ToHashSet(StringComparer.Ordinal) : [];
+        var others = _loaded?.Sources.Where(s => s.Id != id) ?? [];
         try
         {
-            QuestionnaireCatalog.FromSources([new QuestionnaireSource(id, DisplayName(id, version), text, BaseDirectory, version)], others.Contains);
-            return [];
+            return (QuestionnaireCatalog.FromSources([.. others, new QuestionnaireSource(id, DisplayName(id, version), text, BaseDirectory, version)]), []);
         }
         catch (QuestionnaireLoadException e)
         {
-            return e.Errors;
+            return (null, e.Errors);
         }
     }
 

@@ -12,7 +12,7 @@ namespace ChatSupport.Web.Questionnaires;
 /// every server is told (<see cref="QuestionnaireChangeListener"/>). Every action is written to the audit log: who (the
 /// key's name), what, which version, when — never what the questionnaire says.
 /// </summary>
-public sealed class QuestionnairePublishing(IDbContextFactory<ChatSupportDbContext> contexts, QuestionnaireLibrary library,
+public sealed class QuestionnairePublishing(IDbContextFactory<ChatSupportDbContext> contexts, QuestionnaireLibrary library, Hosting.StartupChecks checks,
     DatabaseConfiguration database, IConfiguration configuration, IHostEnvironment environment, TimeProvider clock)
 {
     /// <summary>The PostgreSQL channel a publication is announced on.</summary>
@@ -85,8 +85,11 @@ public sealed class QuestionnairePublishing(IDbContextFactory<ChatSupportDbConte
             if (target.State == QuestionnaireVersionStates.Published) return new Outcome(target, 409, $"Version {version} of '{id}' is already published.");
             var next = rows.Max(v => v.Version) + 1;
             var rollback = target.State == QuestionnaireVersionStates.Retired;
-            var errors = library.Validate(id, rollback ? next : version, target.Source);
-            if (errors.Count > 0) return new Outcome(target, 409, $"Version {version} of '{id}' does not validate, so it cannot be published.", errors);
+            var (candidate, errors) = library.Candidate(id, rollback ? next : version, target.Source);
+            if (candidate is null) return new Outcome(target, 409, $"Version {version} of '{id}' does not validate, so it cannot be published.", errors);
+            // What would stop the next start (a tenant offering it but not a questionnaire its follow-ups now open) stops the publication.
+            if (checks.QuestionnaireProblems(candidate).ToList() is { Count: > 0 } problems)
+                return new Outcome(target, 409, $"Publishing version {version} of '{id}' would break the configuration: " + string.Join(" ", problems));
             if (!rollback && target.Author == publisher && RequiresSecondPerson(target.TenantId))
                 return new Outcome(target, 409, $"Version {version} of '{id}' was written by '{publisher}': another person must publish it (RequireSecondPerson).");
             var now = clock.GetUtcNow();

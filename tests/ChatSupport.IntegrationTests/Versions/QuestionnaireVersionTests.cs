@@ -105,6 +105,47 @@ public sealed class QuestionnaireVersionTests
         Assert.True(clock.Elapsed < TimeSpan.FromSeconds(5));
     }
 
+    /// <summary>
+    /// A notification sent while a server's listening connection is down is lost: the server reads the published
+    /// versions again when it reconnects, so it still serves the publication within 5 s (not at the next slow poll).
+    /// </summary>
+    [Fact]
+    public async Task AServerWhoseListeningConnectionWasCut_CatchesUpWithinFiveSeconds()
+    {
+        await using var world = await CreateAsync("postgres");
+        var (hostA, hostB) = (world.Host(), world.Host());
+        var residentsOfB = hostB.CreateClient();
+        await DraftAsync(Client(hostA, WebHost.StaffKey), Yaml("v2"));
+        var database = new Npgsql.NpgsqlConnectionStringBuilder(world.Database.ConnectionString).Database;
+        await using (var admin = new Npgsql.NpgsqlConnection(world.Database.ConnectionString))
+        {
+            await admin.OpenAsync();
+            // Once both hosts listen (polled with a deadline), cut both listeners.
+            async Task<long> ListenersAsync(string select)
+            {
+                await using var command = new Npgsql.NpgsqlCommand($"SELECT {select} FROM pg_stat_activity WHERE datname = @db AND query LIKE 'LISTEN %'", admin);
+                command.Parameters.AddWithValue("db", database!);
+                return (long)(await command.ExecuteScalarAsync())!;
+            }
+            var listening = Stopwatch.StartNew();
+            while (await ListenersAsync("count(*)") < 2)
+            {
+                Assert.True(listening.Elapsed < TimeSpan.FromSeconds(10), "the hosts did not start listening");
+                await Task.Delay(50);
+            }
+            Assert.Equal(2L, await ListenersAsync("count(pg_terminate_backend(pid))"));
+        }
+
+        Assert.Equal(HttpStatusCode.OK, (await PublishAsync(Client(hostA, WebHost.AdminKey), 2)).StatusCode);
+        var clock = Stopwatch.StartNew();
+        for (var probe = 0; ; probe++)
+        {
+            if ((await WebHost.SayAsync(residentsOfB, "開始", $"b-probe-{probe}")).Any(t => t.Contains("同意しますか v2"))) break;
+            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(5), $"host B still served version 1 after {clock.Elapsed}");
+            await Task.Delay(50);
+        }
+    }
+
     [Theory]
     [InlineData("postgres")]
     [InlineData("sqlite")]
@@ -190,5 +231,45 @@ public sealed class QuestionnaireVersionTests
         var audit = await db.AuditLog.AsNoTracking().Where(x => x.Action.StartsWith("questionnaire-")).OrderBy(x => x.Id).ToListAsync();
         Assert.Equal([("ops", "questionnaire-draft", "mini@v2"), ("reviewer", "questionnaire-publish", "mini@v2")], audit.Select(x => (x.Actor, x.Action, x.Subject)));
         Assert.DoesNotContain(audit, x => (x.Details ?? "").Contains("質問", StringComparison.Ordinal));
+    }
+
+    /// <summary>
+    /// A tenant's own setting beats the host's (Tenants:{id}:Questionnaires:RequireSecondPerson beside the tenant's list
+    /// of offered ids, which it does not join), and a publication that would stop the next start (a tenant offering the
+    /// questionnaire but not the one its follow-ups now open) is refused.
+    /// </summary>
+    [Theory]
+    [InlineData("postgres")]
+    [InlineData("sqlite")]
+    public async Task ATenantsOwnSecondPersonSetting_Applies_AndAPublicationThatWouldBreakATenantsListIsRefused(string provider)
+    {
+        await using var world = await CreateAsync(provider);
+        const string townAdminKey = "town-admin-key-for-tests-3c4d5e6f";
+        var host = world.Host(new Dictionary<string, string>
+        {
+            ["Questionnaires:RequireSecondPerson"] = "true",
+            ["Tenants:town:Questionnaires:0"] = Id,
+            ["Tenants:town:Questionnaires:RequireSecondPerson"] = "false",
+            ["Access:Keys:5:Name"] = "town-admin", ["Access:Keys:5:Role"] = "admin", ["Access:Keys:5:Tenant"] = "town",
+            ["Access:Keys:5:Sha256"] = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(townAdminKey))),
+        });
+        var townAdmin = Client(host, townAdminKey);
+        await DraftAsync(townAdmin, Yaml("t1").Replace($"id: {Id}", "id: town-check", StringComparison.Ordinal), id: "town-check");
+        Assert.Equal(HttpStatusCode.OK, (await PublishAsync(townAdmin, 1, id: "town-check")).StatusCode);
+
+        var followUp = Yaml("v2") + """
+            follow_up:
+              rules:
+                - name: daily
+                  questionnaire: town-check
+                  every_days: 1
+
+            """;
+        var draft = await DraftAsync(Client(host, WebHost.AdminKey), followUp);
+        Assert.True((bool)draft["valid"]!);
+        var refused = await PublishAsync(Client(host, ReviewerKey), 2);
+        Assert.Equal(HttpStatusCode.Conflict, refused.StatusCode);
+        Assert.Contains("Tenants:town:Questionnaires offers 'mini' but not 'town-check'", await refused.Content.ReadAsStringAsync());
+        Assert.Equal("published", (await RowsAsync(world.Database)).Single(r => r.QuestionnaireId == Id && r.Version == 1).State);
     }
 }
