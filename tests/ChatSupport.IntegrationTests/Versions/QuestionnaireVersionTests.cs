@@ -13,7 +13,7 @@ namespace ChatSupport.IntegrationTests.Versions;
 /// the seed import, drafts (invalid ones saved, refused at publish), publication reaching a second host within 5 s,
 /// residents finishing on the version they started, rollback, and the second-person rule.
 /// </summary>
-public sealed class QuestionnaireVersionTests
+public sealed class QuestionnaireVersionTests(Xunit.Abstractions.ITestOutputHelper output)
 {
     private const string Updated = "質問の内容が新しくなりました";
 
@@ -103,6 +103,7 @@ public sealed class QuestionnaireVersionTests
             await Task.Delay(50);
         }
         Assert.True(clock.Elapsed < TimeSpan.FromSeconds(5));
+        output.WriteLine($"{provider}: host B served the publication {clock.Elapsed.TotalMilliseconds:F0} ms after host A answered it");
     }
 
     /// <summary>
