@@ -1,7 +1,8 @@
 namespace ChatSupport.Persistence;
 
 /// <summary>
-/// One version of a questionnaire, immutable once written except for its state: the YAML as written, its SHA-256, the
+/// One version of a questionnaire, immutable once written except for its state and publication (and the valid flag,
+/// checked again when it is published): the YAML as written, its SHA-256, the
 /// version it was made from, who made it and when. At most one version of a questionnaire is published (a unique
 /// partial index); the running catalog is a cache over those. A draft that does not validate is kept (with its errors)
 /// but is never published. Publishing an earlier version again writes a new row copying its source: history is never rewritten.
