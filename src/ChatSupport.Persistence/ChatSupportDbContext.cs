@@ -25,6 +25,7 @@ public abstract class ChatSupportDbContext(DbContextOptions options) : DbContext
     public DbSet<ReportPublicationRow> ReportPublications => Set<ReportPublicationRow>();
     public DbSet<ReportAnnotationRow> ReportAnnotations => Set<ReportAnnotationRow>();
     public DbSet<QuestionnaireRevisionRow> QuestionnaireRevisions => Set<QuestionnaireRevisionRow>();
+    public DbSet<QuestionnaireVersionRow> QuestionnaireVersions => Set<QuestionnaireVersionRow>();
 
     /// <summary>SQLite (the embedded default) rather than PostgreSQL; known from the context's type, without asking EF's provider on a hot path.</summary>
     public bool UsesSqlite => this is SqliteChatSupportDbContext;
@@ -251,6 +252,21 @@ public abstract class ChatSupportDbContext(DbContextOptions options) : DbContext
             e.Property(x => x.QuestionnaireId).HasMaxLength(64);
             e.Property(x => x.Version).HasMaxLength(32);
             e.Property(x => x.PolicyHash).HasMaxLength(64);
+        });
+        modelBuilder.Entity<QuestionnaireVersionRow>(e =>
+        {
+            e.ToTable("questionnaire_versions");
+            e.HasKey(x => x.Id);
+            e.Property(x => x.TenantId).HasMaxLength(32);
+            e.Property(x => x.QuestionnaireId).HasMaxLength(64);
+            e.Property(x => x.ContentHash).HasMaxLength(64);
+            e.Property(x => x.State).HasMaxLength(16);
+            e.Property(x => x.Author).HasMaxLength(64);
+            e.Property(x => x.PublishedBy).HasMaxLength(64);
+            e.Property(x => x.Note).HasMaxLength(500);
+            e.HasIndex(x => new { x.QuestionnaireId, x.Version }).IsUnique().HasDatabaseName("ux_questionnaire_versions_version");
+            // One published version per questionnaire, whatever two servers do at once.
+            e.HasIndex(x => x.QuestionnaireId).IsUnique().HasFilter("state = 'published'").HasDatabaseName("ux_questionnaire_versions_published");
         });
     }
 

@@ -7,6 +7,7 @@ using ChatSupport.Web.Health;
 using ChatSupport.Web.Hosting;
 using ChatSupport.Web.Jobs;
 using ChatSupport.Web.Line;
+using ChatSupport.Web.Questionnaires;
 using ChatSupport.Web.Reports;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -38,6 +39,7 @@ if (HostRoles.RunsWeb(app.Configuration))
     app.MapStaffAlertsApi();
     app.MapFollowUpsApi();
     app.MapReportsApi();
+    app.MapQuestionnairesApi();
     app.MapJobsDashboard();
 }
 

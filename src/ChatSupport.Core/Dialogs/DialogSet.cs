@@ -16,6 +16,13 @@ public sealed class DialogSet(IStatePropertyAccessor<JsonArray>? dialogState = n
         return this;
     }
 
+    /// <summary>Puts <paramref name="dialog"/> in place of the one with its id (a conversation pinned to an earlier version of it).</summary>
+    public DialogSet Replace(Dialog dialog)
+    {
+        _dialogs[dialog.Id] = dialog;
+        return this;
+    }
+
     public Dialog? Find(string dialogId) => _dialogs.GetValueOrDefault(dialogId);
 
     public IEnumerable<Dialog> Dialogs => _dialogs.Values;

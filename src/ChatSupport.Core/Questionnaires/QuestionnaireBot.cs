@@ -25,10 +25,13 @@ public sealed class QuestionnaireBot : IBot
     private readonly IStatePropertyAccessor<ResidentProfile> _profile;
     private readonly IStatePropertyAccessor<JsonObject> _conversation;
     private readonly DialogSet _dialogs;
+    private readonly IQuestionnaireVersions? _versions;
 
+    /// <summary>A bot on <paramref name="catalog"/>; <paramref name="versions"/> loads earlier versions for conversations that started on one (none: a stale version restarts the questionnaire).</summary>
     public QuestionnaireBot(QuestionnaireCatalog catalog, ConversationState conversationState, UserState userState,
-        IResponseHistory history, QuestionnaireBotOptions options, IResponseEventSink? events = null)
+        IResponseHistory history, QuestionnaireBotOptions options, IResponseEventSink? events = null, IQuestionnaireVersions? versions = null)
     {
+        _versions = versions;
         _catalog = catalog;
         _conversationState = conversationState;
         _userState = userState;
@@ -62,6 +65,7 @@ public sealed class QuestionnaireBot : IBot
         await BotState.LoadAllAsync(turnContext, states, cancellationToken).ConfigureAwait(false);
         if (await IsRedeliveryAsync(turnContext, cancellationToken).ConfigureAwait(false)) return;
         var dc = await _dialogs.CreateContextAsync(turnContext, cancellationToken).ConfigureAwait(false);
+        await PinVersionsAsync(dc, cancellationToken).ConfigureAwait(false);
 
         if (activity.Type == ActivityTypes.ConversationUpdate)
         {
@@ -88,6 +92,21 @@ public sealed class QuestionnaireBot : IBot
         await BotState.SaveAllChangesAsync(turnContext, states, cancellationToken).ConfigureAwait(false);
         if (_events is not null && turnContext.Events() is { Count: > 0 } events)
             await _events.WriteAsync(events, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// A resident in the middle of a questionnaire finishes on the version they started: a stack entry that recorded an
+    /// earlier stored version runs that version's dialog. Only when it cannot be loaded does the conversation restart
+    /// (<see cref="EngineTexts.QuestionnaireUpdated"/>).
+    /// </summary>
+    private async Task PinVersionsAsync(DialogContext dc, CancellationToken ct)
+    {
+        if (_versions is null) return;
+        foreach (var instance in dc.State.Instances.ToList())
+            if (_dialogs.Find(instance.Id) is QuestionnaireDialog current && instance.Version is { } pin && pin != current.GetVersion()
+                && QuestionnaireDialog.RevisionOf(pin) is not null
+                && await _versions.FindAsync(instance.Id, pin, ct).ConfigureAwait(false) is { } pinned)
+                _dialogs.Replace(new QuestionnaireDialog(pinned, _profile, _history, Offered.Contains));
     }
 
     /// <summary>

@@ -24,6 +24,11 @@ public sealed record QuestionnaireDefinition
     public ReportSettings Reports { get; init; } = ReportSettings.Default;
     public LocalizedText? Closing { get; init; }
     public string? SourcePath { get; init; }
+    /// <summary>
+    /// The stored version this definition was loaded from (null: a file). A conversation records it with the dialog, so
+    /// a resident finishes on the version they started even after another one is published.
+    /// </summary>
+    public int? Revision { get; init; }
     /// <summary>The names expressions of this questionnaire may use, with their types.</summary>
     public required SymbolTable Symbols { get; init; }
 

@@ -34,7 +34,17 @@ public sealed class QuestionnaireDialog : ComponentDialog
 
     public QuestionnaireDefinition Definition { get; }
 
-    public override string? GetVersion() => Definition.Version;
+    /// <summary>The questionnaire's version, and the stored version it was loaded from (<c>2020-03@3</c>), kept on the stack.</summary>
+    public override string? GetVersion() => PinOf(Definition);
+
+    /// <summary>What a dialog instance of <paramref name="definition"/> records: its <c>version</c>, with <c>@n</c> for a stored version n.</summary>
+    public static string PinOf(QuestionnaireDefinition definition) =>
+        definition.Revision is { } revision ? $"{definition.Version}@{revision.ToString(System.Globalization.CultureInfo.InvariantCulture)}" : definition.Version;
+
+    /// <summary>The stored version a recorded pin names (<c>2020-03@3</c> → 3), or null for a pin recorded before versions were stored.</summary>
+    public static int? RevisionOf(string? pin) =>
+        pin is not null && pin.LastIndexOf('@') is >= 0 and var at
+        && int.TryParse(pin.AsSpan(at + 1), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var n) ? n : null;
 
     /// <summary>
     /// Whether a stored instance can go on with this definition: same version, and the open prompt's question still
@@ -43,7 +53,8 @@ public sealed class QuestionnaireDialog : ComponentDialog
     /// </summary>
     public bool CanContinue(DialogInstance instance)
     {
-        if (instance.Version != Definition.Version) return false;
+        // A pin recorded before versions were stored names only the questionnaire's version.
+        if (instance.Version != GetVersion() && (RevisionOf(instance.Version) is not null || instance.Version != Definition.Version)) return false;
         if (instance.State["dialogs"] is not JsonArray inner) return true;
         foreach (var entry in new DialogState(inner).Instances)
         {

@@ -10,6 +10,7 @@ using ChatSupport.Web.Turns;
 using ChatSupport.Web.Line;
 using ChatSupport.Web.FollowUps;
 using ChatSupport.Web.Jobs;
+using ChatSupport.Web.Questionnaires;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Options;
 using OpenTelemetry;
@@ -43,7 +44,7 @@ public static class ChatSupportHosting
         // The provider is Database:Provider's (SQLite when unset); a missing, unknown or mismatched one stops here.
         services.AddChatSupportDatabase(DatabaseConfiguration.Resolve(
             builder.Configuration[DatabaseConfiguration.ProviderSetting], builder.Configuration.GetConnectionString("ChatSupport")));
-        services.AddSingleton(sp => QuestionnaireCatalog.Load(sp.GetRequiredService<IOptions<QuestionnaireBotOptions>>().Value.Path));
+        services.AddQuestionnaireVersions(); // the catalog: a cache over the published versions in the database
         services.AddSingleton(sp => PseudonymKeys(builder.Configuration, sp.GetRequiredService<DatabaseConfiguration>()));
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<ConversationLocks>();
@@ -120,8 +121,9 @@ public static class ChatSupportHosting
     }
 
     /// <summary>
-    /// Runs the start-up checks (a missing default questionnaire or a placeholder secret stops here, before the database
-    /// is touched), creates the SQLite folder if needed and applies the migrations of the configured database.
+    /// Runs the start-up checks (a placeholder secret stops here, before the database is touched), creates the SQLite
+    /// folder if needed, applies the migrations of the configured database, then imports and loads the questionnaires
+    /// (a missing default questionnaire stops here).
     /// </summary>
     public static async Task MigrateDatabaseAsync(this WebApplication app)
     {
@@ -142,7 +144,7 @@ public static class ChatSupportHosting
             try
             {
                 await app.Services.GetRequiredService<Microsoft.EntityFrameworkCore.IDbContextFactory<ChatSupportDbContext>>().MigrateAsync();
-                return;
+                break;
             }
             catch (Exception e) when (attempt < 30 && e is System.Data.Common.DbException or TimeoutException or InvalidOperationException)
             {
@@ -150,6 +152,7 @@ public static class ChatSupportHosting
                 await Task.Delay(TimeSpan.FromSeconds(2));
             }
         }
+        await app.LoadQuestionnairesAsync();
     }
 
     /// <summary>

@@ -7,9 +7,10 @@ namespace ChatSupport.Web.Hosting;
 /// <summary>
 /// Checks that stop ChatSupport at start instead of failing every turn later: the default questionnaires exist, and
 /// (outside Development) no secret is a placeholder copied from appsettings.sample.json or plainly weak. Each problem
-/// names the setting, never a secret's value. Run before the database is touched (<see cref="ChatSupportHosting.MigrateDatabaseAsync"/>).
+/// names the setting, never a secret's value. The secrets are checked before the database is touched
+/// (<see cref="ChatSupportHosting.MigrateDatabaseAsync"/>), the questionnaires once the published ones are loaded.
 /// </summary>
-public sealed class StartupChecks(IConfiguration configuration, IHostEnvironment environment, QuestionnaireCatalog catalog,
+public sealed class StartupChecks(IConfiguration configuration, IHostEnvironment environment, Questionnaires.QuestionnaireLibrary library,
     IOptions<QuestionnaireBotOptions> questionnaires, IOptions<TenantsOptions> tenants, Persistence.DatabaseConfiguration database)
 {
     /// <summary>The prefix every placeholder secret of appsettings.sample.json starts with.</summary>
@@ -20,26 +21,33 @@ public sealed class StartupChecks(IConfiguration configuration, IHostEnvironment
     /// <summary>Throws an <see cref="OptionsValidationException"/> listing every problem, if there is any.</summary>
     public void Run()
     {
-        var problems = QuestionnaireProblems().ToList();
-        if (!environment.IsDevelopment()) problems.AddRange(SecretProblems(configuration, tenants.Value, database));
+        if (!environment.IsDevelopment()) Throw([.. SecretProblems(configuration, tenants.Value, database)]);
+    }
+
+    /// <summary>The default and offered questionnaires against the published ones; throws listing every problem.</summary>
+    public void CheckQuestionnaires() => Throw([.. QuestionnaireProblems(library.Current)]);
+
+    private static void Throw(List<string> problems)
+    {
         if (problems.Count > 0)
             throw new OptionsValidationException("ChatSupport", typeof(StartupChecks), problems);
     }
 
     /// <summary>A default questionnaire that is not loaded would answer every turn with 500.</summary>
-    private IEnumerable<string> QuestionnaireProblems()
+    /// <remarks>Publishing runs these against the catalog it would make, so a publication can never stop the next start.</remarks>
+    public IEnumerable<string> QuestionnaireProblems(QuestionnaireCatalog catalog)
     {
         var id = questionnaires.Value.DefaultQuestionnaire;
         if (string.IsNullOrWhiteSpace(id))
             yield return "Questionnaires:DefaultQuestionnaire is not set.";
         else if (catalog.Find(id) is null)
-            yield return $"Questionnaires:DefaultQuestionnaire names '{id}', which is not among the questionnaires loaded from '{questionnaires.Value.Path}'.";
+            yield return $"Questionnaires:DefaultQuestionnaire names '{id}', which is not among the published questionnaires (seeded from '{questionnaires.Value.Path}').";
         foreach (var (tenant, options) in tenants.Value)
             if (options.DefaultQuestionnaire is { Length: > 0 } own && catalog.Find(own) is null)
-                yield return $"Tenants:{tenant}:DefaultQuestionnaire names '{own}', which is not among the questionnaires loaded from '{questionnaires.Value.Path}'.";
-        foreach (var problem in OfferedProblems("Questionnaires:Offered", questionnaires.Value, followedUp: false)) yield return problem;
+                yield return $"Tenants:{tenant}:DefaultQuestionnaire names '{own}', which is not among the published questionnaires (seeded from '{questionnaires.Value.Path}').";
+        foreach (var problem in OfferedProblems(catalog, "Questionnaires:Offered", questionnaires.Value, followedUp: false)) yield return problem;
         foreach (var (tenant, options) in tenants.Value)
-            foreach (var problem in OfferedProblems($"Tenants:{tenant}:Questionnaires", options.BotOptions(questionnaires.Value), followedUp: true)) yield return problem;
+            foreach (var problem in OfferedProblems(catalog, $"Tenants:{tenant}:Questionnaires", options.BotOptions(questionnaires.Value), followedUp: true)) yield return problem;
     }
 
     /// <summary>
@@ -47,11 +55,11 @@ public sealed class StartupChecks(IConfiguration configuration, IHostEnvironment
     /// the Bot Framework endpoint are not) also offers every questionnaire that an offered one's follow-ups open: left
     /// out, its residents would silently stop being followed up (their schedules are cleared).
     /// </summary>
-    private IEnumerable<string> OfferedProblems(string setting, QuestionnaireBotOptions options, bool followedUp)
+    private IEnumerable<string> OfferedProblems(QuestionnaireCatalog catalog, string setting, QuestionnaireBotOptions options, bool followedUp)
     {
         if (options.Offered is not { } list) yield break; // unset: the default and its follow-ups, complete by construction
         foreach (var id in list.Where(id => catalog.Find(id) is null))
-            yield return $"{setting} names '{id}', which is not among the questionnaires loaded from '{questionnaires.Value.Path}'.";
+            yield return $"{setting} names '{id}', which is not among the published questionnaires (seeded from '{questionnaires.Value.Path}').";
         if (!followedUp) yield break;
         var offered = options.OfferedIn(catalog);
         foreach (var id in offered.Order(StringComparer.Ordinal))

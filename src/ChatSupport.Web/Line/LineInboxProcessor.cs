@@ -23,7 +23,7 @@ namespace ChatSupport.Web.Line;
 /// advisory lock per conversation keeps two servers from answering the same conversation at once.
 /// </summary>
 public sealed class LineInboxProcessor(
-    IDbContextFactory<ChatSupportDbContext> contexts, QuestionnaireCatalog catalog, DatabaseTurnRunner runner, LineSender sender, LineClient client, LineInboxSignal signal,
+    IDbContextFactory<ChatSupportDbContext> contexts, ChatSupport.Web.Questionnaires.QuestionnaireLibrary questionnaires, DatabaseTurnRunner runner, LineSender sender, LineClient client, LineInboxSignal signal,
     IOptionsMonitor<TenantsOptions> tenants, IOptions<QuestionnaireBotOptions> botOptions, IOptions<LineClientOptions> lineOptions,
     IOptions<LineInboxOptions> inboxOptions, ResidentKeys keys, TimeProvider clock, ILogger<LineInboxProcessor> logger) : BackgroundService
 {
@@ -180,7 +180,7 @@ public sealed class LineInboxProcessor(
         foreach (var answer in answers)
         {
             var response = await db.Responses.FirstOrDefaultAsync(r => r.Id == answer.ResponseId, ct);
-            var type = response is null ? null : catalog.Find(response.QuestionnaireId)?.FindQuestion(answer.QuestionId)?.Type;
+            var type = response is null ? null : questionnaires.Current.Find(response.QuestionnaireId)?.FindQuestion(answer.QuestionId)?.Type;
             if (type is not (QuestionType.Text or QuestionType.PostalCode)) continue;
             answer.ValueText = null;
             if (response?.ValuesJson is { } json && JsonNode.Parse(json) is JsonObject values && values.ContainsKey(answer.QuestionId))

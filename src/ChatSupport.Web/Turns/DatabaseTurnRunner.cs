@@ -20,7 +20,7 @@ namespace ChatSupport.Web.Turns;
 /// </summary>
 public sealed class DatabaseTurnRunner(
     IDbContextFactory<ChatSupportDbContext> contexts,
-    QuestionnaireCatalog catalog,
+    ChatSupport.Web.Questionnaires.QuestionnaireLibrary questionnaires,
     ResidentKeys keys,
     IOptions<QuestionnaireBotOptions> options,
     ConversationLocks locks,
@@ -79,7 +79,9 @@ public sealed class DatabaseTurnRunner(
     {
         await using var db = contexts.CreateDbContext();
         activity.Timestamp ??= clock.GetUtcNow();
-        return await DatabaseTurn.RunAsync(db, catalog, keys, botOptions, clock, activity, cancellationToken: ct, hooks: hooks).ConfigureAwait(false);
+        // The catalog published now; a conversation pinned to an earlier version gets that one from the library.
+        return await DatabaseTurn.RunAsync(db, questionnaires.Current, keys, botOptions, clock, activity, cancellationToken: ct, hooks: hooks,
+            versions: questionnaires).ConfigureAwait(false);
     }
 }
 

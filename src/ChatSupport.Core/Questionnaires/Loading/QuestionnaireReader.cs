@@ -28,13 +28,42 @@ internal static partial class QuestionnaireReader
     [GeneratedRegex("^[a-z]{2}$")] private static partial Regex Locale();
     [GeneratedRegex("^[a-z][a-z0-9_]*$")] private static partial Regex SnakeCase();
 
-    public static QuestionnaireDefinition? Read(string path, string displayPath, List<LoadError> errors, out LoadContext loadContext)
+    public static QuestionnaireDefinition? Read(string path, string displayPath, List<LoadError> errors, out LoadContext loadContext) =>
+        Read(path, displayPath, text: null, errors, out loadContext);
+
+    /// <summary>
+    /// Reads <paramref name="text"/> (a version kept in the database) exactly as if it were the file at <paramref name="path"/>:
+    /// side files such as <c>areas:</c> resolve beside that path, errors name <paramref name="displayPath"/>. A null text reads the file.
+    /// </summary>
+    public static QuestionnaireDefinition? Read(string path, string displayPath, string? text, List<LoadError> errors, out LoadContext loadContext)
     {
-        var context = loadContext = new LoadContext(displayPath) { Path = path };
+        var outer = _text;
+        _text = text is null ? null : (path, text);
+        try
+        {
+            return ReadSource(path, displayPath, text, errors, out loadContext);
+        }
+        finally
+        {
+            _text = outer;
+        }
+    }
+
+    /// <summary>The text read in place of the file at this path, on this thread, while <see cref="Read(string, string, string?, List{LoadError}, out LoadContext)"/> runs.</summary>
+    [ThreadStatic] private static (string Path, string Text)? _text;
+
+    private static TextReader Open(string path, System.Text.Encoding encoding) =>
+        _text is { } t && t.Path == path ? new StringReader(t.Text) : new StreamReader(path, encoding);
+
+    private static string[] ReadLines(string path) => _text is { } t && t.Path == path ? t.Text.ReplaceLineEndings("\n").Split('\n') : File.ReadAllLines(path);
+
+    private static QuestionnaireDefinition? ReadSource(string path, string displayPath, string? text, List<LoadError> errors, out LoadContext loadContext)
+    {
+        var context = loadContext = new LoadContext(displayPath) { Path = path, Text = text };
         YamlField root;
         try
         {
-            using var reader = new StreamReader(path, StrictUtf8);
+            using var reader = Open(path, StrictUtf8);
             var stream = new YamlStream();
             stream.Load(reader);
             if (stream.Documents.Count == 0) { errors.Add(new LoadError(displayPath, 1, 1, "(file)", "the file is empty.")); return null; }
@@ -83,7 +112,7 @@ internal static partial class QuestionnaireReader
         if (e is AnchorNotFoundException && Regex.Match(message, "anchor '([^']+)'") is { Success: true } m)
         {
             var alias = "*" + m.Groups[1].Value;
-            var lines = File.ReadAllLines(path);
+            var lines = ReadLines(path);
             var line = Array.FindIndex(lines, l => !l.TrimStart().StartsWith('#') && l.Contains(alias, StringComparison.Ordinal));
             if (line >= 0)
                 return new LoadError(displayPath, line + 1, lines[line].IndexOf(alias, StringComparison.Ordinal) + 1, "(syntax)",
@@ -94,7 +123,7 @@ internal static partial class QuestionnaireReader
 
     private static Mark LastReadableMark(string path)
     {
-        using var reader = new StreamReader(path, System.Text.Encoding.UTF8);
+        using var reader = Open(path, System.Text.Encoding.UTF8);
         var parser = new YamlDotNet.Core.Parser(reader);
         var last = new Mark(0, 1, 1);
         try

@@ -222,7 +222,11 @@ internal sealed class LoadContext(string file)
     private string[]? _lines;
 
     /// <summary>The file's lines (read once, for positions inside block texts).</summary>
-    public string[] Lines => _lines ??= System.IO.File.Exists(Path) ? System.IO.File.ReadAllLines(Path) : [];
+    public string[] Lines => _lines ??= Text is { } text ? text.ReplaceLineEndings("\n").Split('\n')
+        : System.IO.File.Exists(Path) ? System.IO.File.ReadAllLines(Path) : [];
+
+    /// <summary>The questionnaire's text when it comes from the database rather than the file at <see cref="Path"/>.</summary>
+    public string? Text { get; set; }
 
     public string Path { get; set; } = "";
     public IReadOnlyList<string> Locales { get; set; } = ["ja"];

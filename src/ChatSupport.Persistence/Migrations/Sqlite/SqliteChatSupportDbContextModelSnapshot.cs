@@ -538,6 +538,95 @@ namespace ChatSupport.Persistence.Migrations.Sqlite
                     b.ToTable("questionnaire_revisions", (string)null);
                 });
 
+            modelBuilder.Entity("ChatSupport.Persistence.QuestionnaireVersionRow", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("id");
+
+                    b.Property<string>("Author")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("author");
+
+                    b.Property<string>("ContentHash")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("content_hash");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("Errors")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("errors");
+
+                    b.Property<string>("Note")
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("note");
+
+                    b.Property<int?>("ParentVersion")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("parent_version");
+
+                    b.Property<long?>("PublishedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("published_at");
+
+                    b.Property<string>("PublishedBy")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("published_by");
+
+                    b.Property<string>("QuestionnaireId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("questionnaire_id");
+
+                    b.Property<string>("Source")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("source");
+
+                    b.Property<string>("State")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("state");
+
+                    b.Property<string>("TenantId")
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("tenant_id");
+
+                    b.Property<bool>("Valid")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("valid");
+
+                    b.Property<int>("Version")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("version");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("QuestionnaireId")
+                        .IsUnique()
+                        .HasDatabaseName("ux_questionnaire_versions_published")
+                        .HasFilter("state = 'published'");
+
+                    b.HasIndex("QuestionnaireId", "Version")
+                        .IsUnique()
+                        .HasDatabaseName("ux_questionnaire_versions_version");
+
+                    b.ToTable("questionnaire_versions", (string)null);
+                });
+
             modelBuilder.Entity("ChatSupport.Persistence.ReportAnnotationRow", b =>
                 {
                     b.Property<long>("Id")
