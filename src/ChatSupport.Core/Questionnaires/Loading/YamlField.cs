@@ -1,4 +1,5 @@
 using System.Globalization;
+using ChatSupport.Expressions;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
 
@@ -33,7 +34,7 @@ internal sealed class YamlField(YamlNode node, string path, LoadContext context)
         {
             var name = (key as YamlScalarNode)?.Value ?? "";
             if (!allowed.Contains(name))
-                Context.Error(key.Start, Join(name), $"unknown field '{name}'. Allowed here: {string.Join(", ", allowed)}.");
+                Context.Error(key.Start, Join(name), $"unknown field '{name}'.{NameSuggestion.Hint(name, allowed)} Allowed here: {string.Join(", ", allowed)}.");
         }
     }
 
