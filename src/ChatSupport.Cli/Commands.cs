@@ -65,8 +65,10 @@ public static class Commands
         }
         catch (QuestionnaireLoadException e)
         {
-            foreach (var err in e.Errors) await error.WriteLineAsync(err.ToString());
-            await error.WriteLineAsync($"{e.Errors.Count} error{(e.Errors.Count == 1 ? "" : "s")}.");
+            // A shared consent's mistake is found once per questionnaire that uses it: list it once.
+            var errors = e.Errors.Distinct().ToList();
+            foreach (var err in errors) await error.WriteLineAsync(err.ToString());
+            await error.WriteLineAsync($"{errors.Count} error{(errors.Count == 1 ? "" : "s")}.");
             return 1;
         }
     }

@@ -76,7 +76,7 @@ internal static partial class QuestionnaireReader
         return context.Errors.Count == 0 ? definition : null;
     }
 
-    private static LoadError SyntaxError(string path, string displayPath, YamlException e)
+    internal static LoadError SyntaxError(string path, string displayPath, YamlException e)
     {
         var message = e.InnerException?.Message ?? e.Message;
         if (e is not AnchorNotFoundException && IndentationHint.Diagnose(File.ReadAllText(path), displayPath, e.Start, e.End) is { } indentation) return indentation;
