@@ -7,7 +7,7 @@ using ChatSupport.Questionnaires.Loading;
 
 namespace ChatSupport.Cli;
 
-/// <summary><c>chatsupport validate | chat | simulate</c>.</summary>
+/// <summary><c>chatsupport validate | chat | simulate | push | pull</c>.</summary>
 public static class Commands
 {
     private const string Usage = """
@@ -16,7 +16,11 @@ public static class Commands
           chatsupport chat <questionnaire> [--locale en]                   answer a questionnaire in the terminal
           chatsupport simulate <questionnaire> --answers <file> [--locale en]
                                                                            run a scripted conversation; print transcript and outcome as JSON
+          chatsupport push <file> --server <URL> [--note <text>]          upload a questionnaire as a draft (id = file name); print its check
+          chatsupport pull <id> --server <URL> [--out <file>]             download the published version (default: to the terminal)
         <questionnaire> is a file (dialogs/covid19-selfcheck.yaml) or an id found in ./dialogs.
+        push and pull read the staff key from the environment variable CHATSUPPORT_KEY (never from the command line);
+        the server must be https, or http on this machine.
         """;
 
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
@@ -26,7 +30,11 @@ public static class Commands
         DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull,
     };
 
-    public static async Task<int> RunAsync(string[] args, TextReader input, TextWriter output, TextWriter error)
+    public static Task<int> RunAsync(string[] args, TextReader input, TextWriter output, TextWriter error) =>
+        RunAsync(args, input, output, error, Environment.GetEnvironmentVariable);
+
+    /// <summary>As the command line runs it, with <paramref name="environment"/> for the variables read (the key of push and pull).</summary>
+    public static async Task<int> RunAsync(string[] args, TextReader input, TextWriter output, TextWriter error, Func<string, string?> environment)
     {
         Console.OutputEncoding = Encoding.UTF8;
         if (args.Length == 0 || args[0] is "-h" or "--help" or "help") { await output.WriteLineAsync(Usage); return args.Length == 0 ? 2 : 0; }
@@ -37,6 +45,8 @@ public static class Commands
                 "validate" => await ValidateAsync(args[1..], output, error),
                 "chat" => await ChatAsync(args[1..], input, output),
                 "simulate" => await SimulateAsync(args[1..], output, error),
+                "push" => await RemoteAsync(args[1..], "push", environment, output, error),
+                "pull" => await RemoteAsync(args[1..], "pull", environment, output, error),
                 _ => await UsageErrorAsync(error, $"Unknown command '{args[0]}'."),
             };
         }
@@ -65,8 +75,10 @@ public static class Commands
         }
         catch (QuestionnaireLoadException e)
         {
-            foreach (var err in e.Errors) await error.WriteLineAsync(err.ToString());
-            await error.WriteLineAsync($"{e.Errors.Count} error{(e.Errors.Count == 1 ? "" : "s")}.");
+            // A shared consent's mistake is found once per questionnaire that uses it: list it once.
+            var errors = e.Errors.Distinct().ToList();
+            foreach (var err in errors) await error.WriteLineAsync(err.ToString());
+            await error.WriteLineAsync($"{errors.Count} error{(errors.Count == 1 ? "" : "s")}.");
             return 1;
         }
     }
@@ -103,6 +115,16 @@ public static class Commands
         await output.WriteLineAsync(JsonSerializer.Serialize(result, Json));
         foreach (var failure in result.Sessions.SelectMany(s => s.Failures)) await error.WriteLineAsync("expectation failed: " + failure);
         return result.Passed ? 0 : 1;
+    }
+
+    private static async Task<int> RemoteAsync(string[] args, string command, Func<string, string?> environment, TextWriter output, TextWriter error)
+    {
+        if (args.Contains("--key"))
+            throw new UsageException($"The key is not given on the command line (others could read it there): set {Remote.RemoteCommands.KeyVariable}.");
+        var (target, options) = command == "push" ? Parse(args, "--server", "--note") : Parse(args, "--server", "--out");
+        return command == "push"
+            ? await Remote.RemoteCommands.PushAsync(target, options, environment, output, error)
+            : await Remote.RemoteCommands.PullAsync(target, options, environment, output, error);
     }
 
     /// <summary>A questionnaire file loads with the other files of its folder (so its follow-ups resolve); an id loads ./dialogs.</summary>

@@ -14,6 +14,9 @@ public sealed class ConversationOnDatabaseTests
 {
     private static readonly Lazy<QuestionnaireCatalog> Catalog = new(() => QuestionnaireCatalog.Load(Path.Combine(RepoRoot(), "dialogs")));
 
+    /// <summary>The self-check's consent version: its shared consent's (dialogs/consent/covid19.yaml) fingerprint.</summary>
+    internal static string SelfCheckConsentVersion => Catalog.Value.Get("covid19-selfcheck").Consent!.Version;
+
     private static string RepoRoot()
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
@@ -55,7 +58,7 @@ public sealed class ConversationOnDatabaseTests
         await using var db = database.Open();
         var documents = await db.StateDocuments.AsNoTracking().OrderBy(d => d.Key).ToListAsync();
         Assert.Equal(["test/conversations/conversation-1", "test/users/resident-1"], documents.Select(d => d.Key));
-        Assert.Contains("\"consents\":{\"covid19-selfcheck\":\"1\"}", documents[1].Json);
+        Assert.Contains($"\"consents\":{{\"covid19-selfcheck\":\"{SelfCheckConsentVersion}\"}}", documents[1].Json);
         Assert.True(documents[0].Version > 1);
     }
 

@@ -52,7 +52,7 @@ public sealed class ResponsesOnDatabaseTests
 
         var resident = await db.Residents.AsNoTracking().SingleAsync();
         Assert.Equal((Pseudonym, "test", "resident-1"), (resident.Id, resident.ChannelId, resident.ChannelUserId));
-        Assert.Equal(("covid19-selfcheck", "1"), (resident.ConsentId, resident.ConsentVersion));
+        Assert.Equal(("covid19-selfcheck", SelfCheckConsentVersion), (resident.ConsentId, resident.ConsentVersion));
         Assert.Equal(new DateOnly(2026, 11, 22), resident.NextFollowUp);
     }
 

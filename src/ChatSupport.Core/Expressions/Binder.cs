@@ -42,9 +42,7 @@ internal sealed partial class Binder(SymbolTable symbols)
 
     private ExpressionException UnknownName(string name, int position)
     {
-        var known = symbols.Names.Append("today").ToList();
-        var near = known.OrderBy(k => Distance(k, name)).FirstOrDefault();
-        var hint = near is not null && Distance(near, name) <= Math.Max(2, name.Length / 3) ? $" Did you mean '{near}'?" : "";
+        var hint = NameSuggestion.Hint(name, symbols.Names.Append("today"));
         return new ExpressionException($"Unknown name '{name}'.{hint} Names here are the ids of questions and computed values defined before this point, and 'today'.", position);
     }
 
@@ -167,16 +165,5 @@ internal sealed partial class Binder(SymbolTable symbols)
         foreach (var v in values)
             if (!options.Contains(v))
                 throw new ExpressionException($"'{v}' is not an option of this question; its options are: {string.Join(", ", options)}.", position);
-    }
-
-    private static int Distance(string a, string b)
-    {
-        var d = new int[a.Length + 1, b.Length + 1];
-        for (var i = 0; i <= a.Length; i++) d[i, 0] = i;
-        for (var j = 0; j <= b.Length; j++) d[0, j] = j;
-        for (var i = 1; i <= a.Length; i++)
-            for (var j = 1; j <= b.Length; j++)
-                d[i, j] = Math.Min(Math.Min(d[i - 1, j] + 1, d[i, j - 1] + 1), d[i - 1, j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1));
-        return d[a.Length, b.Length];
     }
 }

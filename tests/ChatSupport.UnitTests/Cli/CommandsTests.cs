@@ -43,6 +43,26 @@ public sealed class CommandsTests
     }
 
     [Fact]
+    public async Task Validate_WrongIndentation_SaysSoWithTheLineAndTheField()
+    {
+        using var temp = new TempDirectory();
+        var path = temp.File("indented.yaml", """
+            id: indented
+            version: "1"
+            title: テスト
+            consent: {version: "1", text: 同意しますか}
+            questions:
+              - id: fever
+                type: yes_no
+               text: 熱はありますか
+            """);
+        var (code, _, error) = await Run("", "validate", path);
+        Assert.Equal(1, code);
+        Assert.Contains("indented.yaml:8:4: questions[fever]: wrong indentation: line 8 starts at column 4, but the fields of questions[fever] above start at column 5 ('type' on line 7). Indent it with 4 spaces like them", error);
+        Assert.DoesNotContain("did not find expected", error);
+    }
+
+    [Fact]
     public async Task Chat_ShowsNumberedChoices_AndAcceptsTheNumber()
     {
         var (code, output, _) = await Run("1\n3\n", "chat", SelfCheck);

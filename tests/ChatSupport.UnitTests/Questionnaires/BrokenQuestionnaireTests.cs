@@ -48,4 +48,21 @@ public sealed class BrokenQuestionnaireTests
         var e = Assert.Throws<QuestionnaireLoadException>(() => QuestionnaireCatalog.Load(path));
         Assert.Equal(["questions[a].type", "questions[b].when", "questions[c].max_length"], e.Errors.Select(x => x.Field).Order());
     }
+
+    [Fact]
+    public void UnknownField_SuggestsTheNearestAllowedField_OnlyWhenOneIsNear()
+    {
+        using var temp = new TempDirectory();
+        var path = temp.File("typos.yaml", """
+            id: typos
+            version: "1"
+            title: テスト
+            consent: {verison: "1", text: 同意しますか}
+            questions:
+              - {id: a, type: yes_no, text: 一, colour: red}
+            """);
+        var e = Assert.Throws<QuestionnaireLoadException>(() => QuestionnaireCatalog.Load(path));
+        Assert.StartsWith("unknown field 'verison'. Did you mean 'version'? Allowed here: id, version, text", Assert.Single(e.Errors, x => x.Field == "consent.verison").Message);
+        Assert.StartsWith("unknown field 'colour'. Allowed here: id, type,", Assert.Single(e.Errors, x => x.Field == "questions[a].colour").Message);
+    }
 }

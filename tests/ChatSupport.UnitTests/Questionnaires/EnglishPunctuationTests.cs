@@ -43,7 +43,7 @@ public sealed class EnglishPunctuationTests
                     break;
             }
         }
-        foreach (var file in Directory.GetFiles(RepoPaths.Dialogs, "*.yaml"))
+        foreach (var file in Directory.GetFiles(RepoPaths.Dialogs, "*.yaml", SearchOption.AllDirectories)) // with the shared consents in consent/
         {
             var yaml = new YamlStream();
             using (var reader = File.OpenText(file)) yaml.Load(reader);

@@ -83,6 +83,7 @@ internal static partial class QuestionnaireReader
         {
             // YamlDotNet's scanner gives up on some malformed input without a position: find where it stopped.
             var mark = LastReadableMark(path);
+            if (SourceText(path) is { } source && IndentationHint.Diagnose(source, displayPath, mark, mark) is { } indentation) { errors.Add(indentation); return null; }
             errors.Add(new LoadError(displayPath, (int)mark.Line, (int)mark.Column, "(syntax)", "this is not valid YAML: the text after this point could not be read (check brackets, quotes and indentation)."));
             return null;
         }
@@ -104,9 +105,10 @@ internal static partial class QuestionnaireReader
         return context.Errors.Count == 0 ? definition : null;
     }
 
-    private static LoadError SyntaxError(string path, string displayPath, YamlException e)
+    internal static LoadError SyntaxError(string path, string displayPath, YamlException e)
     {
         var message = e.InnerException?.Message ?? e.Message;
+        if (e is not AnchorNotFoundException && SourceText(path) is { } source && IndentationHint.Diagnose(source, displayPath, e.Start, e.End) is { } indentation) return indentation;
         if (message.Contains("tab character", StringComparison.Ordinal))
             return new LoadError(displayPath, (int)e.End.Line, (int)e.End.Column, "(syntax)", "this is not valid YAML: a tab is used for indentation; indent with spaces.");
         if (e is AnchorNotFoundException && Regex.Match(message, "anchor '([^']+)'") is { Success: true } m)
@@ -120,6 +122,9 @@ internal static partial class QuestionnaireReader
         }
         return new LoadError(displayPath, (int)e.Start.Line, (int)e.Start.Column, "(syntax)", "this is not valid YAML: " + message);
     }
+
+    /// <summary>The text being read, for the indentation hint: the file (a version read from text must be given here, not the file).</summary>
+    private static string? SourceText(string path) => File.Exists(path) ? File.ReadAllText(path) : null;
 
     private static Mark LastReadableMark(string path)
     {

@@ -41,7 +41,7 @@ internal sealed class RuleReader(YamlField root, LoadContext context, List<Quest
             Title = title ?? LocalizedText.Of(id, id),
             DefaultLocale = context.DefaultLocale,
             Locales = context.Locales,
-            Consent = ReadConsent(id),
+            Consent = new ConsentReader(root, context, BaseDirectory(sourcePath)).Read(id),
             Intro = root.Text("intro"),
             Questions = finalQuestions,
             Computed = computed,
@@ -57,6 +57,9 @@ internal sealed class RuleReader(YamlField root, LoadContext context, List<Quest
         };
     }
 
+    /// <summary>Side files (area tables, shared consents) are found relative to the questionnaire's folder.</summary>
+    private static string BaseDirectory(string sourcePath) => Path.GetDirectoryName(Path.GetFullPath(sourcePath))!;
+
     private AreaTable? ReadAreas(string sourcePath)
     {
         if (root.Get("areas") is not { } f || !f.IsMapping("an area table")) return null;
@@ -69,7 +72,7 @@ internal sealed class RuleReader(YamlField root, LoadContext context, List<Quest
             f.Get("key")!.Error($"'{key}' is not a postal_code or single-choice question of this questionnaire.");
             return null;
         }
-        var path = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(sourcePath))!, table);
+        var path = Path.Combine(BaseDirectory(sourcePath), table);
         try
         {
             var areas = AreaTable.Load(path, key, byPrefix: q.Type == QuestionType.PostalCode);
@@ -108,33 +111,6 @@ internal sealed class RuleReader(YamlField root, LoadContext context, List<Quest
             return id;
         }
         return new ReportSettings(symptomatic, Question("area", defaults.AreaQuestion), Question("age", defaults.AgeQuestion));
-    }
-
-    private ConsentStep? ReadConsent(string questionnaireId)
-    {
-        if (root.Required("consent", "a consent step (version, text): residents must accept it before any answer is kept") is not { } f
-            || !f.IsMapping("a consent step")) return null;
-        f.AllowOnly("id", "version", "text", "accept", "decline", "declined");
-        var version = f.String("version", true, "the version of the consent text; residents are asked again when it changes");
-        var text = f.Text("text", true);
-        if (version is null || text is null) return null;
-        var accept = f.Text("accept") ?? LocalizedText.Of("同意する", "I agree");
-        var decline = f.Text("decline") ?? LocalizedText.Of("同意しない", "I do not agree");
-        foreach (var locale in context.Locales)
-        {
-            foreach (var (key, label) in new[] { ("accept", accept.Get(locale)), ("decline", decline.Get(locale)) })
-            {
-                var at = f.Get(key) ?? f;
-                if (label.Length > MaxButtonLabel) at.Error($"the {locale} button label '{label}' has {label.Length} characters; LINE allows {MaxButtonLabel}.");
-                if (ButtonWords.IsReserved(label)) at.Error($"'{label}' is a word residents use as a command; a button cannot be it.");
-            }
-            if (Dialogs.Prompts.InputText.Normalize(accept.Get(locale)) == Dialogs.Prompts.InputText.Normalize(decline.Get(locale)))
-                f.Error($"the {locale} accept and decline buttons read the same ('{accept.Get(locale)}').");
-        }
-        return new ConsentStep(f.String("id") ?? questionnaireId, version, text, accept, decline,
-            f.Text("declined") ?? LocalizedText.Of(
-                "承知しました。回答は保存していません。いつでも「開始」と送っていただければ、改めてご案内します。",
-                "Understood. Nothing has been saved. Send \"start\" whenever you would like to begin."));
     }
 
     private List<ComputedValue> ReadComputed(SymbolTable symbols)

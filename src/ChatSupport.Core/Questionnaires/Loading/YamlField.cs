@@ -1,4 +1,5 @@
 using System.Globalization;
+using ChatSupport.Expressions;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
 
@@ -26,14 +27,17 @@ internal sealed class YamlField(YamlNode node, string path, LoadContext context)
     }
 
     /// <summary>Reports fields that are not in <paramref name="allowed"/> (typos such as 'optons').</summary>
-    public void AllowOnly(params string[] allowed)
+    public void AllowOnly(params string[] allowed) => AllowOnly(allowed, []);
+
+    /// <summary>As <see cref="AllowOnly(string[])"/>, passing over <paramref name="alsoAllowed"/> fields that are reported more precisely elsewhere.</summary>
+    public void AllowOnly(string[] allowed, string[] alsoAllowed)
     {
         if (Map is null) return;
         foreach (var (key, _) in Map.Children)
         {
             var name = (key as YamlScalarNode)?.Value ?? "";
-            if (!allowed.Contains(name))
-                Context.Error(key.Start, Join(name), $"unknown field '{name}'. Allowed here: {string.Join(", ", allowed)}.");
+            if (!allowed.Contains(name) && !alsoAllowed.Contains(name))
+                Context.Error(key.Start, Join(name), $"unknown field '{name}'.{NameSuggestion.Hint(name, allowed)} Allowed here: {string.Join(", ", allowed)}.");
         }
     }
 
