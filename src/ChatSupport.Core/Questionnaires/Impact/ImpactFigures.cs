@@ -86,19 +86,22 @@ public static class ImpactSuppression
             foreach (var keys in tables)
             {
                 // One column: the counts, then the rest of the responses; the column's total is the number of responses.
+                // Each row's total is the count itself: not a second published value (unknown unless worked out).
                 var cells = new long[keys.Count + 1, 1];
                 var forced = new bool[keys.Count + 2, 2];
+                var sameAsCell = new bool[keys.Count + 2, 2];
                 for (var r = 0; r < keys.Count; r++)
                 {
                     cells[r, 0] = counts[keys[r]];
-                    forced[r, 0] = forced[r, 1] = hidden.Contains(keys[r]);
+                    forced[r, 0] = hidden.Contains(keys[r]);
                 }
                 cells[keys.Count, 0] = Math.Max(0, tally.Responses - keys.Sum(key => counts[key]));
-                forced[keys.Count + 1, 0] = forced[keys.Count + 1, 1] = hidden.Contains(ResponsesKey);
-                var mask = SmallCellSuppression.Suppress(cells, k, forced);
+                forced[keys.Count + 1, 0] = hidden.Contains(ResponsesKey);
+                for (var r = 0; r < keys.Count + 2; r++) sameAsCell[r, 1] = true;
+                var mask = SmallCellSuppression.Suppress(cells, k, forced, sameAsCell);
                 for (var r = 0; r < keys.Count; r++)
-                    if ((mask[r, 0] || mask[r, 1]) && hidden.Add(keys[r])) changed = true;
-                if ((mask[keys.Count + 1, 0] || mask[keys.Count + 1, 1]) && hidden.Add(ResponsesKey)) changed = true;
+                    if (mask[r, 0] && hidden.Add(keys[r])) changed = true;
+                if (mask[keys.Count + 1, 0] && hidden.Add(ResponsesKey)) changed = true;
             }
         }
         return hidden;
