@@ -1,6 +1,8 @@
 using ChatSupport.Questionnaires;
 using ChatSupport.Questionnaires.Impact;
 using ChatSupport.Residents;
+using ChatSupport.Tests.Impact;
+using static ChatSupport.Tests.Impact.ImpactData;
 
 namespace ChatSupport.UnitTests.Impact;
 
@@ -16,98 +18,12 @@ public sealed class ImpactReplayTests : IDisposable
 
     public void Dispose() => _folder.Dispose();
 
-    private const string V1 = """
-        id: impact-check
-        version: "1"
-        title: 体温チェック
-        consent: {version: "1", text: 同意しますか}
-        questions:
-          - {id: temperature, type: decimal, min: 34, max: 42, text: 体温は？}
-          - {id: cough, type: yes_no, text: せきは？}
-          - {id: breath, type: yes_no, when: cough, text: 息苦しさは？}
-          - {id: age, type: integer, min: 0, max: 120, required: false, text: 年齢は？}
-        computed:
-          - {id: fever, value: "temperature >= 37.5"}
-          - {id: fever_before, value: "coalesce(previous(fever), false)"}
-        emergencies:
-          - {category: emergency-high-fever, when: "temperature >= 40", message: すぐに119番へ}
-        advice:
-          - group: main
-            match: first
-            rules:
-              - {category: consult, when: "fever and age >= 65", message: 相談して}
-              - {category: watch, when: "fever or cough", message: 様子を見て}
-              - {category: well, message: 大丈夫}
-          - group: info
-            match: all
-            rules:
-              - {category: elderly, when: "age >= 65", message: 高齢の方へ}
-              - {category: breath-info, when: breath, message: 息苦しさ}
-        escalations:
-          - {category: high-fever, when: "temperature >= 39"}
-          - {category: fever-again, when: "fever and fever_before"}
-        follow_up:
-          rules:
-            - {name: daily, when: fever, every_days: 1}
-            - {name: weekly, every_days: 7}
-        """;
-
-    private static string V2 => V1
-        .Replace("version: \"1\"", "version: \"2\"", StringComparison.Ordinal)
-        .Replace("temperature >= 37.5", "temperature >= 38.0", StringComparison.Ordinal)
-        .Replace("temperature >= 40", "temperature >= 39.5", StringComparison.Ordinal)
-        .Replace("      - {category: elderly, when: \"age >= 65\", message: 高齢の方へ}\n", "", StringComparison.Ordinal)
-        .Replace("max: 120, required: false,", "max: 120,", StringComparison.Ordinal)
-        .Replace("when: cough, text", "when: cough or fever, text", StringComparison.Ordinal);
-
     private QuestionnaireDefinition Load(string yaml, string version)
     {
         var folder = System.IO.Path.Combine(_folder.Path, version);
         Directory.CreateDirectory(folder);
         File.WriteAllText(System.IO.Path.Combine(folder, "impact-check.yaml"), yaml);
         return QuestionnaireCatalog.Load(folder).Get("impact-check");
-    }
-
-    /// <summary>A response as version 1 stored it: answers in order, stopping at the emergency; earlier responses with their fever.</summary>
-    internal sealed record Generated(StoredResponse Stored, decimal Temperature, bool Cough, bool? Breath, int? Age, bool? FeverBefore);
-
-    internal static List<Generated> Generate(int count, int seed)
-    {
-        var random = new Random(seed);
-        var list = new List<Generated>();
-        for (var i = 0; i < count; i++)
-        {
-            var day = new DateOnly(2026, 11, 1).AddDays(random.Next(30));
-            var temperature = 35.5m + random.Next(56) / 10m; // 35.5 … 41.0
-            var cough = random.Next(3) == 0;
-            bool? breath = cough ? random.Next(4) == 0 : null;
-            int? age = random.Next(10) < 7 ? random.Next(5, 96) : null;
-            var history = new List<HistoryRecord>();
-            bool? feverBefore = null;
-            for (var h = random.Next(4); h > 0; h--)
-            {
-                // Newest first; some earlier responses are of another questionnaire and have no fever.
-                var values = new Dictionary<string, object?>();
-                if (random.Next(4) > 0)
-                {
-                    var earlier = random.Next(2) == 0;
-                    values["fever"] = earlier;
-                    feverBefore ??= earlier;
-                }
-                var at = day.AddDays(-history.Count - 1);
-                history.Add(new HistoryRecord("impact-check", at, new DateTimeOffset(at.ToDateTime(new TimeOnly(9, 0)), TimeSpan.FromHours(9)), values));
-            }
-            var stored = new Dictionary<string, object?> { ["temperature"] = temperature };
-            if (temperature < 40m)
-            {
-                stored["cough"] = cough;
-                if (cough) stored["breath"] = breath;
-                stored["age"] = age is { } a ? (decimal)a : null;
-            }
-            stored["fever"] = temperature >= 37.5m; // computed values are stored too; a replay computes them again
-            list.Add(new Generated(new StoredResponse($"r{i}", day, stored, history), temperature, cough, breath, age, feverBefore));
-        }
-        return list;
     }
 
     /// <summary>One version's outcome, worked out by hand from the rules of V1 or V2.</summary>
@@ -157,7 +73,7 @@ public sealed class ImpactReplayTests : IDisposable
     public void Replay_GivesEveryFigureOfTheIndependentComputation_OnThreeThousandResponses()
     {
         var (v1, v2) = (Load(V1, "v1"), Load(V2, "v2"));
-        var responses = Generate(3000, 14);
+        var responses = Generate(3000, 14).ToList();
         var tally = new ImpactTally(v1, v2);
         foreach (var r in responses) tally.Add(r.Stored);
 
@@ -193,7 +109,7 @@ public sealed class ImpactReplayTests : IDisposable
     {
         var v1 = Load(V1, "v1");
         var tally = new ImpactTally(v1, v1);
-        var responses = Generate(500, 7);
+        var responses = Generate(500, 7).ToList();
         foreach (var r in responses) tally.Add(r.Stored);
         Assert.Equal((0L, 0L, 0L, 0L, 0L), (tally.DifferentAdvice, tally.DifferentEmergency, tally.DifferentEscalation, tally.DifferentFollowUp, tally.WithNewlyRequired));
         Assert.Empty(tally.NoLongerAsked);
