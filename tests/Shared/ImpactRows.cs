@@ -4,13 +4,20 @@ using ChatSupport.Persistence.Residents;
 namespace ChatSupport.Tests.Impact;
 
 /// <summary>
-/// Generated impact responses as database rows: a resident each (of <c>tenant</c>), their earlier responses to the
-/// intake questionnaire (the history) and the response itself, completed at midday JST on its day, with values as the
-/// host stores them.
+/// Generated impact responses as database rows: a resident each (of <c>tenant</c>), their earlier responses (the
+/// history, stored under <c>historyQuestionnaire</c> so that none of them is replayed itself) and the response itself,
+/// completed at midday JST on its day, with values as the host stores them.
 /// </summary>
 public static class ImpactRows
 {
-    public static IEnumerable<object> Rows(IEnumerable<ImpactData.Generated> responses, string? tenant)
+    public static IEnumerable<object> Rows(IEnumerable<ImpactData.Generated> responses, string? tenant) =>
+        Rows(responses.Select(r => (r.ResidentId, r.Stored, r.Temperature >= 40m)), ImpactData.QuestionnaireId, ImpactData.IntakeId, tenant);
+
+    public static IEnumerable<object> Rows(IEnumerable<ImpactCovid19.Generated> responses, string? tenant) =>
+        Rows(responses.Select(r => (r.ResidentId, r.Stored, r.Emergency)), ImpactCovid19.QuestionnaireId, "covid19-selfcheck", tenant);
+
+    private static IEnumerable<object> Rows(IEnumerable<(string ResidentId, Questionnaires.Impact.StoredResponse Stored, bool Emergency)> responses,
+        string questionnaire, string historyQuestionnaire, string? tenant)
     {
         var jst = TimeSpan.FromHours(9);
         foreach (var r in responses)
@@ -22,13 +29,13 @@ public static class ImpactRows
             foreach (var h in r.Stored.History)
                 yield return new ResponseRow
                 {
-                    Id = $"{r.Stored.Id}-h{n++}", ResidentId = r.ResidentId, QuestionnaireId = h.QuestionnaireId, QuestionnaireVersion = "1", Status = "completed",
+                    Id = $"{r.Stored.Id}-h{n++}", ResidentId = r.ResidentId, QuestionnaireId = historyQuestionnaire, QuestionnaireVersion = "1", Status = "completed",
                     StartedAt = h.At.AddMinutes(-2), CompletedAt = h.At, LocalDate = h.Date, ValuesJson = HistoryValues.ToJson(h.Values),
                 };
             yield return new ResponseRow
             {
-                Id = r.Stored.Id, ResidentId = r.ResidentId, QuestionnaireId = ImpactData.QuestionnaireId, QuestionnaireVersion = "1",
-                Status = r.Temperature >= 40m ? "emergency" : "completed", StartedAt = completedAt.AddMinutes(-3), CompletedAt = completedAt, LocalDate = day,
+                Id = r.Stored.Id, ResidentId = r.ResidentId, QuestionnaireId = questionnaire, QuestionnaireVersion = "1",
+                Status = r.Emergency ? "emergency" : "completed", StartedAt = completedAt.AddMinutes(-3), CompletedAt = completedAt, LocalDate = day,
                 ValuesJson = HistoryValues.ToJson(r.Stored.Values),
             };
         }

@@ -1,6 +1,8 @@
 using ChatSupport.Questionnaires;
 using ChatSupport.Questionnaires.Impact;
 using ChatSupport.Residents;
+using ChatSupport.Tests.Impact;
+using static ChatSupport.Tests.Impact.ImpactCovid19;
 
 namespace ChatSupport.UnitTests.Impact;
 
@@ -19,25 +21,6 @@ public sealed class Covid19ImpactTests : IDisposable
 
     private static string Shipped => File.ReadAllText(RepoPaths.Of("dialogs", "covid19-followup.yaml"));
 
-    private static string Candidate()
-    {
-        var yaml = Shipped;
-        string Change(string from, string to)
-        {
-            Assert.Contains(from, yaml, StringComparison.Ordinal); // the shipped file still says this
-            return yaml = yaml.Replace(from, to, StringComparison.Ordinal);
-        }
-        Change("when: \"spo2 <= 93\"", "when: \"spo2 <= 94\"");
-        Change("value: \"symptom_days >= 4 or", "value: \"symptom_days >= 3 or");
-        // The second consult rule (worse), message and all, up to the watch rule.
-        var worse = yaml.IndexOf("      - category: consult\n        when: worse\n", StringComparison.Ordinal);
-        Assert.True(worse > 0);
-        yaml = yaml.Remove(worse, yaml.IndexOf("      - category: watch\n", worse, StringComparison.Ordinal) - worse);
-        Change("    max: 100\n    unit: {ja: \"%\", en: \"%\"}\n    required: false\n", "    max: 100\n    unit: {ja: \"%\", en: \"%\"}\n");
-        Change("      when: symptomatic or worse\n      every_days: 1", "      when: symptomatic or worse\n      every_days: 2");
-        return yaml;
-    }
-
     private QuestionnaireDefinition Load(string yaml, string name)
     {
         var folder = Path.Combine(_folder.Path, name);
@@ -45,68 +28,6 @@ public sealed class Covid19ImpactTests : IDisposable
         File.Copy(RepoPaths.Of("dialogs", "areas", "covid19-consultation.csv"), Path.Combine(folder, "areas", "covid19-consultation.csv"));
         File.WriteAllText(Path.Combine(folder, "covid19-followup.yaml"), yaml);
         return QuestionnaireCatalog.Load(folder).Get("covid19-followup");
-    }
-
-    private sealed record Generated(StoredResponse Stored, bool Fever, bool Fatigue, bool? Breathless, decimal? Spo2, bool Spo2Skipped, string? Change);
-
-    /// <summary>Responses as the shipped version stored them, after 0–3 earlier responses with values a self-check or follow-up keeps.</summary>
-    private static List<Generated> Generate(int count, int seed)
-    {
-        var random = new Random(seed);
-        var list = new List<Generated>();
-        for (var i = 0; i < count; i++)
-        {
-            var today = new DateOnly(2026, 11, 1).AddDays(random.Next(30));
-            var history = new List<HistoryRecord>();
-            for (var h = random.Next(4); h > 0; h--)
-            {
-                var date = today.AddDays(-1 - history.Count - random.Next(3));
-                var values = new Dictionary<string, object?>();
-                if (random.Next(4) > 0) values["first_report"] = date.AddDays(-random.Next(20));
-                if (random.Next(3) > 0) values["high_risk"] = random.Next(3) == 0;
-                if (random.Next(3) > 0) values["postal_code"] = "22000" + random.Next(10, 99);
-                if (random.Next(3) > 0) values["fever_onset"] = random.Next(2) == 0 ? null : date.AddDays(-random.Next(5));
-                if (random.Next(3) > 0) values["fatigue_onset"] = random.Next(2) == 0 ? null : date.AddDays(-random.Next(5));
-                if (random.Next(3) > 0) values["symptomatic"] = random.Next(2) == 0;
-                if (random.Next(3) > 0) values["consult"] = random.Next(4) == 0;
-                history.Add(new HistoryRecord(random.Next(3) == 0 ? "covid19-selfcheck" : "covid19-followup", date, new DateTimeOffset(date.ToDateTime(new TimeOnly(10, 0)), TimeSpan.FromHours(9)), values));
-            }
-            var prev = new Previous(history);
-            var stored = new Dictionary<string, object?>();
-            var fever = random.Next(10) < 3;
-            var fatigue = random.Next(4) == 0;
-            stored["fever_now"] = fever;
-            stored["fatigue_now"] = fatigue;
-            bool? breathless = null;
-            decimal? spo2 = null;
-            var skipped = false;
-            string? change = null;
-            var emergency = false;
-            if (fatigue)
-            {
-                breathless = random.Next(7) == 0;
-                stored["breathless_at_rest"] = breathless;
-                emergency = breathless == true;
-            }
-            if (!emergency && (fever || fatigue))
-            {
-                skipped = random.Next(10) < 4;
-                spo2 = skipped ? null : random.Next(88, 100);
-                stored["spo2"] = spo2;
-                emergency = spo2 <= 93;
-            }
-            if (!emergency && prev["first_report"] is not null)
-                stored["change"] = change = new[] { "better", "same", "worse" }[random.Next(3)];
-            if (!emergency && prev["postal_code"] is null) stored["postal_code"] = "2310023";
-            list.Add(new Generated(new StoredResponse($"f{i}", today, stored, history), fever, fatigue, breathless, spo2, skipped, change));
-        }
-        return list;
-    }
-
-    /// <summary>previous(x): the value in the latest earlier response that has x.</summary>
-    private sealed class Previous(List<HistoryRecord> history)
-    {
-        public object? this[string name] => history.FirstOrDefault(r => r.Values.ContainsKey(name))?.Values[name];
     }
 
     private sealed record Expected(string? Emergency, string? Advice, HashSet<string> Escalations, (string, DateOnly)? FollowUp, List<string> Asked, List<string> Unanswered);
@@ -166,8 +87,8 @@ public sealed class Covid19ImpactTests : IDisposable
     [Fact]
     public void Replay_OfTheFollowUp_GivesEveryFigureOfTheIndependentComputation()
     {
-        var (shipped, candidate) = (Load(Shipped, "shipped"), Load(Candidate(), "candidate"));
-        var responses = Generate(4000, 2020);
+        var (shipped, candidate) = (Load(Shipped, "shipped"), Load(Candidate(Shipped), "candidate"));
+        var responses = Generate(4000, 2020).ToList();
         var tally = new ImpactTally(shipped, candidate);
         foreach (var r in responses) tally.Add(r.Stored);
         var pairs = responses.Select(r => (Before: Work(r, false), After: Work(r, true))).ToList();
