@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Threading.Channels;
 using ChatSupport.Bots;
 using ChatSupport.Persistence.Reports;
 using ChatSupport.Questionnaires;
@@ -35,11 +36,48 @@ public sealed class ImpactReport(ImpactResponseStore responses, ReportTenants te
 
         var watch = Stopwatch.StartNew();
         var tally = new ImpactTally(before, after);
-        await foreach (var response in responses.ReadAsync(tenant, questionnaireId, from, to, cancellationToken).ConfigureAwait(false))
-            tally.Add(response);
+        // Reading (the database and JSON) and replaying overlap: the responses go from one to the other in batches.
+        var batches = Channel.CreateBounded<List<StoredResponse>>(new BoundedChannelOptions(8) { SingleReader = true, SingleWriter = true });
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var reading = Task.Run(() => ReadAsync(batches.Writer, tenant, questionnaireId, from, to, stop.Token), stop.Token);
+        try
+        {
+            await foreach (var batch in batches.Reader.ReadAllAsync(cancellationToken).ConfigureAwait(false))
+                foreach (var response in batch) tally.Add(response);
+        }
+        catch
+        {
+            await stop.CancelAsync().ConfigureAwait(false); // a reader waiting for room must not wait for ever
+            await Task.WhenAny(reading).ConfigureAwait(false);
+            throw;
+        }
+        await reading.ConfigureAwait(false);
         var figures = ImpactFigures.From(tally, settings.K);
         logger.LogInformation("Impact of {Questionnaire} {After} against {Before} for {Tenant}: {Responses} responses of {Days} days replayed in {Milliseconds} ms",
             questionnaireId, after.Version, before.Version, tenant, tally.Responses, days, watch.ElapsedMilliseconds);
         return new ImpactReportResult(tenant, questionnaireId, from, to, days, now, figures);
+    }
+
+    private async Task ReadAsync(ChannelWriter<List<StoredResponse>> batches, string tenant, string questionnaireId, DateOnly from, DateOnly to, CancellationToken ct)
+    {
+        const int BatchSize = 500;
+        try
+        {
+            var batch = new List<StoredResponse>(BatchSize);
+            await foreach (var response in responses.ReadAsync(tenant, questionnaireId, from, to, ct).ConfigureAwait(false))
+            {
+                batch.Add(response);
+                if (batch.Count < BatchSize) continue;
+                await batches.WriteAsync(batch, ct).ConfigureAwait(false);
+                batch = new List<StoredResponse>(BatchSize);
+            }
+            if (batch.Count > 0) await batches.WriteAsync(batch, ct).ConfigureAwait(false);
+            batches.Complete();
+        }
+        catch (Exception e)
+        {
+            batches.Complete(e);
+            throw;
+        }
     }
 }

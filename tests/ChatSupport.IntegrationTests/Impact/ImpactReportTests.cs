@@ -132,4 +132,16 @@ public sealed class ImpactReportTests
         Assert.All(pairs.Where(p => p.Item1.Count is > 0 and < 200), p => Assert.Equal(new ImpactCount(null, true), p.Item2));
         Assert.Contains(pairs, p => p.Item1.Count is > 0 and < 200);
     }
+
+    [Fact]
+    public async Task Report_Cancelled_EndsWithTheCancellation()
+    {
+        await using var database = await TestDatabase.CreateAsync("sqlite");
+        await using (var db = database.Open()) await ReportDataGenerator.WriteAsync(db, ImpactRows.Rows(ImpactData.Generate(3000, 8), Tenant));
+        var definition = ImpactData.Definition(ImpactData.V1);
+        await using var services = Services(database, new DateTimeOffset(2026, 11, 30, 10, 0, 0, Jst));
+        // Cancelled (the request aborted): it ends with the cancellation and leaves no reader waiting.
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() =>
+            services.GetRequiredService<ImpactReport>().ComputeAsync(Tenant, ImpactData.QuestionnaireId, definition, definition, 30, new CancellationToken(canceled: true)));
+    }
 }
