@@ -11,6 +11,8 @@ if (args.FirstOrDefault() == "line-load") return await LineLoadTool.RunAsync(arg
 if (args.FirstOrDefault() == "follow-up-load") return await FollowUpLoadTool.RunAsync(args[1..]);
 // `report-load …`: a day of 1,000,000 answers aggregated against psql's GROUP BY, then the reports API over 90 days (see ReportLoadTool).
 if (args.FirstOrDefault() == "report-load") return await ReportLoadTool.RunAsync(args[1..]);
+// `impact-load …`: 100,000 completed responses replayed under two versions by the impact report (see ImpactLoadTool).
+if (args.FirstOrDefault() == "impact-load") return await ImpactLoadTool.RunAsync(args[1..]);
 
 // One core, as the target says ("at least 20,000 turns/s on one core"), and the target in the table.
 var config = DefaultConfig.Instance

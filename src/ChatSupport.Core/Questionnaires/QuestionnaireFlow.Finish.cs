@@ -17,32 +17,13 @@ internal sealed partial class QuestionnaireFlow
         var state = dc.ActiveDialog!.State;
         var locale = Locale(state);
         var scope = await ScopeAsync(ctx, state, ct).ConfigureAwait(false);
-        var advice = new List<string>();
-        var escalations = new List<string>();
         var messages = new List<Activity>();
-
-        if (status == ResponseStatus.Emergency)
-        {
-            var category = state["emergency"]!.GetValue<string>();
-            advice.Add(category);
-            escalations.Add(category);
-        }
-        if (status == ResponseStatus.Completed)
-        {
-            foreach (var result in AdviceEvaluator.Evaluate(definition.Advice, scope))
-            {
-                advice.Add(result.Category);
-                messages.Add(Activity.CreateMessageActivity(result.Message.Render(locale, scope)));
-            }
-        }
-        if (status is ResponseStatus.Completed or ResponseStatus.Emergency)
-        {
-            foreach (var rule in definition.Escalations.Where(r => r.When.IsTrue(scope)))
-            {
-                escalations.Add(rule.Category);
-                if (rule.Message is { } m) messages.Add(Activity.CreateMessageActivity(m.Render(locale, scope)));
-            }
-        }
+        var emergency = status == ResponseStatus.Emergency ? state["emergency"]!.GetValue<string>() : null;
+        var decisions = ResponseRules.Decide(definition, scope, status, emergency);
+        foreach (var result in decisions.Advice)
+            messages.Add(Activity.CreateMessageActivity(result.Message.Render(locale, scope)));
+        foreach (var rule in decisions.Escalations)
+            if (rule.Message is { } m) messages.Add(Activity.CreateMessageActivity(m.Render(locale, scope)));
         if (status == ResponseStatus.Completed && definition.Closing is { } closing)
             messages.Add(Activity.CreateMessageActivity(closing.Get(locale)));
         if (status == ResponseStatus.Completed && Summary(scope, locale) is { Items.Count: > 0 } summary)
@@ -56,7 +37,7 @@ internal sealed partial class QuestionnaireFlow
             var profile = (await profileAccessor.GetAsync(ctx, () => new ResidentProfile(), ct).ConfigureAwait(false))!;
             followUp = profile.FollowUpsStopped
                 ? new FollowUpDecision(null, null, null, "stopped by the resident")
-                : FollowUpPlanner.Next(definition.FollowUp, scope);
+                : decisions.FollowUp!;
             // A follow-up never opens a questionnaire this tenant does not offer (another municipality's).
             if (followUp.Questionnaire is { } next && !offers(next))
                 followUp = new FollowUpDecision(null, null, null, "not offered here: " + next);
@@ -65,7 +46,7 @@ internal sealed partial class QuestionnaireFlow
             profile.HasHistory = true;
             ctx.TurnState.Remove(HistoryKey(ctx));
         }
-        var outcome = Outcome(state, status, values, advice, escalations, followUp);
+        var outcome = Outcome(state, status, values, decisions.AdviceCategories, decisions.EscalationCategories, followUp);
         ctx.Events().Add(new ResponseCompleted(ctx.ResidentId(), ctx.Clock().Now, outcome));
         return await dc.EndDialogAsync(outcome, ct).ConfigureAwait(false);
     }
@@ -105,21 +86,9 @@ internal sealed partial class QuestionnaireFlow
     private async Task<object?> PreviousAnswerAsync(ITurnContext ctx, Question q, CancellationToken ct)
     {
         foreach (var record in await HistoryAsync(ctx, ct).ConfigureAwait(false))
-            if (record.Values.GetValueOrDefault(q.Id) is { } v && IsValidFor(q, v)) return v;
+            if (record.Values.GetValueOrDefault(q.Id) is { } v && ResponseRules.Fits(q, v)) return v;
         return null;
     }
-
-    /// <summary>An earlier answer is offered again only if it still fits the question (options and limits may have changed).</summary>
-    private static bool IsValidFor(Question q, object value) => value switch
-    {
-        string s when q.Type == QuestionType.Single => q.FindOption(s) is not null,
-        IReadOnlyList<string> l when q.Type == QuestionType.Multiple => l.All(x => q.FindOption(x) is not null),
-        decimal d when q.Type is QuestionType.Integer or QuestionType.Decimal => (q.Min is null || d >= q.Min) && (q.Max is null || d <= q.Max),
-        bool when q.Type == QuestionType.YesNo => true,
-        DateOnly when q.Type == QuestionType.Date => true,
-        string when q.Type is QuestionType.Text or QuestionType.PostalCode => true,
-        _ => false,
-    };
 
     private static string HistoryKey(ITurnContext ctx) => "ChatSupport.History." + ctx.ResidentId();
 }

@@ -88,9 +88,8 @@ internal sealed partial class QuestionnaireFlow(QuestionnaireDefinition definiti
         dc.Context.Events().Add(new AnswerRecorded(dc.Context.ResidentId(), dc.Context.Clock().Now, ResponseId(state), question.Id, json?.DeepClone(), skipped) { Type = question.Type, SourceId = dc.Context.Activity.Id });
 
         var scope = await ScopeAsync(dc.Context, state, cancellationToken).ConfigureAwait(false);
-        foreach (var emergency in definition.Emergencies)
+        if (ResponseRules.Emergency(definition, scope) is { } emergency)
         {
-            if (!emergency.When.IsTrue(scope)) continue;
             await dc.Context.SendActivityAsync(Activity.CreateMessageActivity(emergency.Message.Render(locale, scope)), cancellationToken).ConfigureAwait(false);
             state["emergency"] = emergency.Category;
             return await FinishAsync(dc, ResponseStatus.Emergency, cancellationToken).ConfigureAwait(false);
@@ -129,7 +128,7 @@ internal sealed partial class QuestionnaireFlow(QuestionnaireDefinition definiti
         for (var i = from; i < definition.Questions.Count; i++)
         {
             var q = definition.Questions[i];
-            if (q.When is not null && !q.When.IsTrue(await ScopeAsync(dc.Context, state, ct).ConfigureAwait(false))) continue;
+            if (q.When is not null && !ResponseRules.Asks(q, await ScopeAsync(dc.Context, state, ct).ConfigureAwait(false))) continue;
             if (q.Type == QuestionType.Message)
             {
                 await dc.Context.SendActivityAsync(Activity.CreateMessageActivity(q.Text.Get(locale)), ct).ConfigureAwait(false);
