@@ -124,7 +124,7 @@ internal static partial class QuestionnaireReader
     }
 
     /// <summary>The text being read, for the indentation hint: the file (a version read from text must be given here, not the file).</summary>
-    private static string? SourceText(string path) => File.Exists(path) ? File.ReadAllText(path) : null;
+    private static string? SourceText(string path) => _text is { } t && t.Path == path ? t.Text : (File.Exists(path) ? File.ReadAllText(path) : null);
 
     private static Mark LastReadableMark(string path)
     {
