@@ -26,6 +26,9 @@ public sealed class Covid19ImpactTests : IDisposable
         var folder = Path.Combine(_folder.Path, name);
         Directory.CreateDirectory(Path.Combine(folder, "areas"));
         File.Copy(RepoPaths.Of("dialogs", "areas", "covid19-consultation.csv"), Path.Combine(folder, "areas", "covid19-consultation.csv"));
+        Directory.CreateDirectory(Path.Combine(folder, "consent"));
+        foreach (var consent in Directory.EnumerateFiles(RepoPaths.Of("dialogs", "consent"), "*.yaml"))
+            File.Copy(consent, Path.Combine(folder, "consent", Path.GetFileName(consent)));
         File.WriteAllText(Path.Combine(folder, "covid19-followup.yaml"), yaml);
         return QuestionnaireCatalog.Load(folder).Get("covid19-followup");
     }
