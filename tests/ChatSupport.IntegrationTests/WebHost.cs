@@ -44,6 +44,10 @@ public sealed class WebHost(TestDatabase database, string? dialogs = null, strin
             builder.UseSetting($"Access:Keys:{index}:Sha256", Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(key))));
         }
         builder.UseEnvironment("Development");
+        // No test reaches the internet: every HTTP client of the host (LINE, Bot Connector, alert webhooks) may only call
+        // this machine (the LINE mock, a stand-in), so a tenant left on the default https://api.line.me fails loudly.
+        builder.ConfigureServices(s => Microsoft.Extensions.DependencyInjection.OptionsServiceCollectionExtensions.ConfigureAll<Microsoft.Extensions.Http.HttpClientFactoryOptions>(s, o =>
+            o.HttpMessageHandlerBuilderActions.Add(b => b.AdditionalHandlers.Insert(0, new LoopbackOnlyHandler()))));
         if (services is not null) builder.ConfigureServices(services);
         builder.ConfigureLogging(logging => logging.SetMinimumLevel(Microsoft.Extensions.Logging.LogLevel.Trace).AddProvider(new CapturingLoggerProvider(Logs)));
     }
@@ -92,4 +96,12 @@ internal sealed class CapturingLoggerProvider(System.Collections.Concurrent.Conc
         public void Log<TState>(Microsoft.Extensions.Logging.LogLevel logLevel, Microsoft.Extensions.Logging.EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
             sink.Enqueue($"{category}: {formatter(state, exception)} {exception}");
     }
+}
+
+/// <summary>Refuses any request that would leave this machine (see <see cref="WebHost"/>).</summary>
+public sealed class LoopbackOnlyHandler : DelegatingHandler
+{
+    protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken) =>
+        request.RequestUri is { IsLoopback: true } ? base.SendAsync(request, cancellationToken)
+            : throw new InvalidOperationException($"A test host tried to reach {request.RequestUri?.Host}: tests call only local stand-ins (the LINE mock), never the internet.");
 }
