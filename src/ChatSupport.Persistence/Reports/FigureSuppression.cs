@@ -37,7 +37,9 @@ public static class FigureSuppression
     {
         // Which complementary cells a table hides depends on what earlier tables hid, so the tables come in one order
         // whatever order the counts were read in (a rerun reads them back from other places in the table).
-        var keys = counts.Keys.Order(KeyOrder.Instance).ToList();
+        var keys = counts.Keys.OrderBy(f => f.Questionnaire, StringComparer.Ordinal).ThenBy(f => f.Version, StringComparer.Ordinal)
+            .ThenBy(f => f.Dimension, StringComparer.Ordinal).ThenBy(f => f.Group, StringComparer.Ordinal)
+            .ThenBy(f => f.Measure, StringComparer.Ordinal).ThenBy(f => f.Item, StringComparer.Ordinal).ToList();
         var tables = Tables(counts, keys, nestings ?? []);
         var equal = Equal(keys);
         var hidden = new HashSet<FigureKey>();
@@ -147,21 +149,5 @@ public static class FigureSuppression
             Of("area", "health_area", x => x.Item1, x => x.Item2),
             Of("age_band", "elderly", x => x.Item3, x => x.Item4),
         }.OfType<Nesting>().ToList();
-    }
-
-    /// <summary>Keys compared field by field, ordinally (the same order on every database and machine).</summary>
-    private sealed class KeyOrder : IComparer<FigureKey>
-    {
-        public static readonly KeyOrder Instance = new();
-
-        public int Compare(FigureKey? x, FigureKey? y)
-        {
-            if (ReferenceEquals(x, y)) return 0;
-            if (x is null) return -1;
-            if (y is null) return 1;
-            foreach (var c in new[] { (x.Questionnaire, y.Questionnaire), (x.Version, y.Version), (x.Dimension, y.Dimension), (x.Group, y.Group), (x.Measure, y.Measure), (x.Item, y.Item) })
-                if (string.CompareOrdinal(c.Item1, c.Item2) is var r && r != 0) return r;
-            return 0;
-        }
     }
 }
