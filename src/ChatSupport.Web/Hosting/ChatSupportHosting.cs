@@ -9,6 +9,7 @@ using ChatSupport.Web.Access;
 using ChatSupport.Web.Turns;
 using ChatSupport.Web.Line;
 using ChatSupport.Web.FollowUps;
+using ChatSupport.Web.Impact;
 using ChatSupport.Web.Jobs;
 using ChatSupport.Web.Questionnaires;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
@@ -45,6 +46,7 @@ public static class ChatSupportHosting
         services.AddChatSupportDatabase(DatabaseConfiguration.Resolve(
             builder.Configuration[DatabaseConfiguration.ProviderSetting], builder.Configuration.GetConnectionString("ChatSupport")));
         services.AddQuestionnaireVersions(); // the catalog: a cache over the published versions in the database
+        services.AddImpactReport(); // what a candidate version would have done to the residents' stored responses
         services.AddSingleton(sp => PseudonymKeys(builder.Configuration, sp.GetRequiredService<DatabaseConfiguration>()));
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<ConversationLocks>();

@@ -132,6 +132,14 @@ public sealed class QuestionnairePublishing(IDbContextFactory<ChatSupportDbConte
         return outcome;
     }
 
+    /// <summary>Writes an action on a version that changes nothing (an impact report, a preview) to the audit log.</summary>
+    public async Task AuditAsync(string who, string action, string id, int version, string? details, CancellationToken ct)
+    {
+        await using var db = await contexts.CreateDbContextAsync(ct);
+        Audit(db, who, action, id, version, details);
+        await db.SaveChangesAsync(ct);
+    }
+
     private void Audit(ChatSupportDbContext db, string who, string action, string id, int version, string? details) =>
         db.AuditLog.Add(new AuditRow { At = clock.GetUtcNow(), Actor = Cut(who, 64)!, Action = action, Subject = Cut($"{id}@v{version}", 64), Details = details });
 

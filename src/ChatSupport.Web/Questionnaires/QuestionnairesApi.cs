@@ -5,6 +5,8 @@ using System.Text.Json;
 using ChatSupport.Persistence;
 using ChatSupport.Questionnaires.Loading;
 using ChatSupport.Web.Access;
+using ChatSupport.Web.Impact;
+using ChatSupport.Web.Reports;
 using DiffPlex.DiffBuilder;
 using DiffPlex.DiffBuilder.Model;
 using Microsoft.EntityFrameworkCore;
@@ -40,6 +42,7 @@ public static class QuestionnairesApi
         api.MapGet("/{id}/versions/{v}", SourceAsync).RequireAuthorization(Roles.Staff);
         api.MapGet("/{id}/versions/{a}/diff/{b}", DiffAsync).RequireAuthorization(Roles.Staff);
         api.MapPost("/{id}/versions/{v}/publish", PublishAsync).RequireAuthorization(Roles.Admin);
+        api.MapPost("/{id}/versions/{v}/impact", ImpactAsync).RequireAuthorization(Roles.Staff);
     }
 
     private static IResult Problem(int status, string title, string? detail = null, IDictionary<string, object?>? extensions = null) =>
@@ -178,6 +181,53 @@ public static class QuestionnairesApi
         if (outcome.Status != 200)
             return Problem(outcome.Status, outcome.Problem!, extensions: outcome.Errors is { } errors ? new Dictionary<string, object?> { ["errors"] = Errors(errors) } : null);
         return TypedResults.Ok(Json(outcome.Row!));
+    }
+
+    /// <summary>
+    /// What publishing version <paramref name="v"/> instead of the published one would have done to a tenant's residents
+    /// over the last <paramref name="days"/> days (30 unless said; at most <see cref="ImpactReport.MaxDays"/>): their stored
+    /// responses replayed under both, counted and suppressed (<see cref="ImpactReport"/>). The tenant is the
+    /// questionnaire's owner; for a shared questionnaire the key's tenant, or <c>?tenant=</c> for an unlimited key.
+    /// </summary>
+    private static async Task<IResult> ImpactAsync(string id, string v, int? days, string? tenant, HttpContext http, QuestionnaireLibrary library,
+        ImpactReport impact, ReportTenants tenants, QuestionnairePublishing publishing, IDbContextFactory<ChatSupportDbContext> contexts, CancellationToken ct)
+    {
+        List<QuestionnaireVersionRow> rows;
+        await using (var db = await contexts.CreateDbContextAsync(ct))
+        {
+            (rows, var refusal) = await RowsAsync(db, http.User, id, ct);
+            if (refusal is not null) return refusal;
+        }
+        if (Pick(rows, v) is not { } candidate) return Problem(404, $"No version '{v}' of '{id}'.");
+        var period = days ?? 30;
+        if (period is < 1 or > ImpactReport.MaxDays) return Problem(400, $"days is between 1 and {ImpactReport.MaxDays}.");
+
+        var owner = rows[0].TenantId;
+        var own = Roles.TenantOf(http.User);
+        var reportTenant = owner ?? own ?? (tenant is { Length: > 0 } ? tenant : null);
+        if (reportTenant is null)
+            return Problem(400, "Name the tenant whose residents to replay.", $"'{id}' is shared by every tenant: add ?tenant=… to the request.");
+        if (tenant is { Length: > 0 } && tenant != reportTenant)
+            return Problem(own is not null && tenant != own ? 403 : 400, $"The report of '{id}' is for '{reportTenant}' only.");
+        if (!tenants.Exists(reportTenant)) return Problem(404, $"No tenant '{reportTenant}'.");
+
+        if (rows.FirstOrDefault(r => r.State == QuestionnaireVersionStates.Published) is not { } published)
+            return Problem(409, $"'{id}' has no published version to compare with.");
+        var (after, errors) = library.Candidate(id, candidate.Version, candidate.Source);
+        if (after is null)
+            return Problem(409, $"Version {candidate.Version} of '{id}' does not validate; correct it first.",
+                extensions: new Dictionary<string, object?> { ["errors"] = Errors(errors) });
+        var (before, _) = library.Candidate(id, published.Version, published.Source);
+        if (before is null) return Problem(409, $"The published version {published.Version} of '{id}' no longer validates beside the others.");
+
+        var report = await impact.ComputeAsync(reportTenant, id, before.Find(id)!, after.Find(id)!, period, ct);
+        await publishing.AuditAsync(Actor(http.User), "questionnaire-impact", id, candidate.Version,
+            $"against v{published.Version}, tenant {reportTenant}, {period} days", ct);
+        return TypedResults.Ok(new
+        {
+            id, version = candidate.Version, against = published.Version, tenant = reportTenant,
+            from = report.From, to = report.To, days = report.Days, computedAt = report.ComputedAt, figures = report.Figures,
+        });
     }
 }
 
