@@ -9,6 +9,12 @@ namespace ChatSupport.FollowUps;
 /// </summary>
 public sealed record FollowUpPolicy(IReadOnlyList<FollowUpRule> Rules, CompiledExpression? StopWhen, TimeOnly? At)
 {
+    /// <summary>
+    /// SHA-256 of the <c>follow_up</c> section as written (comments, layout and key order do not count), hex. The reports
+    /// mark the first day a new one is served: who is asked again and how often changed with it.
+    /// </summary>
+    public string Fingerprint { get; init; } = "";
+
     /// <summary>The invitation sent on the day (a rule's own prompt wins; otherwise the engine's).</summary>
     public LocalizedText? Prompt { get; init; }
 

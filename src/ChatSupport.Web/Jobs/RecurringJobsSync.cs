@@ -3,6 +3,7 @@ using ChatSupport.Channels.Line;
 using ChatSupport.Questionnaires;
 using ChatSupport.Web.Alerts;
 using ChatSupport.Web.FollowUps;
+using ChatSupport.Web.Questionnaires;
 using ChatSupport.Web.Reports;
 using Hangfire;
 using Hangfire.Storage;
@@ -11,7 +12,8 @@ using Microsoft.Extensions.Options;
 namespace ChatSupport.Web.Jobs;
 
 /// <summary>
-/// Keeps Hangfire's recurring jobs in line with the configuration, at start and whenever the tenants change: per tenant,
+/// Keeps Hangfire's recurring jobs in line with the configuration, at start, whenever the tenants change and whenever
+/// another set of questionnaire versions is published (a questionnaire's own <c>at:</c> time is a slot): per tenant,
 /// planning shortly before the follow-up hour and each questionnaire's own time (in the tenant's time zone) and the no-answer
 /// ladder every 10 minutes; for the deployment, the alert webhook every minute, the sweep of orphaned batches and the
 /// daily retention run.
@@ -20,7 +22,7 @@ namespace ChatSupport.Web.Jobs;
 /// never sent twice because every message is recorded under resident × day × kind.
 /// </summary>
 public sealed class RecurringJobsSync(
-    IRecurringJobManagerV2 manager, JobStorage storage, IOptionsMonitor<TenantsOptions> tenants, QuestionnaireCatalog catalog, ReportTenants reportTenants,
+    IRecurringJobManagerV2 manager, JobStorage storage, IOptionsMonitor<TenantsOptions> tenants, QuestionnaireLibrary library, ReportTenants reportTenants,
     ILogger<RecurringJobsSync> logger, IOptions<RetentionOptions>? retention = null, IOptions<QuestionnaireBotOptions>? questionnaires = null)
     : IHostedService, IDisposable
 {
@@ -31,12 +33,33 @@ public sealed class RecurringJobsSync(
     {
         Sync(tenants.CurrentValue);
         _subscription = tenants.OnChange(Sync);
+        library.Changed += OnPublished;
         return Task.CompletedTask;
     }
 
-    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    public Task StopAsync(CancellationToken cancellationToken)
+    {
+        library.Changed -= OnPublished;
+        return Task.CompletedTask;
+    }
 
-    public void Dispose() => _subscription?.Dispose();
+    public void Dispose()
+    {
+        library.Changed -= OnPublished;
+        _subscription?.Dispose();
+    }
+
+    private void OnPublished(QuestionnaireCatalog catalog)
+    {
+        try
+        {
+            Sync(tenants.CurrentValue);
+        }
+        catch (Exception e) // the publication stands; the next change or start syncs again
+        {
+            logger.LogError(e, "Recurring jobs not brought in line with the published questionnaires");
+        }
+    }
 
     public void Sync(TenantsOptions current)
     {
@@ -44,7 +67,7 @@ public sealed class RecurringJobsSync(
         foreach (var (tenantId, tenant) in current.Where(t => t.Value.Line is not null))
         {
             var zone = TurnClock.FindZone(tenant.TimeZoneId);
-            var minutes = PlanFollowUpsJob.PolicyMinutes(catalog).Append(tenant.FollowUpHour * 60).Distinct().Order();
+            var minutes = PlanFollowUpsJob.PolicyMinutes(library.Current).Append(tenant.FollowUpHour * 60).Distinct().Order();
             foreach (var minute in minutes)
             {
                 var id = $"{TenantPrefix}{tenantId}:plan-follow-ups:{PlanFollowUpsJob.Slot(minute).Replace(":", "", StringComparison.Ordinal)}";

@@ -160,7 +160,7 @@ public sealed class FollowUpWorkerTests
         var services = world.Host.Services;
         var storage = services.GetRequiredService<JobStorage>();
         var sync = new RecurringJobsSync(services.GetRequiredService<IRecurringJobManagerV2>(), storage,
-            services.GetRequiredService<Microsoft.Extensions.Options.IOptionsMonitor<TenantsOptions>>(), services.GetRequiredService<QuestionnaireCatalog>(),
+            services.GetRequiredService<Microsoft.Extensions.Options.IOptionsMonitor<TenantsOptions>>(), services.GetRequiredService<ChatSupport.Web.Questionnaires.QuestionnaireLibrary>(),
             services.GetRequiredService<ChatSupport.Web.Reports.ReportTenants>(), NullLogger<RecurringJobsSync>.Instance);
         var line = new LineChannelOptions { ChannelSecret = "s", ChannelAccessToken = "t", ApiBaseUrl = "http://127.0.0.1:1" };
         sync.Sync(new TenantsOptions
@@ -193,5 +193,50 @@ public sealed class FollowUpWorkerTests
         Assert.DoesNotContain(ids, id => id.StartsWith("tenant:okinawa:", StringComparison.Ordinal));
         Assert.DoesNotContain("tenant:kanagawa:plan-follow-ups:1000", ids);
         Assert.Contains("tenant:kanagawa:plan-follow-ups:1100", ids);
+    }
+
+    [Fact]
+    public async Task APublishedQuestionnaire_WithAnotherTime_GetsItsPlanningSlot_AndItsPolicyIsRecorded_WithoutARestart()
+    {
+        await using var world = await FollowUpWorld.StartAsync();
+        var services = world.Host.Services;
+        var storage = services.GetRequiredService<JobStorage>();
+        var library = services.GetRequiredService<ChatSupport.Web.Questionnaires.QuestionnaireLibrary>();
+        using var sync = new RecurringJobsSync(services.GetRequiredService<IRecurringJobManagerV2>(), storage,
+            services.GetRequiredService<Microsoft.Extensions.Options.IOptionsMonitor<TenantsOptions>>(), library,
+            services.GetRequiredService<ChatSupport.Web.Reports.ReportTenants>(), NullLogger<RecurringJobsSync>.Instance);
+        await sync.StartAsync(CancellationToken.None);
+        List<string> Jobs()
+        {
+            using var connection = storage.GetConnection();
+            return [.. connection.GetRecurringJobs().Select(j => j.Id)];
+        }
+        Assert.Contains("tenant:kanagawa:plan-follow-ups:0900", Jobs());
+        var before = library.Current.Find("elderly-watch")!;
+        Assert.NotEqual("none", ChatSupport.Web.Reports.QuestionnaireRevisions.PolicyHash(before)); // a stored version has its policy's fingerprint
+
+        // elderly-watch moves from 09:00 to 07:30, published by a second person.
+        var publishing = services.GetRequiredService<ChatSupport.Web.Questionnaires.QuestionnairePublishing>();
+        await using (var db = world.Database.Open())
+        {
+            var source = (await db.QuestionnaireVersions.SingleAsync(v => v.QuestionnaireId == "elderly-watch" && v.State == "published")).Source;
+            Assert.Contains("at: \"09:00\"", source, StringComparison.Ordinal);
+            var draft = await publishing.SaveDraftAsync("elderly-watch", null, source.Replace("at: \"09:00\"", "at: \"07:30\"", StringComparison.Ordinal), null, "editor", CancellationToken.None);
+            Assert.Equal(200, (await publishing.PublishAsync("elderly-watch", draft.Version, null, "approver", CancellationToken.None)).Status);
+        }
+
+        var jobs = Jobs();
+        Assert.Contains("tenant:kanagawa:plan-follow-ups:0730", jobs);
+        Assert.DoesNotContain("tenant:kanagawa:plan-follow-ups:0900", jobs);
+        var after = ChatSupport.Web.Reports.QuestionnaireRevisions.PolicyHash(library.Current.Find("elderly-watch")!);
+        Assert.NotEqual(ChatSupport.Web.Reports.QuestionnaireRevisions.PolicyHash(before), after);
+        // The revision is recorded in the background of the publication: wait for the row itself.
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+        while (true)
+        {
+            await using var db = world.Database.Open();
+            if (await db.QuestionnaireRevisions.AnyAsync(r => r.QuestionnaireId == "elderly-watch" && r.PolicyHash == after, timeout.Token)) break;
+            await Task.Delay(50, timeout.Token);
+        }
     }
 }

@@ -81,4 +81,37 @@ public sealed class FollowUpPolicyTests
         public object? GetValue(string name) => values.GetValueOrDefault(name);
         public IReadOnlyList<ChatSupport.Residents.HistoryRecord> History => [];
     }
+
+    [Fact]
+    public void ThePolicysFingerprint_IgnoresCommentsLayoutAndKeyOrder_ButNotAValue()
+    {
+        var plain = Load("""
+            follow_up:
+              at: "09:00"
+              rules:
+                - {name: daily, when: ill, every_days: 1}
+            """).Fingerprint;
+        var rewritten = Load("""
+            follow_up:   # the same policy, written otherwise
+              rules:
+                - every_days: 1
+                  name: daily
+                  when: ill
+              at: "09:00"
+            """).Fingerprint;
+        var changed = Load("""
+            follow_up:
+              at: "09:00"
+              rules:
+                - {name: daily, when: ill, every_days: 2}
+            """).Fingerprint;
+
+        Assert.Matches("^[0-9a-f]{64}$", plain);
+        Assert.Equal(plain, rewritten);
+        Assert.NotEqual(plain, changed);
+        // The fingerprint of what the loader read, not of a file: a stored version has it too.
+        Assert.Equal(Shipped.Catalog.Get("elderly-watch").FollowUp!.Fingerprint,
+            QuestionnaireCatalog.FromSources([new QuestionnaireSource("elderly-watch", "elderly-watch@v3", File.ReadAllText(Path.Combine(RepoPaths.Dialogs, "elderly-watch.yaml")), RepoPaths.Dialogs, 3)],
+                _ => true).Get("elderly-watch").FollowUp!.Fingerprint);
+    }
 }

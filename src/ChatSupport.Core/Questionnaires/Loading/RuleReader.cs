@@ -245,7 +245,11 @@ internal sealed class RuleReader(YamlField root, LoadContext context, List<Quest
         }
         if (rules.Select(r => r.Name).GroupBy(n => n).FirstOrDefault(g => g.Count() > 1) is { } twice)
             f.Get("rules")!.Error($"two rules are named '{twice.Key}'; the schedule of a resident names its rule, so names must differ.");
-        return new FollowUpPolicy(rules, stop, at) { Prompt = f.Text("prompt"), IfNoAnswer = ReadLadder(f) ?? NoAnswerLadder.Default, Observe = ReadObservation(f, symbols) };
+        return new FollowUpPolicy(rules, stop, at)
+        {
+            Prompt = f.Text("prompt"), IfNoAnswer = ReadLadder(f) ?? NoAnswerLadder.Default, Observe = ReadObservation(f, symbols),
+            Fingerprint = PolicyFingerprint.Of(f.Node),
+        };
     }
 
     private ObservationPeriod? ReadObservation(YamlField policy, SymbolTable symbols)
