@@ -73,6 +73,24 @@ public sealed class SharedConsentTests
     }
 
     [Fact]
+    public void AWrittenVersion_IsKeptAsWritten_WhateverTheText()
+    {
+        using var temp = Folder(CityConsent.Replace("text:", "version: \"2020-04\"\ntext:", StringComparison.Ordinal));
+        Assert.Equal("2020-04", QuestionnaireCatalog.Load(temp.Path).Get("watch").Consent!.Version);
+        temp.File("consent/city.yaml", CityConsent.Replace("text:", "version: \"2020-04\"\ntext:", StringComparison.Ordinal).Replace("I agree\"", "I agree.\"", StringComparison.Ordinal));
+        Assert.Equal("2020-04", QuestionnaireCatalog.Load(temp.Path).Get("watch").Consent!.Version); // its authors change it when the words change
+    }
+
+    [Fact]
+    public void ShippedCovidConsent_KeepsTheVersionResidentsAccepted_BeforeItWasShared()
+    {
+        // The self-check's consent was version "1" in the questionnaire; the shared file has the same words, so residents
+        // who accepted it then are not asked again.
+        Assert.Equal("1", Shipped.Catalog.Get("covid19-selfcheck").Consent!.Version);
+        Assert.Equal("1", Shipped.Catalog.Get("covid19-followup").Consent!.Version);
+    }
+
+    [Fact]
     public void ShippedCovidQuestionnaires_ShareOneConsentFile()
     {
         var (selfCheck, followUp) = (Shipped.Catalog.Get("covid19-selfcheck").Consent!, Shipped.Catalog.Get("covid19-followup").Consent!);
@@ -114,12 +132,12 @@ public sealed class SharedConsentTests
     [Fact]
     public void MistakesInTheConsentFile_NameThatFile_ItsLineAndField()
     {
-        using var temp = Folder(CityConsent.Replace("accept:", "version: \"2\"\naccpet:", StringComparison.Ordinal));
+        using var temp = Folder(CityConsent.Replace("accept:", "version: \"" + new string('9', 33) + "\"\naccpet:", StringComparison.Ordinal));
         var errors = LoadFails(temp).Errors;
         Assert.All(errors, e => Assert.Equal(Path.Combine("consent", "city.yaml"), Path.GetRelativePath(temp.Path, Path.GetFullPath(e.File))));
         var version = Assert.Single(errors, e => e.Field == "version");
         Assert.Equal(5, version.Line);
-        Assert.StartsWith("a shared consent has no version to write: it is worked out from its text", version.Message);
+        Assert.StartsWith("is longer than 32 characters", version.Message);
         Assert.StartsWith("unknown field 'accpet'. Did you mean 'accept'?", Assert.Single(errors, e => e.Field == "accpet").Message);
     }
 

@@ -8,14 +8,15 @@ namespace ChatSupport.Questionnaires.Loading;
 
 /// <summary>
 /// The consent step: written in the questionnaire, or <c>consent: {use: city}</c> for the text kept once in
-/// <c>consent/city.yaml</c> beside the questionnaires (a tenant's or a shared consent). A shared consent has no
-/// version to forget to change: its version is a fingerprint of its text, so editing the text asks every resident
-/// again, whichever questionnaire they come through.
+/// <c>consent/city.yaml</c> beside the questionnaires (a tenant's or a shared consent). A shared consent need not have
+/// a version to forget to change: without one, its version is a fingerprint of its text, so editing the text asks every
+/// resident again, whichever questionnaire they come through. A written <c>version</c> is kept as written, so residents
+/// who accepted a text under that version (before the text was shared, say) are not asked again for the same words.
 /// </summary>
 internal sealed class ConsentReader(YamlField root, LoadContext context, string baseDirectory)
 {
     public const string Folder = "consent";
-    private static readonly string[] SharedFields = ["id", "text", "accept", "decline", "declined"];
+    private static readonly string[] SharedFields = ["id", "version", "text", "accept", "decline", "declined"];
 
     public ConsentStep? Read(string questionnaireId)
     {
@@ -63,9 +64,9 @@ internal sealed class ConsentReader(YamlField root, LoadContext context, string 
     private ConsentStep? ReadSharedFile(LoadContext shared, string name, YamlField use)
     {
         if (Parse(shared) is not { } file || !file.IsMapping("a consent (text, and optionally id, accept, decline, declined)")) return null;
-        if (file.Get("version") is { } version)
-            version.Error("a shared consent has no version to write: it is worked out from its text, so residents are asked again whenever the text changes. Remove this line.");
-        file.AllowOnly(SharedFields, alsoAllowed: ["version"]);
+        file.AllowOnly(SharedFields);
+        var written = file.String("version");
+        if (written is { Length: > 32 }) file.Get("version")!.Error("is longer than 32 characters (it is kept with each resident's consent).");
         // The file's own languages are those of its text; each questionnaire that uses it needs its languages there.
         shared.Locales = file.Get("text")?.Node is YamlMappingNode m ? [.. m.Children.Keys.OfType<YamlScalarNode>().Select(k => k.Value ?? "")] : [context.DefaultLocale];
         shared.DefaultLocale = shared.Locales.Contains(context.DefaultLocale) ? context.DefaultLocale : shared.Locales[0];
@@ -76,7 +77,7 @@ internal sealed class ConsentReader(YamlField root, LoadContext context, string 
             use.Error($"{Folder}/{name}.yaml has no {missing} text, and this questionnaire is in {string.Join(", ", context.Locales)}: add '{missing}: …' to its text there.");
             return null;
         }
-        return Build(file, file.String("id") ?? name, Fingerprint(text), text);
+        return Build(file, file.String("id") ?? name, written ?? Fingerprint(text), text);
     }
 
     /// <summary>The version of a shared consent: the same text gives the same version on every server, a changed text a new one.</summary>
