@@ -48,7 +48,7 @@ public sealed class EfResponseEventSink(ChatSupportDbContext db, ResidentKeys ke
                     if (batch is not null) await batch.FlushAsync(cancellationToken).ConfigureAwait(false);
                     await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
                     await Erasure.EraseAsync(db, e.ResidentId, pseudonym, cancellationToken).ConfigureAwait(false);
-                    db.AuditLog.Add(new AuditRow { At = clock.GetUtcNow(), Actor = "resident", Action = "erasure", Details = "every row of one resident erased at their request" });
+                    db.Audit(clock, "resident", "erasure", details: "every row of one resident erased at their request");
                     break;
             }
         }

@@ -33,7 +33,7 @@ public static class ResidentsAdminApi
         {
             await Erasure.EraseAsync(db, residentId, keys.Pseudonym(residentId), ct);
             // Audited without the resident: no user id and no pseudonym (which the user id would recompute).
-            db.AuditLog.Add(new AuditRow { At = clock.GetUtcNow(), Actor = user.Identity?.Name ?? "admin", Action = "erasure", Details = "every row of one resident erased by an administrator" });
+            db.Audit(clock, user.Identity?.Name, "erasure", details: "every row of one resident erased by an administrator");
             await db.SaveChangesAsync(ct);
             await transaction.CommitAsync(ct);
         }

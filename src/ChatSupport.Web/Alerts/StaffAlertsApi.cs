@@ -48,7 +48,7 @@ public static class StaffAlertsApi
             (alert.AcknowledgedAt, alert.AcknowledgedBy) = (clock.GetUtcNow(), who);
             // The alert by its id only: the resident's pseudonym (which their LINE user id recomputes) and the rule (a health
             // fact) stay on the alert, which is erased with the resident; the audit row outlives it and leads nowhere.
-            db.AuditLog.Add(new AuditRow { At = clock.GetUtcNow(), Actor = who, Action = "alert-acknowledged", Subject = $"alert {id}" });
+            db.Audit(clock, who, "alert-acknowledged", $"alert {id}");
             await db.SaveChangesAsync(ct);
         }
         return TypedResults.NoContent();

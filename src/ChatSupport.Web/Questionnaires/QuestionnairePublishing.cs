@@ -141,7 +141,7 @@ public sealed class QuestionnairePublishing(IDbContextFactory<ChatSupportDbConte
     }
 
     private void Audit(ChatSupportDbContext db, string who, string action, string id, int version, string? details) =>
-        db.AuditLog.Add(new AuditRow { At = clock.GetUtcNow(), Actor = Cut(who, 64)!, Action = action, Subject = Cut($"{id}@v{version}", 64), Details = details });
+        db.Audit(clock, who, action, $"{id}@v{version}", details);
 
     private static string? Cut(string? s, int max) => s is { Length: > 0 } && s.Length > max ? s[..max] : s is { Length: > 0 } ? s : null;
 }

@@ -59,7 +59,7 @@ public static class ReportsApi
         : null;
 
     /// <summary>What an audit row is about: tenant/report, cut to the column's 64 characters.</summary>
-    private static string Subject(string tenant, string what) => $"{tenant}/{what}" is var s && s.Length > 64 ? s[..64] : s;
+    private static string Subject(string tenant, string what) => $"{tenant}/{what}";
 
     private static async Task<IResult> DailyAsync(HttpContext http, bool open, CancellationToken ct)
     {
@@ -114,11 +114,7 @@ public static class ReportsApi
             services.GetRequiredService<RefusalMetrics>().Refused(OpenDataRateLimit, "unpublished");
             return Problem(404, "This report is not published.", "Figures are published per tenant and questionnaire by its officials.");
         }
-        db.AuditLog.Add(new AuditRow
-        {
-            At = clock.GetUtcNow(), Actor = open ? "public" : Actor(http.User), Action = open ? "open-data-pull" : "report-pull",
-            Subject = Subject(tenantId, questionnaireId), Details = http.Request.QueryString.Value,
-        });
+        db.Audit(clock, open ? "public" : Actor(http.User), open ? "open-data-pull" : "report-pull", Subject(tenantId, questionnaireId), http.Request.QueryString.Value);
         await db.SaveChangesAsync(ct);
 
         var stem = $"{tenantId}-{questionnaireId}-{from:yyyyMMdd}-{to:yyyyMMdd}";
@@ -223,7 +219,7 @@ public static class ReportsApi
         await db.ReportSeries.Where(s => s.TenantId == tenant && s.Name == name && days.Contains(s.LocalDate)).ExecuteDeleteAsync(ct);
         var by = Actor(http.User);
         db.ReportSeries.AddRange(points.Select(p => new ReportSeriesRow { TenantId = tenant, Name = name, LocalDate = p.Key, Value = p.Value, UploadedAt = clock.GetUtcNow(), UploadedBy = by }));
-        db.AuditLog.Add(new AuditRow { At = clock.GetUtcNow(), Actor = by, Action = "series-upload", Subject = Subject(tenant, name), Details = $"{points.Count} days" });
+        db.Audit(clock, by, "series-upload", Subject(tenant, name), $"{points.Count} days");
         await db.SaveChangesAsync(ct);
         await transaction.CommitAsync(ct);
         return TypedResults.Ok(new { tenant, name, days = points.Count, from = points.Keys.Min(), to = points.Keys.Max() });
@@ -235,7 +231,7 @@ public static class ReportsApi
         await using var db = contexts.CreateDbContext();
         var points = await db.ReportSeries.AsNoTracking().Where(s => s.TenantId == tenant && s.Name == name).OrderBy(s => s.LocalDate)
             .Select(s => new { date = s.LocalDate, value = s.Value }).ToListAsync(ct);
-        db.AuditLog.Add(new AuditRow { At = clock.GetUtcNow(), Actor = Actor(http.User), Action = "series-pull", Subject = Subject(tenant, name) });
+        db.Audit(clock, Actor(http.User), "series-pull", Subject(tenant, name));
         await db.SaveChangesAsync(ct);
         return points.Count == 0 ? Problem(404, $"No series '{name}'.") : TypedResults.Ok(points);
     }
@@ -254,7 +250,7 @@ public static class ReportsApi
             CreatedBy = Actor(http.User), CreatedAt = clock.GetUtcNow(),
         };
         db.ReportAnnotations.Add(row);
-        db.AuditLog.Add(new AuditRow { At = clock.GetUtcNow(), Actor = row.CreatedBy, Action = "report-annotation", Subject = Subject(request.Tenant, request.Questionnaire), Details = $"{request.Date:yyyy-MM-dd} {kind}" });
+        db.Audit(clock, row.CreatedBy, "report-annotation", Subject(request.Tenant, request.Questionnaire), $"{request.Date:yyyy-MM-dd} {kind}");
         await db.SaveChangesAsync(ct);
         return TypedResults.Created($"/api/reports/daily?tenant={request.Tenant}&questionnaire={request.Questionnaire}", new { row.Id, row.LocalDate, row.Kind, row.Text });
     }
@@ -266,7 +262,7 @@ public static class ReportsApi
         var row = await db.ReportPublications.FirstOrDefaultAsync(p => p.TenantId == tenant && p.QuestionnaireId == questionnaire, ct);
         if (row is null) db.ReportPublications.Add(row = new ReportPublicationRow { TenantId = tenant, QuestionnaireId = questionnaire, ChangedBy = "" });
         (row.Published, row.ChangedAt, row.ChangedBy) = (request.Published, clock.GetUtcNow(), Actor(http.User));
-        db.AuditLog.Add(new AuditRow { At = row.ChangedAt, Actor = row.ChangedBy, Action = request.Published ? "report-publish" : "report-unpublish", Subject = Subject(tenant, questionnaire) });
+        db.Audit(clock, row.ChangedBy, request.Published ? "report-publish" : "report-unpublish", Subject(tenant, questionnaire));
         await db.SaveChangesAsync(ct);
         return TypedResults.Ok(new { tenant, questionnaire, published = row.Published, changedAt = row.ChangedAt });
     }
