@@ -130,7 +130,7 @@ public static class JobsRegistration
 /// <summary>What this node does: <c>web</c> (HTTP endpoints), <c>worker</c> (Hangfire server: follow-ups, alerts) or <c>all</c> (the default).</summary>
 public static class HostRoles
 {
-    public static string Role(IConfiguration configuration) => (configuration[Hosting.HostOptions.SectionName + ":Role"] ?? "all").Trim().ToLowerInvariant();
+    public static string Role(IConfiguration configuration) => (configuration[Hosting.NodeOptions.SectionName + ":Role"] ?? "all").Trim().ToLowerInvariant();
     public static bool RunsWeb(IConfiguration configuration) => Role(configuration) is "all" or "web";
     public static bool RunsWorker(IConfiguration configuration) => Role(configuration) is "all" or "worker";
 }
