@@ -2,6 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using ChatSupport.Persistence.Stores;
 
 namespace ChatSupport.Persistence;
 
@@ -13,13 +14,18 @@ namespace ChatSupport.Persistence;
 public static class DatabaseRegistration
 {
     /// <summary>
-    /// Registers <paramref name="database"/>, the provider's pooled factory and <see cref="IDbContextFactory{ChatSupportDbContext}"/>.
+    /// Registers <paramref name="database"/>, the provider's pooled factory, <see cref="IDbContextFactory{ChatSupportDbContext}"/>
+    /// and the stores of plain SQL (inbox, outbox, follow-ups, message budget).
     /// A <see cref="StatementCounter"/> registered beforehand counts every statement of every context (tests hold a
     /// turn to its statement budget that way).
     /// </summary>
     public static IServiceCollection AddChatSupportDatabase(this IServiceCollection services, DatabaseConfiguration database)
     {
         services.TryAddSingleton(database);
+        services.TryAddSingleton<LineInboxStore>();
+        services.TryAddSingleton<LineOutboxStore>();
+        services.TryAddSingleton<FollowUpStore>();
+        services.TryAddSingleton<MessageBudgetStore>();
         if (database.IsPostgres)
         {
             services.AddPooledDbContextFactory<PostgresChatSupportDbContext>((sp, options) =>

@@ -146,4 +146,17 @@ public sealed class DatabaseRegistrationTests
     {
         public ChatSupportDbContext CreateDbContext() => throw new NotSupportedException();
     }
+
+    /// <summary>The stores are registered with TryAdd: a test's own, registered first, is the one every service gets.</summary>
+    [Fact]
+    public void Stores_ComeFromDi_AndATestsOwnRegisteredFirstIsKept()
+    {
+        var own = new Persistence.Stores.FollowUpStore();
+        using var services = new ServiceCollection().AddSingleton(own)
+            .AddChatSupportDatabase(DatabaseConfiguration.Resolve("sqlite", "Data Source=stores-test.db")).BuildServiceProvider();
+        Assert.Same(own, services.GetRequiredService<Persistence.Stores.FollowUpStore>());
+        Assert.NotNull(services.GetService<Persistence.Stores.LineInboxStore>());
+        Assert.NotNull(services.GetService<Persistence.Stores.LineOutboxStore>());
+        Assert.NotNull(services.GetService<Persistence.Stores.MessageBudgetStore>());
+    }
 }

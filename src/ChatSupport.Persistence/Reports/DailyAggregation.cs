@@ -72,18 +72,34 @@ public static class DailyAggregation
     {
         var sql = new Dialect(db.UsesSqlite);
         await using var scope = await ConnectionScope.OpenAsync(db, ct).ConfigureAwait(false);
+        var day = new DayRun(db, scope, request, sql, Parameters(db, request), trace, ct);
         // PostgreSQL: one transaction (readers and the bot's writes go on beside it). SQLite has one writer: the day is
         // computed outside a transaction (temporary tables are the connection's own) and only replaced inside one.
         var transaction = sql.Sqlite ? null : await db.Database.BeginTransactionAsync(ct).ConfigureAwait(false);
-        var p = Parameters(db, request);
-
-        // Temporary tables have no statistics until analysed: without them PostgreSQL plans nested loops over thousands of rows.
-        async Task Analyze(string table)
+        try
         {
-            if (!sql.Sqlite) await Run($"ANALYZE {table}");
+            await day.GatherAsync().ConfigureAwait(false);
+            await day.CellsAsync().ConfigureAwait(false);
+            await day.CountsAsync().ConfigureAwait(false);
+            await day.StatisticsAsync().ConfigureAwait(false);
+            if (sql.Sqlite) transaction = await db.Database.BeginTransactionAsync(ct).ConfigureAwait(false);
+            var written = await day.ReplaceAsync().ConfigureAwait(false);
+            await transaction!.CommitAsync(ct).ConfigureAwait(false);
+            return written;
         }
+        finally
+        {
+            if (transaction is not null) await transaction.DisposeAsync().ConfigureAwait(false);
+            // SQLite's connections are pooled with their temporary tables: leave none behind.
+            if (sql.Sqlite) foreach (var table in TempTables) await day.ExecuteAsync($"DROP TABLE IF EXISTS {table}").ConfigureAwait(false);
+        }
+    }
 
-        async Task Run(string text, IReadOnlyDictionary<string, object?>? extra = null)
+    /// <summary>One day's run, step by step, on the run's connection (and, on PostgreSQL, its transaction).</summary>
+    private sealed class DayRun(ChatSupportDbContext db, ConnectionScope scope, AggregationRequest request, Dialect sql,
+        Dictionary<string, object?> p, Action<string, TimeSpan>? trace, CancellationToken ct)
+    {
+        public async Task ExecuteAsync(string text, IReadOnlyDictionary<string, object?>? extra = null)
         {
             await using var command = scope.Command(text);
             foreach (var (name, value) in p) if (text.Contains(name, StringComparison.Ordinal)) command.AddParameter(name, value);
@@ -94,26 +110,33 @@ public static class DailyAggregation
             trace?.Invoke(text.Length > 60 ? text.Trim()[..60].ReplaceLineEndings(" ") : text, System.Diagnostics.Stopwatch.GetElapsedTime(started));
         }
 
-        try
+        /// <summary>Temporary tables have no statistics until analysed: without them PostgreSQL plans nested loops over thousands of rows.</summary>
+        private async Task AnalyzeAsync(string table)
+        {
+            if (!sql.Sqlite) await ExecuteAsync($"ANALYZE {table}").ConfigureAwait(false);
+        }
+
+        /// <summary>Gather: the questionnaires, the day's responses and follow-ups, and each resident's latest area and age answers.</summary>
+        public async Task GatherAsync()
         {
             // Runs of one tenant (a backfill beside the nightly job, several days at once) take turns: none reads an area
             // table another is replacing, and none fails on another's keys.
-            if (!sql.Sqlite) await Run("SELECT pg_advisory_xact_lock(hashtext('chatsupport-daily-figures/' || @tenant))");
-            foreach (var table in TempTables) await Run($"DROP TABLE IF EXISTS {table}");
+            if (!sql.Sqlite) await ExecuteAsync("SELECT pg_advisory_xact_lock(hashtext('chatsupport-daily-figures/' || @tenant))");
+            foreach (var table in TempTables) await ExecuteAsync($"DROP TABLE IF EXISTS {table}");
             if (request.AreaRows is { } areaRows) await SyncAreasAsync(db, scope, request.TenantId, areaRows, sql.Sqlite, ct).ConfigureAwait(false);
 
-            await Run($"CREATE TEMP TABLE agg_q (questionnaire_id TEXT, symptomatic TEXT){sql.OnCommitDrop}");
-            await Run($"CREATE TEMP TABLE agg_questions (questionnaire_id TEXT, question_id TEXT, kind TEXT){sql.OnCommitDrop}");
+            await ExecuteAsync($"CREATE TEMP TABLE agg_q (questionnaire_id TEXT, symptomatic TEXT){sql.OnCommitDrop}");
+            await ExecuteAsync($"CREATE TEMP TABLE agg_questions (questionnaire_id TEXT, question_id TEXT, kind TEXT){sql.OnCommitDrop}");
             foreach (var q in request.Questionnaires)
             {
-                await Run("INSERT INTO agg_q VALUES (@qid, @qsym)", new Dictionary<string, object?> { ["@qid"] = q.Id, ["@qsym"] = q.Symptomatic });
+                await ExecuteAsync("INSERT INTO agg_q VALUES (@qid, @qsym)", new Dictionary<string, object?> { ["@qid"] = q.Id, ["@qsym"] = q.Symptomatic });
                 foreach (var question in q.Questions)
-                    await Run("INSERT INTO agg_questions VALUES (@qid, @question, @kind)",
+                    await ExecuteAsync("INSERT INTO agg_questions VALUES (@qid, @question, @kind)",
                         new Dictionary<string, object?> { ["@qid"] = q.Id, ["@question"] = question.Id, ["@kind"] = question.Kind });
             }
 
             // The day's responses: started or completed (with advice) within it, of the tenant's residents.
-            await Run($"""
+            await ExecuteAsync($"""
                 CREATE TEMP TABLE agg_r{sql.OnCommitDrop} AS
                 SELECT r.id, r.resident_id, r.questionnaire_id, r.questionnaire_version, r.status, r.completed_at,
                        CASE WHEN r.started_at >= @from AND r.started_at < @to THEN 1 ELSE 0 END AS started,
@@ -123,17 +146,17 @@ public static class DailyAggregation
                 WHERE COALESCE(p.tenant_id, @defaultTenant) = @tenant
                   AND ((r.started_at >= @from AND r.started_at < @to) OR (r.completed_at >= @from AND r.completed_at < @to))
                 """);
-            await Analyze("agg_r");
+            await AnalyzeAsync("agg_r");
             // The day's follow-up messages that went (a delivery is sent when its batch is, unless it was skipped).
-            await Run($"""
+            await ExecuteAsync($"""
                 CREATE TEMP TABLE agg_f{sql.OnCommitDrop} AS
                 SELECT d.resident_id, b.questionnaire AS questionnaire_id, b.kind, b.sent_at
                 FROM follow_up_batches b JOIN follow_up_deliveries d ON d.batch_id = b.id
                 WHERE b.tenant_id = @tenant AND b.local_date = @day AND b.status = 'sent' AND d.status = 'planned'
                 """);
-            await Analyze("agg_f");
+            await AnalyzeAsync("agg_f");
             // Each resident's latest area and age answers as of the day's end (in any questionnaire: the profile).
-            await Run($"""
+            await ExecuteAsync($"""
                 CREATE TEMP TABLE agg_p{sql.OnCommitDrop} AS
                 SELECT x.resident_id,
                        (SELECT a.value_text FROM answers a WHERE a.resident_id = x.resident_id AND a.question_id IN ({In("@area", request.AreaQuestions.Count)})
@@ -143,11 +166,16 @@ public static class DailyAggregation
                        CASE WHEN p.consented_at >= @from AND p.consented_at < @to THEN 1 ELSE 0 END AS consented
                 FROM (SELECT resident_id FROM agg_r UNION SELECT resident_id FROM agg_f) x JOIN residents p ON p.id = x.resident_id
                 """, Lists(request));
-            await Analyze("agg_p");
+            await AnalyzeAsync("agg_p");
+        }
+
+        /// <summary>Cells: each resident's one cell (area, health-centre area, age band, elderly or not).</summary>
+        public async Task CellsAsync()
+        {
             var lookups = string.Join(" ", Enumerable.Range(3, 5).Select(n =>
                 $"LEFT JOIN report_areas m{n} ON m{n}.tenant_id = @tenant AND m{n}.key = substr(p.postal, 1, {n})"));
             string Mapped(string column) => "COALESCE(" + string.Join(", ", Enumerable.Range(3, 5).Reverse().Select(n => $"m{n}.{column}")) + ", @other)";
-            await Run($"""
+            await ExecuteAsync($"""
                 CREATE TEMP TABLE agg_c{sql.OnCommitDrop} AS
                 SELECT p.resident_id, p.consented,
                        CASE WHEN p.postal IS NULL THEN @unknown WHEN @hasTable = 0 THEN substr(p.postal, 1, 3) ELSE {Mapped("area")} END AS area,
@@ -156,9 +184,14 @@ public static class DailyAggregation
                        CASE WHEN p.age IS NULL OR p.age < 0 OR p.age > 150 THEN @unknown WHEN p.age >= {request.Bands.ElderlyFrom} THEN '{request.Bands.ElderlyLabel}' ELSE '{request.Bands.YoungerLabel}' END AS elderly
                 FROM agg_p p {lookups}
                 """);
-            await Analyze("agg_c");
+            await AnalyzeAsync("agg_c");
+        }
+
+        /// <summary>Counts per cell, of each resident's latest completed response per questionnaire version (what the distributions count).</summary>
+        public async Task CountsAsync()
+        {
             // Each resident's latest completed response of the day per questionnaire version: what the distributions count.
-            await Run($"""
+            await ExecuteAsync($"""
                 CREATE TEMP TABLE agg_l{sql.OnCommitDrop} AS
                 SELECT id, resident_id, questionnaire_id, questionnaire_version, sym FROM (
                   SELECT r.id, r.resident_id, r.questionnaire_id, r.questionnaire_version,
@@ -168,12 +201,12 @@ public static class DailyAggregation
                   WHERE r.completed = 1) t
                 WHERE rn = 1
                 """);
-            await Analyze("agg_l");
+            await AnalyzeAsync("agg_l");
 
             // Counts per cell (each resident is in exactly one, so cells add up to every dimension).
             const string Cell = "c.area, c.health_area, c.age_band, c.elderly";
             const string By = "1, 2, 3, 4, 5, 6, 7, 8";
-            await Run($"""
+            await ExecuteAsync($"""
                 CREATE TEMP TABLE agg_n{sql.OnCommitDrop} AS
                 SELECT r.questionnaire_id, r.questionnaire_version, {Cell}, 'started' AS measure, '' AS item, COUNT(DISTINCT r.resident_id) AS n
                   FROM agg_r r JOIN agg_c c ON c.resident_id = r.resident_id WHERE r.started = 1 GROUP BY {By}
@@ -227,9 +260,13 @@ public static class DailyAggregation
                 SELECT f.questionnaire_id, '', {Cell}, 'reminders_sent', '', COUNT(*)
                   FROM agg_f f JOIN agg_c c ON c.resident_id = f.resident_id WHERE f.kind LIKE 'reminder-%' GROUP BY {By}
                 """);
+        }
 
+        /// <summary>Statistics per dimension: numeric answers, and minutes from the invitation to the completed follow-up.</summary>
+        public async Task StatisticsAsync()
+        {
             // Observations for statistics: numeric answers, and minutes from the invitation to the completed follow-up.
-            await Run($"""
+            await ExecuteAsync($"""
                 CREATE TEMP TABLE agg_o{sql.OnCommitDrop} AS
                 SELECT l.questionnaire_id, l.questionnaire_version, l.resident_id, 'number:' || a.question_id AS measure, {sql.Real("a.value_number")} AS x
                   FROM agg_l l JOIN answers a ON a.response_id = l.id
@@ -240,8 +277,8 @@ public static class DailyAggregation
                   FROM agg_f f JOIN agg_r r ON r.resident_id = f.resident_id AND r.questionnaire_id = f.questionnaire_id AND r.completed = 1 AND r.completed_at >= f.sent_at
                   WHERE f.kind = 'prompt' GROUP BY f.questionnaire_id, f.resident_id
                 """);
-            await Analyze("agg_o");
-            await Run($"""
+            await AnalyzeAsync("agg_o");
+            await ExecuteAsync($"""
                 CREATE TEMP TABLE agg_od{sql.OnCommitDrop} AS
                 SELECT o.questionnaire_id, o.questionnaire_version, d.dimension, d.group_key, o.measure, o.x
                 FROM agg_o o JOIN (
@@ -251,13 +288,13 @@ public static class DailyAggregation
                   UNION ALL SELECT resident_id, 'age_band', age_band FROM agg_c
                   UNION ALL SELECT resident_id, 'elderly', elderly FROM agg_c) d ON d.resident_id = o.resident_id
                 """);
-            await Analyze("agg_od");
+            await AnalyzeAsync("agg_od");
             // Quartiles interpolated as percentile_cont does: position p·(n−1) between the ordered values. No minimum or
             // maximum: in a group of ten, the oldest resident's age is one person's answer.
             string Quantile(string p) =>
                 $"SUM(CASE WHEN i = {sql.Floor($"{p} * (cnt - 1)")} THEN x * (1 - ({p} * (cnt - 1) - {sql.Floor($"{p} * (cnt - 1)")})) " +
                 $"WHEN i = {sql.Floor($"{p} * (cnt - 1)")} + 1 THEN x * ({p} * (cnt - 1) - {sql.Floor($"{p} * (cnt - 1)")}) ELSE 0 END)";
-            await Run($"""
+            await ExecuteAsync($"""
                 CREATE TEMP TABLE agg_s{sql.OnCommitDrop} AS
                 SELECT questionnaire_id, questionnaire_version, dimension, group_key, measure, COUNT(*) AS n, AVG(x) AS mean,
                        {Quantile("0.25")} AS q1, {Quantile("0.5")} AS median, {Quantile("0.75")} AS q3
@@ -267,26 +304,28 @@ public static class DailyAggregation
                       FROM agg_od) t
                 GROUP BY questionnaire_id, questionnaire_version, dimension, group_key, measure
                 """);
+        }
 
-            // Replace the day.
-            if (sql.Sqlite) transaction = await db.Database.BeginTransactionAsync(ct).ConfigureAwait(false);
-            await Run("DELETE FROM daily_figures WHERE tenant_id = @tenant AND local_date = @day");
+        /// <summary>Replace the day (in the caller's transaction): counts rolled up to each dimension, statistics, small-cell suppression; says how many rows.</summary>
+        public async Task<int> ReplaceAsync()
+        {
+            await ExecuteAsync("DELETE FROM daily_figures WHERE tenant_id = @tenant AND local_date = @day");
             const string Insert = "INSERT INTO daily_figures (tenant_id, questionnaire_id, questionnaire_version, local_date, dimension, group_key, measure, item, count, value, n, suppressed, k) ";
             var (nullReal, nullCount) = ($"CAST(NULL AS {sql.RealType})", "CAST(NULL AS BIGINT)");
             var rollups = string.Join(" UNION ALL ", Dimensions.Select(d => d == "all"
                 ? $"SELECT @tenant, questionnaire_id, questionnaire_version, @day, 'all', '', measure, item, SUM(n), {nullReal}, {nullCount}, @no, @k FROM agg_n GROUP BY questionnaire_id, questionnaire_version, measure, item"
                 : $"SELECT @tenant, questionnaire_id, questionnaire_version, @day, '{d}', {d}, measure, item, SUM(n), {nullReal}, {nullCount}, @no, @k FROM agg_n GROUP BY questionnaire_id, questionnaire_version, {d}, measure, item"));
-            await Run(Insert + rollups);
+            await ExecuteAsync(Insert + rollups);
             var stats = string.Join(" UNION ALL ", new[] { "mean", "q1", "median", "q3" }.Select(item =>
                 $"SELECT @tenant, questionnaire_id, questionnaire_version, @day, dimension, group_key, measure, '{item}', {nullCount}, {item}, n, @no, @k FROM agg_s").Prepend($"SELECT @tenant, questionnaire_id, questionnaire_version, @day, dimension, group_key, measure, 'count', n, {nullReal}, {nullCount}, @no, @k FROM agg_s"));
-            await Run(Insert + stats);
+            await ExecuteAsync(Insert + stats);
 
             var suppressing = System.Diagnostics.Stopwatch.GetTimestamp();
             var hidden = await SuppressAsync(scope, p, request, ct).ConfigureAwait(false);
             trace?.Invoke("small-cell suppression (read back, computed)", System.Diagnostics.Stopwatch.GetElapsedTime(suppressing));
             if (hidden.Count > 0)
             {
-                await Run($"CREATE TEMP TABLE agg_hidden (questionnaire_id TEXT, questionnaire_version TEXT, dimension TEXT, group_key TEXT, measure TEXT, item TEXT){sql.OnCommitDrop}");
+                await ExecuteAsync($"CREATE TEMP TABLE agg_hidden (questionnaire_id TEXT, questionnaire_version TEXT, dimension TEXT, group_key TEXT, measure TEXT, item TEXT){sql.OnCommitDrop}");
                 foreach (var chunk in hidden.Chunk(400))
                 {
                     var values = new StringBuilder();
@@ -297,10 +336,10 @@ public static class DailyAggregation
                         (extra[$"@h{i}q"], extra[$"@h{i}v"], extra[$"@h{i}d"], extra[$"@h{i}g"], extra[$"@h{i}m"], extra[$"@h{i}i"]) =
                             (chunk[i].Questionnaire, chunk[i].Version, chunk[i].Dimension, chunk[i].Group, chunk[i].Measure, chunk[i].Item);
                     }
-                    await Run("INSERT INTO agg_hidden VALUES " + values, extra);
+                    await ExecuteAsync("INSERT INTO agg_hidden VALUES " + values, extra);
                 }
                 // A hidden count hides its row; a hidden observation count hides the statistics of its group too.
-                await Run($"""
+                await ExecuteAsync($"""
                     UPDATE daily_figures SET suppressed = @yes
                     WHERE tenant_id = @tenant AND local_date = @day AND EXISTS (
                       SELECT 1 FROM agg_hidden h WHERE h.questionnaire_id = daily_figures.questionnaire_id AND h.questionnaire_version = daily_figures.questionnaire_version
@@ -308,15 +347,7 @@ public static class DailyAggregation
                         AND (h.item = daily_figures.item OR (daily_figures.count IS NULL AND h.item = 'count')))
                     """);
             }
-            var written = await CountAsync(scope, p, ct).ConfigureAwait(false);
-            await transaction!.CommitAsync(ct).ConfigureAwait(false);
-            return written;
-        }
-        finally
-        {
-            if (transaction is not null) await transaction.DisposeAsync().ConfigureAwait(false);
-            // SQLite's connections are pooled with their temporary tables: leave none behind.
-            if (sql.Sqlite) foreach (var table in TempTables) await Run($"DROP TABLE IF EXISTS {table}");
+            return await CountAsync(scope, p, ct).ConfigureAwait(false);
         }
     }
 

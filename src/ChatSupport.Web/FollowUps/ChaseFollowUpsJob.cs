@@ -17,14 +17,9 @@ namespace ChatSupport.Web.FollowUps;
 /// sending time, alerts do not (staff should hear of it the same day).
 /// </summary>
 public sealed class ChaseFollowUpsJob(
-    IDbContextFactory<ChatSupportDbContext> contexts, IOptionsMonitor<TenantsOptions> tenants, QuestionnaireCatalog catalog, IBackgroundJobClientV2 jobs,
+    IDbContextFactory<ChatSupportDbContext> contexts, FollowUpStore followUps, IOptionsMonitor<TenantsOptions> tenants, QuestionnaireCatalog catalog, IBackgroundJobClientV2 jobs,
     TimeProvider clock, ILogger<ChaseFollowUpsJob> logger)
 {
-    private const string Unanswered =
-        "FROM follow_up_deliveries d JOIN residents r ON r.id = d.resident_id " +
-        "WHERE d.batch_id = @prompt AND d.status = 'planned' AND NOT r.blocked AND NOT r.follow_ups_stopped " +
-        "AND NOT EXISTS (SELECT 1 FROM responses x WHERE x.resident_id = d.resident_id AND x.completed_at >= @sent_at)";
-
     /// <summary>No ladder has more steps than this (it bounds the batches read on every run).</summary>
     private const int MaxSteps = 10;
 
@@ -50,7 +45,7 @@ public sealed class ChaseFollowUpsJob(
                 await using var tx = await db.Database.BeginTransactionAsync(ct);
                 long? reminderBatch = null;
                 // An alert is raised even after midnight (staff must hear of it); a reminder only on the day, in sending hours.
-                if (alert) await AlertAsync(db, prompt, now, ct);
+                if (alert) await followUps.RaiseUnreachableAsync(db, prompt, now, ct);
                 else if (prompt.LocalDate == today && !tenant.PastSendingHours(day))
                     reminderBatch = await RemindAsync(db, prompt, step, now, ct);
                 prompt.ChasedSteps++;
@@ -64,7 +59,7 @@ public sealed class ChaseFollowUpsJob(
         return taken;
     }
 
-    private static async Task<long?> RemindAsync(ChatSupportDbContext db, FollowUpBatchRow prompt, int step, DateTimeOffset now, CancellationToken ct)
+    private async Task<long?> RemindAsync(ChatSupportDbContext db, FollowUpBatchRow prompt, int step, DateTimeOffset now, CancellationToken ct)
     {
         var batch = new FollowUpBatchRow
         {
@@ -74,33 +69,9 @@ public sealed class ChaseFollowUpsJob(
         };
         db.FollowUpBatches.Add(batch);
         await db.SaveChangesAsync(ct);
-        await using var scope = await ConnectionScope.OpenAsync(db, ct);
-        await using var command = scope.Command(
-            "INSERT INTO follow_up_deliveries (resident_id, local_date, kind, batch_id, status) " +
-            $"SELECT d.resident_id, d.local_date, @kind, @batch, 'planned' {Unanswered} ON CONFLICT DO NOTHING");
-        command.AddParameter("@kind", batch.Kind);
-        command.AddParameter("@batch", batch.Id);
-        command.AddParameter("@prompt", prompt.Id);
-        command.AddParameter("@sent_at", db.Instant(prompt.SentAt!.Value));
-        batch.Recipients = await command.ExecuteNonQueryAsync(ct);
+        batch.Recipients = await followUps.RecordRemindersAsync(db, prompt, batch.Id, batch.Kind, ct);
         if (batch.Recipients > 0) return batch.Id;
         db.FollowUpBatches.Remove(batch); // everybody answered
         return null;
-    }
-
-    private static async Task AlertAsync(ChatSupportDbContext db, FollowUpBatchRow prompt, DateTimeOffset now, CancellationToken ct)
-    {
-        await using var scope = await ConnectionScope.OpenAsync(db, ct);
-        await using var command = scope.Command(
-            "INSERT INTO staff_alerts (key, tenant_id, resident_id, questionnaire_id, kind, rule, raised_at, webhook_status, webhook_attempts) " +
-            $"SELECT 'unreachable:' || d.resident_id || ':' || @day, @tenant, d.resident_id, @questionnaire, 'unreachable', 'unreachable', @now, 'pending', 0 {Unanswered} " +
-            "ON CONFLICT DO NOTHING");
-        command.AddParameter("@day", prompt.LocalDate.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture));
-        command.AddParameter("@tenant", prompt.TenantId);
-        command.AddParameter("@questionnaire", prompt.Questionnaire);
-        command.AddParameter("@now", db.Instant(now));
-        command.AddParameter("@prompt", prompt.Id);
-        command.AddParameter("@sent_at", db.Instant(prompt.SentAt!.Value));
-        await command.ExecuteNonQueryAsync(ct);
     }
 }

@@ -12,7 +12,7 @@ namespace ChatSupport.Web.FollowUps;
 /// and month (one message per recipient, as LINE counts), and a batch that would go over the configured monthly
 /// budget, or over LINE's own quota, is held or sent with a warning (Tenants:{id}:FollowUps:OverBudget).
 /// </summary>
-public sealed class MessageBudget(IOptionsMonitor<TenantsOptions> tenants, LineClient line, TimeProvider clock, ILogger<MessageBudget> logger)
+public sealed class MessageBudget(MessageBudgetStore usage, IOptionsMonitor<TenantsOptions> tenants, LineClient line, TimeProvider clock, ILogger<MessageBudget> logger)
 {
     public string Month(string tenantId)
     {
@@ -20,11 +20,7 @@ public sealed class MessageBudget(IOptionsMonitor<TenantsOptions> tenants, LineC
         return tenant.Clock(clock.GetUtcNow()).LocalNow.ToString("yyyy-MM", System.Globalization.CultureInfo.InvariantCulture);
     }
 
-    public async Task<long> UsedAsync(ChatSupportDbContext db, string tenantId, CancellationToken ct)
-    {
-        var month = Month(tenantId);
-        return await db.MessageUsage.Where(m => m.TenantId == tenantId && m.Month == month).Select(m => m.Messages).FirstOrDefaultAsync(ct);
-    }
+    public Task<long> UsedAsync(ChatSupportDbContext db, string tenantId, CancellationToken ct) => usage.UsedAsync(db, tenantId, Month(tenantId), ct);
 
     /// <summary>Whether <paramref name="messages"/> more may be sent this month (our count against the configured budget).</summary>
     public async Task<bool> AllowAsync(ChatSupportDbContext db, string tenantId, long messages, CancellationToken ct)
@@ -71,15 +67,5 @@ public sealed class MessageBudget(IOptionsMonitor<TenantsOptions> tenants, LineC
     }
 
     /// <summary>Counts messages sent, in the caller's transaction.</summary>
-    public async Task CountAsync(ChatSupportDbContext db, string tenantId, long messages, CancellationToken ct)
-    {
-        await using var scope = await ConnectionScope.OpenAsync(db, ct);
-        await using var command = scope.Command(
-            "INSERT INTO message_usage (tenant_id, month, messages) VALUES (@t, @m, @n) " +
-            "ON CONFLICT (tenant_id, month) DO UPDATE SET messages = message_usage.messages + excluded.messages");
-        command.AddParameter("@t", tenantId);
-        command.AddParameter("@m", Month(tenantId));
-        command.AddParameter("@n", messages);
-        await command.ExecuteNonQueryAsync(ct);
-    }
+    public Task CountAsync(ChatSupportDbContext db, string tenantId, long messages, CancellationToken ct) => usage.CountAsync(db, tenantId, Month(tenantId), messages, ct);
 }

@@ -1,4 +1,3 @@
-using System.Text;
 using ChatSupport.Bots;
 using ChatSupport.Channels.Line;
 using ChatSupport.Persistence;
@@ -22,7 +21,7 @@ public sealed record PlanResult(DateOnly Day, int Residents, int Batches, string
 /// over the sending window. A re-run, or a second server running it at the same time, plans nobody twice.
 /// </summary>
 public sealed class PlanFollowUpsJob(
-    IDbContextFactory<ChatSupportDbContext> contexts, IOptionsMonitor<TenantsOptions> tenants, QuestionnaireCatalog catalog, IBackgroundJobClientV2 jobs,
+    IDbContextFactory<ChatSupportDbContext> contexts, FollowUpStore followUps, IOptionsMonitor<TenantsOptions> tenants, QuestionnaireCatalog catalog, IBackgroundJobClientV2 jobs,
     MessageBudget budget, TimeProvider clock, ILogger<PlanFollowUpsJob> logger, IOptions<QuestionnaireBotOptions>? botOptions = null)
 {
     public const int BatchSize = 500;
@@ -51,8 +50,8 @@ public sealed class PlanFollowUpsJob(
         // Residents whose observation period has ended leave the index.
         await db.Residents.Where(r => r.TenantId == tenantId && r.NextFollowUp != null && r.FollowUpUntil < today)
             .ExecuteUpdateAsync(s => s.SetProperty(r => r.NextFollowUp, (DateOnly?)null), ct);
-        var filter = DueFilter(minuteOfDay, tenant.FollowUpHour * 60);
-        var expected = await CountAsync(db, tenantId, today, filter, ct);
+        var slot = new DueSlot(tenantId, today, minuteOfDay, tenant.FollowUpHour * 60, [.. PolicyMinutes(catalog)]);
+        var expected = await followUps.CountDueAsync(db, slot, ct);
         if (expected == 0) return new(today, 0, 0, "nobody due");
         if (!await budget.AllowAsync(db, tenantId, expected, ct) || !await budget.AllowByLineQuotaAsync(tenantId, expected, ct))
             return new(today, expected, 0, "held: over budget");
@@ -74,19 +73,19 @@ public sealed class PlanFollowUpsJob(
         while (!ct.IsCancellationRequested)
         {
             await using var tx = await db.Database.BeginTransactionAsync(ct);
-            var page = await PageAsync(db, tenantId, today, filter, cursor, ct);
+            var page = await followUps.NextDuePageAsync(db, slot, cursor, PageSize, ct);
             if (page.Count == 0) break;
-            cursor = (page[^1].Due, page[^1].Id);
+            cursor = (page[^1].NextFollowUp, page[^1].Id);
             // Never an invitation to a questionnaire the tenant does not offer (its list changed since the resident was
             // scheduled): those residents leave the index instead.
             var offered = tenant.BotOptions(botOptions?.Value ?? new QuestionnaireBotOptions()).OfferedIn(catalog);
-            var notOffered = page.Where(r => r.Questionnaire is { } q && !offered.Contains(q)).Select(r => r.Id).ToList();
+            var notOffered = page.Where(r => r.FollowUpQuestionnaire is { } q && !offered.Contains(q)).Select(r => r.Id).ToList();
             if (notOffered.Count > 0)
             {
                 await db.Residents.Where(r => notOffered.Contains(r.Id)).ExecuteUpdateAsync(s => s.SetProperty(r => r.NextFollowUp, (DateOnly?)null), ct);
                 page = [.. page.Where(r => !notOffered.Contains(r.Id))];
             }
-            var planned = await PlanPageAsync(db, tenantId, tenant, today, page, start + spacing * batches, spacing, latestUtc, now, ct);
+            var planned = await PlanPageAsync(db, followUps, tenantId, tenant, today, page, start + spacing * batches, spacing, latestUtc, now, ct);
             await tx.CommitAsync(ct);
             // Each batch's job is enqueued while the next page is planned (one page's worth at a time).
             await enqueueing;
@@ -104,65 +103,15 @@ public sealed class PlanFollowUpsJob(
         return new(today, residents, batches, "planned");
     }
 
-    private sealed record DueResident(string Id, DateOnly Due, string? Locale, string? Source, string? Rule, string? Questionnaire, int? EveryDays);
-
-    /// <summary>The predicate of the partial index, then the slot: the tenant's own hour takes everyone without a time of their own.</summary>
-    private string DueFilter(int minute, int tenantMinute)
-    {
-        var others = PolicyMinutes(catalog).Where(m => m != tenantMinute).ToList();
-        var sql = new StringBuilder("tenant_id = @tenant AND next_follow_up IS NOT NULL AND NOT blocked AND NOT follow_ups_stopped AND next_follow_up <= @today ");
-        sql.Append("AND (follow_up_until IS NULL OR follow_up_until >= @today) ");
-        if (minute != tenantMinute) sql.Append($"AND follow_up_minute = {minute} ");
-        else if (others.Count > 0) sql.Append($"AND (follow_up_minute IS NULL OR follow_up_minute NOT IN ({string.Join(", ", others)})) ");
-        return sql.ToString();
-    }
-
-    private static async Task<int> CountAsync(ChatSupportDbContext db, string tenantId, DateOnly today, string filter, CancellationToken ct)
-    {
-        await using var scope = await ConnectionScope.OpenAsync(db, ct);
-        await using var command = scope.Command("SELECT COUNT(*) FROM residents WHERE " + filter);
-        command.AddParameter("@tenant", tenantId);
-        command.AddParameter("@today", today);
-        return Convert.ToInt32(await command.ExecuteScalarAsync(ct), System.Globalization.CultureInfo.InvariantCulture);
-    }
-
-    /// <summary>
-    /// The next page of due residents, in the caller's transaction. On PostgreSQL the same statement moves them on by
-    /// their rule's interval (an unanswered daily follow-up comes back tomorrow, a weekly one in a week); SQLite does
-    /// that in <see cref="PlanPageAsync"/>.
-    /// </summary>
-    private static async Task<List<DueResident>> PageAsync(ChatSupportDbContext db, string tenantId, DateOnly today, string filter, (DateOnly Day, string Id) after, CancellationToken ct)
-    {
-        await using var scope = await ConnectionScope.OpenAsync(db, ct);
-        // A row-value comparison, so that PostgreSQL starts each page where the last ended in the index (not from the top).
-        var select = "SELECT id, next_follow_up, locale, follow_up_source, follow_up_rule, follow_up_questionnaire, follow_up_every_days FROM residents WHERE "
-            + filter + $"AND (next_follow_up, id) > (@after_day, @after_id) ORDER BY next_follow_up, id LIMIT {PageSize}";
-        await using var command = scope.Command(db.UsesSqlite ? select :
-            $"WITH page AS ({select} FOR UPDATE), moved AS (UPDATE residents r SET next_follow_up = @today + COALESCE(p.follow_up_every_days, 1) " +
-            "FROM page p WHERE r.id = p.id) SELECT * FROM page ORDER BY next_follow_up, id");
-        command.AddParameter("@tenant", tenantId);
-        command.AddParameter("@today", today);
-        command.AddParameter("@after_day", after.Day);
-        command.AddParameter("@after_id", after.Id);
-        var page = new List<DueResident>(PageSize);
-        await using var reader = await command.ExecuteReaderAsync(ct);
-        while (await reader.ReadAsync(ct))
-            page.Add(new DueResident(reader.GetString(0), reader.GetFieldValue<DateOnly>(1), Text(reader, 2), Text(reader, 3), Text(reader, 4), Text(reader, 5),
-                reader.IsDBNull(6) ? null : reader.GetInt32(6)));
-        return page;
-    }
-
-    private static string? Text(System.Data.Common.DbDataReader reader, int i) => reader.IsDBNull(i) ? null : reader.GetString(i);
-
     /// <summary>
     /// In the page's transaction: batches of at most 500 per source, rule and language (one insert) and every resident's
     /// unique delivery record (one insert).
     /// </summary>
-    private static async Task<List<FollowUpBatchRow>> PlanPageAsync(ChatSupportDbContext db, string tenantId, TenantOptions tenant, DateOnly today,
+    private static async Task<List<FollowUpBatchRow>> PlanPageAsync(ChatSupportDbContext db, FollowUpStore followUps, string tenantId, TenantOptions tenant, DateOnly today,
         List<DueResident> page, DateTimeOffset notBefore, TimeSpan spacing, DateTimeOffset latest, DateTimeOffset now, CancellationToken ct)
     {
-        var chunks = page.Where(r => r.Questionnaire is not null)
-            .GroupBy(r => (Source: r.Source ?? r.Questionnaire!, Rule: r.Rule ?? "", Questionnaire: r.Questionnaire!, Locale: Language(r.Locale ?? tenant.Locale)))
+        var chunks = page.Where(r => r.FollowUpQuestionnaire is not null)
+            .GroupBy(r => (Source: r.FollowUpSource ?? r.FollowUpQuestionnaire!, Rule: r.FollowUpRule ?? "", Questionnaire: r.FollowUpQuestionnaire!, Locale: Language(r.Locale ?? tenant.Locale)))
             .SelectMany(g => g.Chunk(BatchSize).Select(chunk => (g.Key, Residents: chunk)))
             .ToList();
         var batches = chunks.Select((c, i) => new FollowUpBatchRow
@@ -174,7 +123,7 @@ public sealed class PlanFollowUpsJob(
         db.FollowUpBatches.AddRange(batches);
         await db.SaveChangesAsync(ct);
         var rows = chunks.SelectMany((c, i) => c.Residents.Select(r => (r.Id, batches[i].Id))).ToList();
-        if (await FollowUpDeliveries.InsertAsync(db, rows, today, FollowUpKinds.Prompt, ct) < rows.Count)
+        if (await followUps.RecordDeliveriesAsync(db, rows, today, FollowUpKinds.Prompt, ct) < rows.Count)
         {
             // Another run recorded some of them first (two planners at once): count what is really ours.
             var ids = batches.Select(b => b.Id).ToList();
@@ -185,8 +134,8 @@ public sealed class PlanFollowUpsJob(
             await db.SaveChangesAsync(ct);
             batches.RemoveAll(b => b.Recipients == 0);
         }
-        if (db.UsesSqlite)
-            foreach (var interval in page.GroupBy(r => r.EveryDays ?? 1))
+        if (!FollowUpStore.MovesOnDueResidents(db))
+            foreach (var interval in page.GroupBy(r => r.FollowUpEveryDays ?? 1))
             {
                 var ids = interval.Select(r => r.Id).ToList();
                 var next = today.AddDays(interval.Key);
@@ -204,40 +153,4 @@ public sealed class PlanFollowUpsJob(
     public static string Language(string locale) => locale.Length >= 2 ? locale[..2].ToLowerInvariant() : "ja";
 
     public static string Slot(int minute) => $"{minute / 60:00}:{minute % 60:00}";
-}
-
-/// <summary>The unique resident × day × kind records, written before anything is sent.</summary>
-public static class FollowUpDeliveries
-{
-    /// <summary>Inserts those not yet recorded (a conflict means another run has them) and says how many were new.</summary>
-    public static async Task<int> InsertAsync(ChatSupportDbContext db, IReadOnlyList<(string Resident, long Batch)> rows, DateOnly day, string kind, CancellationToken ct)
-    {
-        if (rows.Count == 0) return 0;
-        await using var scope = await ConnectionScope.OpenAsync(db, ct);
-        if (!db.UsesSqlite)
-        {
-            // Two array parameters rather than thousands of scalars.
-            await using var bulk = scope.Command(
-                "INSERT INTO follow_up_deliveries (resident_id, local_date, kind, batch_id, status) " +
-                "SELECT r, @day, @kind, b, 'planned' FROM unnest(@residents, @batches) AS t(r, b) ON CONFLICT DO NOTHING");
-            bulk.AddParameter("@residents", rows.Select(r => r.Resident).ToArray());
-            bulk.AddParameter("@batches", rows.Select(r => r.Batch).ToArray());
-            bulk.AddParameter("@day", day);
-            bulk.AddParameter("@kind", kind);
-            return await bulk.ExecuteNonQueryAsync(ct);
-        }
-        var values = new StringBuilder();
-        for (var i = 0; i < rows.Count; i++) values.Append(i == 0 ? "" : ", ").Append("(@r").Append(i).Append(", @day, @kind, @b").Append(i).Append(", 'planned')");
-        await using var command = scope.Command(
-            $"INSERT INTO follow_up_deliveries (resident_id, local_date, kind, batch_id, status) VALUES {values} ON CONFLICT DO NOTHING");
-        for (var i = 0; i < rows.Count; i++)
-        {
-            var n = i.ToString(System.Globalization.CultureInfo.InvariantCulture);
-            command.AddParameter("@r" + n, rows[i].Resident);
-            command.AddParameter("@b" + n, rows[i].Batch);
-        }
-        command.AddParameter("@day", day);
-        command.AddParameter("@kind", kind);
-        return await command.ExecuteNonQueryAsync(ct);
-    }
 }

@@ -18,10 +18,10 @@ public static class AnonymousRateLimits
     {
         o.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
         o.AddPolicy(Reports.ReportsApi.OpenDataRateLimit, context =>
-            PerMinute(ClientPartition.Of(context), context.RequestServices.GetRequiredService<IOptions<HostOptions>>().Value.OpenDataRequestsPerMinute));
+            PerMinute(ClientPartition.Of(context), context.RequestServices.GetRequiredService<IOptions<NodeOptions>>().Value.OpenDataRequestsPerMinute));
         o.AddPolicy(BotFrameworkApi.AnonymousRateLimit, context =>
         {
-            var limit = context.RequestServices.GetRequiredService<IOptions<HostOptions>>().Value.AnonymousMessagesPerMinute;
+            var limit = context.RequestServices.GetRequiredService<IOptions<NodeOptions>>().Value.AnonymousMessagesPerMinute;
             return limit == 0 || context.RequestServices.GetRequiredService<IOptionsMonitor<BotFrameworkOptions>>().CurrentValue.RequiresToken
                 ? RateLimitPartition.GetNoLimiter("authenticated")
                 : PerMinute(ClientPartition.Of(context), limit);

@@ -34,13 +34,13 @@ public static class ChatSupportHosting
         services.AddOptions<QuestionnaireBotOptions>().BindConfiguration(QuestionnaireBotOptions.SectionName)
             .Validate(o => TimeZoneInfo.TryFindSystemTimeZoneById(o.TimeZoneId, out _), "Questionnaires:TimeZoneId is not a known time zone.")
             .ValidateOnStart();
-        services.AddOptions<HostOptions>().BindConfiguration(HostOptions.SectionName)
+        services.AddOptions<NodeOptions>().BindConfiguration(NodeOptions.SectionName)
             .Validate(o => o.MaxRequestBodyBytes is >= 1024 and <= 16 * 1024 * 1024, "ChatSupport:MaxRequestBodyBytes must be between 1 KiB and 16 MiB.")
             .Validate(o => o.Role.Trim().ToLowerInvariant() is "all" or "web" or "worker", "ChatSupport:Role is all, web or worker.")
             .Validate(o => o.OpenDataRequestsPerMinute >= 1 && o.AnonymousMessagesPerMinute >= 0, "ChatSupport:OpenDataRequestsPerMinute is at least 1, AnonymousMessagesPerMinute at least 0.")
             .ValidateOnStart();
         builder.WebHost.ConfigureKestrel((context, kestrel) =>
-            kestrel.Limits.MaxRequestBodySize = context.Configuration.GetValue(HostOptions.SectionName + ":MaxRequestBodyBytes", HostOptions.DefaultMaxRequestBodyBytes));
+            kestrel.Limits.MaxRequestBodySize = context.Configuration.GetValue(NodeOptions.SectionName + ":MaxRequestBodyBytes", NodeOptions.DefaultMaxRequestBodyBytes));
 
         // The provider is Database:Provider's (SQLite when unset); a missing, unknown or mismatched one stops here.
         services.AddChatSupportDatabase(DatabaseConfiguration.Resolve(
@@ -88,7 +88,7 @@ public static class ChatSupportHosting
     /// </summary>
     public static WebApplication UseRequestSizeLimit(this WebApplication app)
     {
-        var limit = app.Services.GetRequiredService<IOptions<HostOptions>>().Value.MaxRequestBodyBytes;
+        var limit = app.Services.GetRequiredService<IOptions<NodeOptions>>().Value.MaxRequestBodyBytes;
         app.Use(async (context, next) =>
         {
             if (context.Request.ContentLength > limit)
@@ -178,8 +178,8 @@ public static class ChatSupportHosting
     }
 }
 
-/// <summary>Limits of the host.</summary>
-public sealed class HostOptions
+/// <summary>What this node does (its role) and what it accepts (request limits): section <c>ChatSupport</c>. Not Microsoft.Extensions.Hosting.HostOptions.</summary>
+public sealed class NodeOptions
 {
     public const string SectionName = "ChatSupport";
     public const long DefaultMaxRequestBodyBytes = 256 * 1024;

@@ -87,8 +87,26 @@ public static class JobsRegistration
             QueuePollInterval = TimeSpan.FromSeconds(1),
             DistributedLockTimeout = TimeSpan.FromMinutes(1),
         };
-        return new PostgreSqlStorage(new NpgsqlConnectionFactory(database.ConnectionString, options), options);
+        return new PostgreSqlStorage(new NpgsqlConnectionFactory(ConnectionString(database.ConnectionString, o.WorkerCount), options), options);
     }
+
+    /// <summary>Connections Hangfire's server holds besides its workers: scheduler, recurring jobs, expiration, heartbeat, notifications, the client.</summary>
+    public const int BackgroundConnections = 10;
+
+    /// <summary>
+    /// Hangfire's own pool: a connection string of its own (Application Name <c>chatsupport-jobs</c>, so Npgsql never
+    /// shares it with the turns' pool) sized for this node's workers plus the server's background processes, whatever
+    /// Maximum Pool Size the turns' connection string sets. Turns holding every connection of their pool cannot stop a
+    /// recurring job, and jobs cannot take a turn's connection. A pool of 8 (the load script's) once left Hangfire's
+    /// scheduler "connection pool has been exhausted" beside 10 workers.
+    /// </summary>
+    public static string ConnectionString(string connectionString, int workerCount) =>
+        new Npgsql.NpgsqlConnectionStringBuilder(connectionString)
+        {
+            ApplicationName = "chatsupport-jobs",
+            MaxPoolSize = workerCount + BackgroundConnections,
+            MinPoolSize = 0,
+        }.ConnectionString;
 
     /// <summary>The dashboard at /hangfire: staff (a key, or the browser's sign-in prompt) only; open locally only if configured.</summary>
     public static void MapJobsDashboard(this WebApplication app)
@@ -112,7 +130,7 @@ public static class JobsRegistration
 /// <summary>What this node does: <c>web</c> (HTTP endpoints), <c>worker</c> (Hangfire server: follow-ups, alerts) or <c>all</c> (the default).</summary>
 public static class HostRoles
 {
-    public static string Role(IConfiguration configuration) => (configuration[Hosting.HostOptions.SectionName + ":Role"] ?? "all").Trim().ToLowerInvariant();
+    public static string Role(IConfiguration configuration) => (configuration[Hosting.NodeOptions.SectionName + ":Role"] ?? "all").Trim().ToLowerInvariant();
     public static bool RunsWeb(IConfiguration configuration) => Role(configuration) is "all" or "web";
     public static bool RunsWorker(IConfiguration configuration) => Role(configuration) is "all" or "worker";
 }

@@ -23,7 +23,7 @@ namespace ChatSupport.Web.Line;
 /// advisory lock per conversation keeps two servers from answering the same conversation at once.
 /// </summary>
 public sealed class LineInboxProcessor(
-    IDbContextFactory<ChatSupportDbContext> contexts, ChatSupport.Web.Questionnaires.QuestionnaireLibrary questionnaires, DatabaseTurnRunner runner, LineSender sender, LineClient client, LineInboxSignal signal,
+    IDbContextFactory<ChatSupportDbContext> contexts, LineInboxStore inbox, LineOutboxStore outboxes, ChatSupport.Web.Questionnaires.QuestionnaireLibrary questionnaires, DatabaseTurnRunner runner, LineSender sender, LineClient client, LineInboxSignal signal,
     IOptionsMonitor<TenantsOptions> tenants, IOptions<QuestionnaireBotOptions> botOptions, IOptions<LineClientOptions> lineOptions,
     IOptions<LineInboxOptions> inboxOptions, ResidentKeys keys, TimeProvider clock, ILogger<LineInboxProcessor> logger) : BackgroundService
 {
@@ -74,8 +74,7 @@ public sealed class LineInboxProcessor(
     private async Task<TimeSpan> DispatchAsync(CancellationToken ct)
     {
         await using var db = contexts.CreateDbContext();
-        var pending = await db.LineInbox.AsNoTracking().Where(r => r.Status == "pending").OrderBy(r => r.Id).Take(500)
-            .Select(r => new { r.ConversationKey, r.ReceivedAt }).ToListAsync(ct);
+        var pending = await inbox.PendingAsync(db, 500, ct);
         var now = clock.GetUtcNow();
         var window = inboxOptions.Value.ReorderWindow;
         var next = TimeSpan.FromSeconds(1);
@@ -117,8 +116,7 @@ public sealed class LineInboxProcessor(
         {
             LineInboxRow? row;
             await using (var db = contexts.CreateDbContext())
-                row = await db.LineInbox.AsNoTracking().Where(r => r.ConversationKey == conversationKey && r.Status == "pending")
-                    .OrderBy(r => r.Timestamp).ThenBy(r => r.Id).FirstOrDefaultAsync(ct);
+                row = await inbox.NextAsync(db, conversationKey, ct);
             if (row is null) return;
             if (!await ProcessEventAsync(row, ct)) return; // held by another server, or failed: look again later
         }
@@ -155,13 +153,10 @@ public sealed class LineInboxProcessor(
             await using var db = contexts.CreateDbContext();
             var attempts = row.Attempts + 1;
             if (attempts >= inboxOptions.Value.MaxAttempts)
-                // Set aside: nothing of the resident is kept (no JSON, reply token or conversation key).
-                await db.LineInbox.Where(r => r.Id == row.Id && r.Status == "pending").ExecuteUpdateAsync(s => s
-                    .SetProperty(r => r.Attempts, attempts).SetProperty(r => r.Status, "failed").SetProperty(r => r.ConversationKey, "")
-                    .SetProperty(r => r.Payload, (string?)null).SetProperty(r => r.ReplyToken, (string?)null), ct);
+                await inbox.SetAsideAsync(db, row.Id, attempts, ct);
             else
             {
-                await db.LineInbox.Where(r => r.Id == row.Id && r.Status == "pending").ExecuteUpdateAsync(s => s.SetProperty(r => r.Attempts, attempts), ct);
+                await inbox.CountAttemptAsync(db, row.Id, attempts, ct);
                 // The conversation waits (1 s, 2 s, 4 s, …) before the event is tried again; its later events wait behind it.
                 _notBefore[row.ConversationKey] = clock.GetUtcNow() + TimeSpan.FromSeconds(Math.Pow(2, attempts - 1));
             }
@@ -218,11 +213,11 @@ public sealed class LineInboxProcessor(
     {
         await using var db = contexts.CreateDbContext();
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
-        if (!await ClaimAsync(db, row, ct)) return false;
+        if (!await inbox.ClaimAsync(db, row, ct)) return false;
         if (work is not null) await work(db);
         var batch = new TurnBatch(db);
         if (batched is not null) await batched(db, batch);
-        await batch.ExecuteAsync(MarkSql, MarkParameters(db, row, status), ct, conflictKey: "line_inbox/" + row.Id);
+        await inbox.MarkAsync(db, batch, row.Id, status, clock.GetUtcNow(), ct);
         await batch.FlushAsync(ct);
         await transaction.CommitAsync(ct);
         return true;
@@ -236,7 +231,7 @@ public sealed class LineInboxProcessor(
         var hooks = new TurnHooks(
             BeforeTurn: async (db, token) =>
             {
-                claimed = await ClaimAsync(db, row, token);
+                claimed = await inbox.ClaimAsync(db, row, token);
                 if (claimed && e.Type == "follow" && e.UserId is { } user)
                     await db.Residents.Where(r => r.Id == Pseudonym(row.TenantId, user)).ExecuteUpdateAsync(s => s.SetProperty(r => r.Blocked, false), token);
                 return claimed;
@@ -245,10 +240,8 @@ public sealed class LineInboxProcessor(
             {
                 outbox = null;
                 // Still pending when the turn commits, or the turn rolls back and runs again (and then finds it done).
-                await batch.ExecuteAsync(MarkSql, MarkParameters(db, row, "done"), token, conflictKey: "line_inbox/" + row.Id);
-                if (delivered.Count > 0)
-                    await batch.ExecuteAsync($"DELETE FROM line_outbox WHERE retry_key IN ({string.Join(", ", delivered.Select((_, i) => "@dk" + i))})",
-                        delivered.Select((k, i) => (Name: "@dk" + i, Value: (object?)k)).ToDictionary(p => p.Name, p => p.Value), token);
+                await inbox.MarkAsync(db, batch, row.Id, "done", clock.GetUtcNow(), token);
+                await outboxes.ForgetDeliveredAsync(batch, delivered, token);
                 var messages = LineMessageRenderer.Render(replies);
                 if (messages.Count == 0) return;
                 outbox = await OutboxAsync(db, batch, row, e, messages, token);
@@ -277,14 +270,8 @@ public sealed class LineInboxProcessor(
     {
         var replyBefore = e.Timestamp + lineOptions.Value.ReplyTokenLifetime;
         var outbox = new OutboxMessage(row.TenantId, e.ChatId!, Guid.NewGuid().ToString("D"), e.ReplyToken, replyBefore, new JsonArray([.. messages]));
-        await batch.ExecuteAsync(
-            "INSERT INTO line_outbox (tenant_id, recipient, retry_key, reply_token, reply_before, messages, status, sent_batches, attempts, created_at) " +
-            "VALUES (@ot, @or, @ok, @orp, @ob, @om, 'pending', 0, 0, @oc)",
-            new Dictionary<string, object?>
-            {
-                ["@ot"] = row.TenantId, ["@or"] = outbox.Recipient, ["@ok"] = outbox.RetryKey, ["@orp"] = e.ReplyToken,
-                ["@ob"] = db.Instant(replyBefore), ["@om"] = outbox.Messages.ToJsonString(), ["@oc"] = db.Instant(clock.GetUtcNow()),
-            }, ct);
+        await outboxes.AddAsync(db, batch, new OutboxEntry(row.TenantId, outbox.Recipient, outbox.RetryKey, e.ReplyToken, replyBefore, outbox.Messages.ToJsonString()),
+            clock.GetUtcNow(), ct);
         return outbox;
     }
 
@@ -318,34 +305,6 @@ public sealed class LineInboxProcessor(
         }
         catch (OperationCanceledException) { }
     }
-
-    /// <summary>
-    /// The event is still pending and no other server holds its conversation (PostgreSQL: a transaction-scoped
-    /// advisory lock on the conversation key, taken without waiting).
-    /// </summary>
-    private static async Task<bool> ClaimAsync(ChatSupportDbContext db, LineInboxRow row, CancellationToken ct)
-    {
-        await using var scope = await ConnectionScope.OpenAsync(db, ct);
-        async Task<object?> ScalarAsync(string sql)
-        {
-            await using var command = scope.Command(sql);
-            command.AddParameter("@id", row.Id);
-            command.AddParameter("@key", row.ConversationKey);
-            return await command.ExecuteScalarAsync(ct);
-        }
-        // The lock first, then the status in a statement of its own: under READ COMMITTED a statement sees what was
-        // committed when it began, so reading the status in the locking statement could miss the other server's commit.
-        if (!db.UsesSqlite && await ScalarAsync("SELECT pg_try_advisory_xact_lock(hashtext(@key))") is not true) return false;
-        return await ScalarAsync("SELECT status FROM line_inbox WHERE id = @id AND conversation_key = @key") is "pending";
-    }
-
-    private const string MarkSql =
-        "UPDATE line_inbox SET status = @ms, conversation_key = '', payload = NULL, reply_token = NULL, processed_at = @mp, attempts = attempts + 1 WHERE id = @mi AND status = 'pending'";
-
-    private Dictionary<string, object?> MarkParameters(ChatSupportDbContext db, LineInboxRow row, string status) => new()
-    {
-        ["@ms"] = status, ["@mp"] = db.Instant(clock.GetUtcNow()), ["@mi"] = row.Id,
-    };
 }
 
 /// <summary>How the LINE inbox is worked (<c>LineInbox:*</c>).</summary>

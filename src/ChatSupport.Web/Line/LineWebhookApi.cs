@@ -31,7 +31,7 @@ public static class LineWebhookApi
     }
 
     private static async Task<Results<Ok, ProblemHttpResult>> ReceiveAsync(string tenantId, HttpRequest request,
-        IOptionsMonitor<TenantsOptions> tenants, IDbContextFactory<ChatSupportDbContext> contexts, LineInboxSignal signal, TimeProvider clock, CancellationToken ct)
+        IOptionsMonitor<TenantsOptions> tenants, IDbContextFactory<ChatSupportDbContext> contexts, LineInboxStore inbox, LineInboxSignal signal, TimeProvider clock, CancellationToken ct)
     {
         // An unknown tenant is answered exactly as a wrong signature, after the same work (the body read, an HMAC under
         // a secret nobody knows), so that tenant ids cannot be found by trying them.
@@ -52,7 +52,8 @@ public static class LineWebhookApi
         }
         if (callback.Events.Count == 0) return TypedResults.Ok(); // LINE's verification request
         await using var db = contexts.CreateDbContext();
-        await LineInboxStore.InsertAsync(db, tenantId, callback.Events, clock.GetUtcNow(), ct);
+        await inbox.InsertAsync(db, tenantId, [.. callback.Events.Select(e => new InboxEvent(
+            e.WebhookEventId, LineActivityMapper.UserKey(tenantId, e.ChatId ?? "-"), e.Type, e.Timestamp, e.ReplyToken, e.Json.ToJsonString()))], clock.GetUtcNow(), ct);
         signal.Notify();
         return TypedResults.Ok();
     }
@@ -70,31 +71,4 @@ public sealed class LineInboxSignal
     }
 
     public Task WaitAsync(TimeSpan timeout, CancellationToken ct) => _signal.WaitAsync(timeout, ct);
-}
-
-/// <summary>The inbox in plain SQL (the same statement on PostgreSQL and SQLite).</summary>
-public static class LineInboxStore
-{
-    /// <summary>One statement for all events of a request; an event already in the inbox is left as it is.</summary>
-    public static async Task InsertAsync(ChatSupportDbContext db, string tenantId, IReadOnlyList<LineEvent> events, DateTimeOffset now, CancellationToken ct)
-    {
-        var rows = events.Select((_, i) => $"(@t{i}, @w{i}, @c{i}, @y{i}, @s{i}, @r{i}, @k{i}, @p{i}, 'pending', 0)");
-        await using var scope = await ConnectionScope.OpenAsync(db, ct);
-        await using var command = scope.Command(
-            "INSERT INTO line_inbox (tenant_id, webhook_event_id, conversation_key, event_type, timestamp, received_at, reply_token, payload, status, attempts) VALUES "
-            + string.Join(", ", rows) + " ON CONFLICT (webhook_event_id) DO NOTHING");
-        for (var i = 0; i < events.Count; i++)
-        {
-            var e = events[i];
-            command.AddParameter("@t" + i, tenantId);
-            command.AddParameter("@w" + i, e.WebhookEventId);
-            command.AddParameter("@c" + i, LineActivityMapper.UserKey(tenantId, e.ChatId ?? "-"));
-            command.AddParameter("@y" + i, e.Type.Length > 32 ? e.Type[..32] : e.Type);
-            command.AddParameter("@s" + i, db.Instant(e.Timestamp));
-            command.AddParameter("@r" + i, db.Instant(now));
-            command.AddParameter("@k" + i, e.ReplyToken is { Length: <= 128 } token ? token : null);
-            command.AddParameter("@p" + i, e.Json.ToJsonString());
-        }
-        await command.ExecuteNonQueryAsync(ct);
-    }
 }

@@ -19,6 +19,25 @@ public sealed class ArchitectureTests
         Assert.Contains("YamlDotNet", References(core));
     }
 
+    /// <summary>Core's "may reference" column: the BCL, Microsoft.Extensions.*.Abstractions and YamlDotNet, nothing else.</summary>
+    [Fact]
+    public void Core_ReferencesOnlyTheBclAbstractionsAndYamlDotNet()
+    {
+        var others = References(typeof(QuestionnaireBot).Assembly).Where(r => !(r is "System" or "netstandard" or "mscorlib" or "YamlDotNet"
+            || r.StartsWith("System.", StringComparison.Ordinal)
+            || (r.StartsWith("Microsoft.Extensions.", StringComparison.Ordinal) && r.EndsWith(".Abstractions", StringComparison.Ordinal)))).ToList();
+        Assert.True(others.Count == 0, "Core references " + string.Join(", ", others));
+    }
+
+    [Fact]
+    public void Channels_ReferencesCore_NotPersistenceEfCoreOrHangfire()
+    {
+        var channels = typeof(ChatSupport.Channels.ITurnRunner).Assembly;
+        Assert.Equal(["ChatSupport.Core"], References(channels).Where(r => r.StartsWith("ChatSupport", StringComparison.Ordinal)));
+        var forbidden = new[] { "Microsoft.EntityFrameworkCore", "Npgsql", "Hangfire", "Dapper" };
+        Assert.DoesNotContain(References(channels), r => forbidden.Any(f => r.StartsWith(f, StringComparison.Ordinal)));
+    }
+
     [Fact]
     public void Cli_ReferencesCoreAndNothingOfOurs()
     {
