@@ -188,6 +188,7 @@ public abstract class ChatSupportDbContext(DbContextOptions options) : DbContext
             e.Property(x => x.Subject).HasMaxLength(64);
         });
         Reports(modelBuilder);
+        modelBuilder.ApplyConfiguration(new PreviewRowConfiguration()).ApplyConfiguration(new PreviewConversationRowConfiguration()).ApplyConfiguration(new PreviewAttemptRowConfiguration());
         SnakeCase(modelBuilder);
     }
 
