@@ -136,6 +136,11 @@ public sealed class LineChannelOptions
     /// <summary>A long-lived channel access token for the Messaging API.</summary>
     public string ChannelAccessToken { get; set; } = "";
     public string ApiBaseUrl { get; set; } = DefaultApiBaseUrl;
+    /// <summary>
+    /// LINE user ids (<c>U…</c>) of the tenant's staff who may try a questionnaire preview in LINE by sending
+    /// 「プレビュー 1234」; anyone else's code is answered as any other text.
+    /// </summary>
+    public List<string>? PreviewUsers { get; set; }
 }
 
 /// <summary>How ChatSupport talks to LINE (all tenants): rate limits per endpoint, retries, reply-token margin.</summary>

@@ -26,12 +26,18 @@ public sealed class QuestionnaireBot : IBot
     private readonly IStatePropertyAccessor<JsonObject> _conversation;
     private readonly DialogSet _dialogs;
     private readonly IQuestionnaireVersions? _versions;
+    private readonly IQuestionnairePreviews? _previews;
 
-    /// <summary>A bot on <paramref name="catalog"/>; <paramref name="versions"/> loads earlier versions for conversations that started on one (none: a stale version restarts the questionnaire).</summary>
+    /// <summary>
+    /// A bot on <paramref name="catalog"/>; <paramref name="versions"/> loads earlier versions for conversations that
+    /// started on one (none: a stale version restarts the questionnaire); <paramref name="previews"/> opens staff's previews (none: no previews).
+    /// </summary>
     public QuestionnaireBot(QuestionnaireCatalog catalog, ConversationState conversationState, UserState userState,
-        IResponseHistory history, QuestionnaireBotOptions options, IResponseEventSink? events = null, IQuestionnaireVersions? versions = null)
+        IResponseHistory history, QuestionnaireBotOptions options, IResponseEventSink? events = null, IQuestionnaireVersions? versions = null,
+        IQuestionnairePreviews? previews = null)
     {
         _versions = versions;
+        _previews = previews;
         _catalog = catalog;
         _conversationState = conversationState;
         _userState = userState;
@@ -65,9 +71,14 @@ public sealed class QuestionnaireBot : IBot
         await BotState.LoadAllAsync(turnContext, states, cancellationToken).ConfigureAwait(false);
         if (await IsRedeliveryAsync(turnContext, cancellationToken).ConfigureAwait(false)) return;
         var dc = await _dialogs.CreateContextAsync(turnContext, cancellationToken).ConfigureAwait(false);
+        var preview = await PreviewOfAsync(dc, cancellationToken).ConfigureAwait(false);
         await PinVersionsAsync(dc, cancellationToken).ConfigureAwait(false);
 
-        if (activity.Type == ActivityTypes.ConversationUpdate)
+        if (preview is { Expired: true } && activity.Type == ActivityTypes.Message)
+        {
+            await EndPreviewAsync(dc, cancellationToken).ConfigureAwait(false);
+        }
+        else if (activity.Type == ActivityTypes.ConversationUpdate)
         {
             if (activity.MembersAdded?.Any(m => m is not null && m.Id != activity.Recipient?.Id) == true)
             {
@@ -86,12 +97,82 @@ public sealed class QuestionnaireBot : IBot
         }
         else if (activity.Type == ActivityTypes.Message)
         {
-            await OnMessageAsync(dc, cancellationToken).ConfigureAwait(false);
+            if (_previews is not null && PreviewRequest.In(activity) is { } request && await OpenPreviewAsync(dc, request, cancellationToken).ConfigureAwait(false) is { } opened)
+                preview = new PreviewMark(opened.PreviewId, false);
+            else if (preview is null && PreviewRequest.In(activity) is { Token: not null })
+                // A link that opens nothing says so (never the published questionnaire in its place).
+                await turnContext.SendActivityAsync(Activity.CreateMessageActivity(PreviewTexts.LinkNotValid), cancellationToken).ConfigureAwait(false);
+            else
+                // A code that opens nothing is answered as any other text: nothing tells that previews exist.
+                await OnMessageAsync(dc, cancellationToken).ConfigureAwait(false);
         }
 
+        if (preview is not null)
+        {
+            // A preview conversation keeps only its own state: the sender's profile (consents, follow-up schedule) is
+            // left as it was, and its events never reach the residents' tables (reports, follow-ups, alerts).
+            await BotState.SaveAllChangesAsync(turnContext, [_conversationState], cancellationToken).ConfigureAwait(false);
+            return;
+        }
         await BotState.SaveAllChangesAsync(turnContext, states, cancellationToken).ConfigureAwait(false);
         if (_events is not null && turnContext.Events() is { Count: > 0 } events)
             await _events.WriteAsync(events, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>A preview reads the sender's history as a resident's would be read, but adds nothing to it (no response row).</summary>
+    private sealed class PreviewHistory(IResponseHistory history) : IResponseHistory
+    {
+        public Task<IReadOnlyList<HistoryRecord>> ReadAsync(string residentId, CancellationToken cancellationToken = default) => history.ReadAsync(residentId, cancellationToken);
+        public Task AppendAsync(string residentId, HistoryRecord record, CancellationToken cancellationToken = default) => Task.CompletedTask;
+        public Task DeleteAsync(string residentId, CancellationToken cancellationToken = default) => Task.CompletedTask;
+    }
+
+    /// <summary>A conversation marked as a preview, and whether that preview has expired.</summary>
+    private sealed record PreviewMark(string PreviewId, bool Expired);
+
+    /// <summary>
+    /// Whether this conversation is a preview: if so, its questionnaire runs on the previewed version (in place of the
+    /// published one, offered here or not), until the preview expires.
+    /// </summary>
+    private async Task<PreviewMark?> PreviewOfAsync(DialogContext dc, CancellationToken ct)
+    {
+        var conversation = (await _conversation.GetAsync(dc.Context, () => [], ct).ConfigureAwait(false))!;
+        if (conversation["preview"]?.GetValue<string>() is not { } previewId) return null;
+        if (_previews is null || await _previews.FindAsync(previewId, ct).ConfigureAwait(false) is not { } session) return new PreviewMark(previewId, true);
+        _dialogs.Replace(new QuestionnaireDialog(session.Definition, _profile, new PreviewHistory(_history), Offered.Contains));
+        return new PreviewMark(previewId, false);
+    }
+
+    /// <summary>Opens the preview <paramref name="request"/> names, if it opens for this sender: the banner, then its first question.</summary>
+    private async Task<PreviewSession?> OpenPreviewAsync(DialogContext dc, PreviewRequest request, CancellationToken ct)
+    {
+        if (await _previews!.OpenAsync(request, dc.Context.Activity, ct).ConfigureAwait(false) is not { } session) return null;
+        await dc.CancelAllDialogsAsync(ct).ConfigureAwait(false);
+        var conversation = (await _conversation.GetAsync(dc.Context, () => [], ct).ConfigureAwait(false))!;
+        conversation["preview"] = session.PreviewId;
+        conversation["questionnaire"] = session.Definition.Id;
+        _dialogs.Replace(new QuestionnaireDialog(session.Definition, _profile, new PreviewHistory(_history), Offered.Contains));
+        var banner = Activity.CreateMessageActivity(PreviewTexts.Banner(session.Definition.Id, session.Version));
+        banner.ChannelData = System.Text.Json.JsonSerializer.SerializeToElement(
+            new PreviewBanner(new PreviewBannerInfo(session.Definition.Id, session.Version, session.ExpiresAt)), System.Text.Json.JsonSerializerOptions.Web);
+        await dc.Context.SendActivityAsync(banner, ct).ConfigureAwait(false);
+        await dc.BeginDialogAsync(session.Definition.Id, null, ct).ConfigureAwait(false);
+        return session;
+    }
+
+    /// <summary>What the chat page reads from the banner's <c>channelData</c> to show it above the conversation.</summary>
+    private sealed record PreviewBanner(PreviewBannerInfo Preview);
+
+    private sealed record PreviewBannerInfo(string Questionnaire, int Version, DateTimeOffset ExpiresAt);
+
+    /// <summary>An expired preview ends: the conversation forgets it and says so, and the next message is an ordinary one.</summary>
+    private async Task EndPreviewAsync(DialogContext dc, CancellationToken ct)
+    {
+        await dc.CancelAllDialogsAsync(ct).ConfigureAwait(false);
+        var conversation = (await _conversation.GetAsync(dc.Context, () => [], ct).ConfigureAwait(false))!;
+        conversation.Remove("preview");
+        conversation.Remove("questionnaire");
+        await dc.Context.SendActivityAsync(Activity.CreateMessageActivity(PreviewTexts.Ended), ct).ConfigureAwait(false);
     }
 
     /// <summary>

@@ -16,14 +16,14 @@ public static class DatabaseTurn
 {
     public static async Task<IReadOnlyList<Activity>> RunAsync(ChatSupportDbContext db, QuestionnaireCatalog catalog, ResidentKeys keys,
         QuestionnaireBotOptions options, TimeProvider clock, Activity activity, IResponseHistory? history = null, CancellationToken cancellationToken = default,
-        TurnHooks? hooks = null, IQuestionnaireVersions? versions = null)
+        TurnHooks? hooks = null, IQuestionnaireVersions? versions = null, Func<ChatSupportDbContext, IQuestionnairePreviews>? previews = null)
     {
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
         if (hooks?.BeforeTurn is { } before && !await before(db, cancellationToken).ConfigureAwait(false)) return [];
         var batch = new TurnBatch(db);
         var storage = new EfStorage(db, clock, batch);
         var bot = new QuestionnaireBot(catalog, new ConversationState(storage), new UserState(storage),
-            history ?? new EfResponseHistory(db, keys), options, new EfResponseEventSink(db, keys, clock, batch), versions);
+            history ?? new EfResponseHistory(db, keys), options, new EfResponseEventSink(db, keys, clock, batch), versions, previews?.Invoke(db));
         var replies = await new BufferedAdapter().ProcessActivityAsync(activity, bot, cancellationToken).ConfigureAwait(false);
         if (hooks?.BeforeCommit is { } after) await after(db, batch, replies, cancellationToken).ConfigureAwait(false);
         await batch.FlushAsync(cancellationToken).ConfigureAwait(false);

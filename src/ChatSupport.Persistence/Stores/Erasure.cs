@@ -27,6 +27,8 @@ public static class Erasure
         // Follow-up records and staff alerts name the resident by pseudonym only, but they are the resident's rows too.
         await db.FollowUpDeliveries.Where(d => d.ResidentId == pseudonym).ExecuteDeleteAsync(ct).ConfigureAwait(false);
         await db.StaffAlerts.Where(a => a.ResidentId == pseudonym).ExecuteDeleteAsync(ct).ConfigureAwait(false);
+        // Wrong preview codes sent from the resident's account (kept minutes, by pseudonym).
+        await db.Set<PreviewAttemptRow>().Where(a => a.Sender == pseudonym).ExecuteDeleteAsync(ct).ConfigureAwait(false);
         // Audit rows written before they named alerts by id only carried the pseudonym as their subject, and the rule:
         // what was done and when stays, about nobody.
         await db.AuditLog.Where(a => a.Subject == pseudonym)

@@ -38,6 +38,8 @@ public static class ChatSupportHosting
             .Validate(o => o.MaxRequestBodyBytes is >= 1024 and <= 16 * 1024 * 1024, "ChatSupport:MaxRequestBodyBytes must be between 1 KiB and 16 MiB.")
             .Validate(o => o.Role.Trim().ToLowerInvariant() is "all" or "web" or "worker", "ChatSupport:Role is all, web or worker.")
             .Validate(o => o.OpenDataRequestsPerMinute >= 1 && o.AnonymousMessagesPerMinute >= 0, "ChatSupport:OpenDataRequestsPerMinute is at least 1, AnonymousMessagesPerMinute at least 0.")
+            .Validate(o => o.PublicBaseUrl is not { Length: > 0 } url || (Uri.TryCreate(url, UriKind.Absolute, out var u) && u.Scheme is "https" or "http" && string.IsNullOrEmpty(u.Query) && string.IsNullOrEmpty(u.Fragment)),
+                "ChatSupport:PublicBaseUrl is an absolute http(s) address without query or fragment.")
             .ValidateOnStart();
         builder.WebHost.ConfigureKestrel((context, kestrel) =>
             kestrel.Limits.MaxRequestBodySize = context.Configuration.GetValue(NodeOptions.SectionName + ":MaxRequestBodyBytes", NodeOptions.DefaultMaxRequestBodyBytes));
@@ -193,4 +195,9 @@ public sealed class NodeOptions
     /// more get 429. 0 turns the limit off (a load test from one address).
     /// </summary>
     public int AnonymousMessagesPerMinute { get; set; } = 120;
+    /// <summary>
+    /// The address residents and staff reach this service at (<c>https://chatsupport.example.jp</c>), for links it gives
+    /// out (a questionnaire preview). Never taken from a request's Host header; unset, links are relative to this server.
+    /// </summary>
+    public string? PublicBaseUrl { get; set; }
 }

@@ -43,6 +43,7 @@ public static class QuestionnairesApi
         api.MapGet("/{id}/versions/{a}/diff/{b}", DiffAsync).RequireAuthorization(Roles.Staff);
         api.MapPost("/{id}/versions/{v}/publish", PublishAsync).RequireAuthorization(Roles.Admin);
         api.MapPost("/{id}/versions/{v}/impact", ImpactAsync).RequireAuthorization(Roles.Staff);
+        api.MapPost("/{id}/versions/{v}/preview", PreviewAsync).RequireAuthorization(Roles.Staff);
     }
 
     private static IResult Problem(int status, string title, string? detail = null, IDictionary<string, object?>? extensions = null) =>
@@ -228,6 +229,28 @@ public static class QuestionnairesApi
             id, version = candidate.Version, against = published.Version, tenant = reportTenant,
             from = report.From, to = report.To, days = report.Days, computedAt = report.ComputedAt, figures = report.Figures,
         });
+    }
+
+    /// <summary>
+    /// A preview of version <paramref name="v"/> (draft, published or retired; it must validate): a link valid 24 hours
+    /// and a code for the tenant's allow-listed LINE accounts (<see cref="QuestionnairePreviews"/>).
+    /// </summary>
+    private static async Task<IResult> PreviewAsync(string id, string v, HttpContext http, QuestionnairePreviews previews,
+        IDbContextFactory<ChatSupportDbContext> contexts, CancellationToken ct)
+    {
+        QuestionnaireVersionRow row;
+        await using (var db = await contexts.CreateDbContextAsync(ct))
+        {
+            var (rows, refusal) = await RowsAsync(db, http.User, id, ct);
+            if (refusal is not null) return refusal;
+            if (Pick(rows, v) is not { } picked) return Problem(404, $"No version '{v}' of '{id}'.");
+            row = picked;
+        }
+        if (!row.Valid)
+            return Problem(409, $"Version {row.Version} of '{id}' does not validate, so it cannot be previewed.",
+                extensions: new Dictionary<string, object?> { ["errors"] = Errors(row.Errors) });
+        var created = await previews.CreateAsync(row, Roles.TenantOf(http.User) ?? row.TenantId, Actor(http.User), ct);
+        return TypedResults.Created((string?)null, new { url = created.Url, code = created.Code, expiresAt = created.ExpiresAt });
     }
 }
 

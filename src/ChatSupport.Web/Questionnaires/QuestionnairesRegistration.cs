@@ -17,6 +17,8 @@ public static class QuestionnairesRegistration
         // The catalog of the moment: whoever asks gets the one published now (a turn keeps the one it started with).
         services.AddTransient(sp => sp.GetRequiredService<QuestionnaireLibrary>().Current);
         services.AddSingleton<QuestionnairePublishing>();
+        services.AddSingleton<QuestionnairePreviews>();
+        services.AddHostedService<PreviewExpiry>(); // expired previews go, with their conversations
         services.AddHostedService<QuestionnaireChangeListener>();
         // Tenants:{id}:Questionnaires is the list of offered ids; its RequireSecondPerson key is a setting, not an id.
         services.AddOptions<TenantsOptions>().PostConfigure<IConfiguration>((tenants, configuration) =>

@@ -26,7 +26,8 @@ public sealed class DatabaseTurnRunner(
     ConversationLocks locks,
     TurnMetrics metrics,
     TimeProvider clock,
-    ILogger<DatabaseTurnRunner> logger) : ITurnRunner
+    ILogger<DatabaseTurnRunner> logger,
+    ChatSupport.Web.Questionnaires.QuestionnairePreviews? previews = null) : ITurnRunner
 {
     public const int MaxAttempts = 10;
 
@@ -81,7 +82,7 @@ public sealed class DatabaseTurnRunner(
         activity.Timestamp ??= clock.GetUtcNow();
         // The catalog published now; a conversation pinned to an earlier version gets that one from the library.
         return await DatabaseTurn.RunAsync(db, questionnaires.Current, keys, botOptions, clock, activity, cancellationToken: ct, hooks: hooks,
-            versions: questionnaires).ConfigureAwait(false);
+            versions: questionnaires, previews: previews is null ? null : previews.For).ConfigureAwait(false);
     }
 }
 

@@ -10,8 +10,12 @@ const locale = document.getElementById("locale");
 const input = document.getElementById("text");
 const errorBox = document.getElementById("error");
 const errorText = document.getElementById("error-text");
-const conversationId = localStorage.getItem("chatsupport.conversation") || crypto.randomUUID();
-localStorage.setItem("chatsupport.conversation", conversationId);
+// A staff preview link (/#preview=TOKEN; the fragment never reaches a server log) runs that questionnaire version in a
+// conversation of its own, never the resident conversation this browser may have.
+const previewToken = new URLSearchParams(location.hash.slice(1)).get("preview");
+const previewBanner = document.getElementById("preview-banner");
+const conversationId = previewToken ? crypto.randomUUID() : (localStorage.getItem("chatsupport.conversation") || crypto.randomUUID());
+if (!previewToken) localStorage.setItem("chatsupport.conversation", conversationId);
 
 // The engine's own buttons beside a question's options (PromptTexts): "done" ends a multiple choice.
 const DONE = new Set(["回答終了", "Done"]);
@@ -81,6 +85,7 @@ async function post(activity) {
     typing.remove();
     let first = null, last = null;
     for (const a of activities || []) {
+      if (a.channelData && a.channelData.preview) showPreview(a.channelData.preview);
       if (a.text) { const b = bubble(a.text, "bot"); first = first || b; }
       last = a;
     }
@@ -195,6 +200,25 @@ document.getElementById("setup").onsubmit = (e) => {
   attempt();
 };
 
+/** The banner of a preview conversation: which version, that residents never get it, until when. */
+function showPreview(p) {
+  const until = new Date(p.expiresAt);
+  previewBanner.replaceChildren(
+    Object.assign(document.createElement("strong"), { textContent: `プレビュー：${p.questionnaire} 第${p.version}版（住民には届きません）` }),
+    Object.assign(document.createElement("span"), { lang: "en", textContent: `Preview: ${p.questionnaire} version ${p.version} (never reaches residents)` }),
+    Object.assign(document.createElement("span"), { className: "until", textContent: `有効期限 / Valid until ${until.toLocaleString(lang() === "en" ? "en-GB" : "ja-JP")}` }));
+  previewBanner.hidden = false;
+}
+
+/** Opens the preview the link names; the server says clearly if it has expired or is not valid (nothing else starts). */
+function startPreview() {
+  document.getElementById("setup").hidden = true;
+  log.replaceChildren();
+  const start = activity({ type: "message", value: { preview: previewToken } });
+  const attempt = async () => { if (!(await post(start))) retry = attempt; };
+  attempt();
+}
+
 let questionnaires = [];
 
 /** A questionnaire's title in the page's language (the picker is narrow on a phone); both in the hint below it. */
@@ -251,4 +275,4 @@ async function loadQuestionnaires() {
   if (params.get("questionnaire")) document.getElementById("start").click();
 }
 
-loadQuestionnaires();
+if (previewToken) startPreview(); else loadQuestionnaires();
