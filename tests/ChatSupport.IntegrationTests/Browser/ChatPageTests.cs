@@ -1,3 +1,4 @@
+using System.Net.Http.Json;
 using Microsoft.Playwright;
 using static Microsoft.Playwright.Assertions;
 
@@ -169,6 +170,57 @@ public sealed class ChatPageTests(Chromium chromium)
         page.Locator("#choices").GetByRole(AriaRole.Button, new() { Name = name, Exact = true });
 
     /// <summary>Taps a button of the current question and waits until its reply is shown.</summary>
+    [Fact]
+    public async Task APreviewLink_RunsTheDraft_UnderABanner_WhileTheChatPageOffersThePublishedOne()
+    {
+        await using var host = await BrowserHost.StartAsync();
+        using var staff = host.Host.CreateClient();
+        staff.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", WebHost.StaffKey);
+        var published = await staff.GetStringAsync("/api/staff/questionnaires/covid19-selfcheck/versions/published");
+        var changed = published.Replace("ja: 37.5℃以上の発熱はありますか？", "ja: 【下書き】37.5℃以上の発熱はありますか？", StringComparison.Ordinal);
+        Assert.NotEqual(published, changed);
+        var draft = await staff.PostAsync("/api/staff/questionnaires/covid19-selfcheck/drafts", new StringContent(changed, System.Text.Encoding.UTF8, "text/yaml"));
+        Assert.Equal(System.Net.HttpStatusCode.Created, draft.StatusCode);
+        var version = (int)(await draft.Content.ReadFromJsonAsync<System.Text.Json.Nodes.JsonObject>())!["version"]!;
+        var preview = await staff.PostAsync($"/api/staff/questionnaires/covid19-selfcheck/versions/{version}/preview", null);
+        Assert.Equal(System.Net.HttpStatusCode.Created, preview.StatusCode);
+        var url = (string)(await preview.Content.ReadFromJsonAsync<System.Text.Json.Nodes.JsonObject>())!["url"]!;
+        Assert.StartsWith("/#preview=", url, StringComparison.Ordinal);
+
+        await using var browser = await chromium.OpenAsync(host.BaseUrl, Phone, PhoneHeight);
+        var page = browser.Page;
+        await page.GotoAsync(url);
+        await Expect(page.Locator("#preview-banner")).ToContainTextAsync($"プレビュー：covid19-selfcheck 第{version}版（住民には届きません）");
+        await Expect(page.Locator("#setup")).ToBeHiddenAsync();
+        await Expect(page.Locator(".bubble.bot").First).ToContainTextAsync("住民には届きません"); // said in the conversation too
+        await Expect(page.Locator(".bubble.bot").Filter(new() { HasText = "同意いただける場合" })).ToBeVisibleAsync();
+        await CheckAsync(page, "preview-1-consent-360");
+        await TapAsync(page, "同意する");
+        await Expect(page.Locator(".bubble.bot").Last).ToContainTextAsync("【下書き】37.5℃以上の発熱はありますか？");
+        await CheckAsync(page, "preview-2-draft-question-360");
+        await page.SetViewportSizeAsync(1280, 800);
+        await CheckAsync(page, "preview-3-draft-question-1280");
+
+        // The same page without the link is the residents' page: the published version, no banner.
+        var resident = await browser.Page.Context.NewPageAsync();
+        await resident.GotoAsync("/");
+        await resident.GetByRole(AriaRole.Button, new() { Name = "はじめる" }).ClickAsync();
+        await Expect(resident.Locator(".bubble.bot").First).ToContainTextAsync("同意いただける場合");
+        await Option(resident, "同意する").ClickAsync();
+        await Expect(resident.Locator(".bubble.bot").Last).ToContainTextAsync("37.5℃以上の発熱はありますか？");
+        await Expect(resident.Locator(".bubble.bot").Last).Not.ToContainTextAsync("【下書き】");
+        await Expect(resident.Locator("#preview-banner")).ToBeHiddenAsync();
+
+        // A link that opens nothing says so, and starts nothing.
+        var stale = await browser.Page.Context.NewPageAsync();
+        await stale.GotoAsync("/#preview=not-a-token");
+        await Expect(stale.Locator(".bubble.bot").First).ToBeVisibleAsync();
+        await Expect(stale.Locator("#preview-banner")).ToBeHiddenAsync();
+        await Expect(stale.Locator(".bubble.bot")).Not.ToContainTextAsync(["同意いただける場合"]);
+        await stale.ScreenshotAsync("preview-4-invalid-link-360");
+        Assert.Empty(browser.ScriptErrors);
+    }
+
     private static async Task TapAsync(IPage page, string name)
     {
         var button = Option(page, name);
