@@ -134,6 +134,9 @@ namespace ChatSupport.Persistence.Migrations.Postgres
 
                     b.HasKey("Id");
 
+                    b.HasIndex("Subject")
+                        .HasDatabaseName("ix_audit_log_subject");
+
                     b.ToTable("audit_log", (string)null);
                 });
 

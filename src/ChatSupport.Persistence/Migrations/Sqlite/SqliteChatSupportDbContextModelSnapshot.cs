@@ -125,6 +125,9 @@ namespace ChatSupport.Persistence.Migrations.Sqlite
 
                     b.HasKey("Id");
 
+                    b.HasIndex("Subject")
+                        .HasDatabaseName("ix_audit_log_subject");
+
                     b.ToTable("audit_log", (string)null);
                 });
 
