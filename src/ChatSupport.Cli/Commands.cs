@@ -4,6 +4,7 @@ using System.Text.Json;
 using ChatSupport.Cli.Simulation;
 using ChatSupport.Questionnaires;
 using ChatSupport.Questionnaires.Loading;
+using ChatSupport.Residents;
 
 namespace ChatSupport.Cli;
 
@@ -88,7 +89,7 @@ public static class Commands
         var (questionnaire, options) = Parse(args, "--locale");
         var (catalog, id) = LoadFor(questionnaire);
         var conversation = new LocalConversation(catalog, id, options.GetValueOrDefault("--locale"));
-        var english = options.GetValueOrDefault("--locale")?.StartsWith("en", StringComparison.Ordinal) == true;
+        var english = Locales.IsEnglish(options.GetValueOrDefault("--locale"));
         await output.WriteLineAsync(english
             ? "(Type your answer, a button's number, or its label. Ctrl+D to quit.)"
             : "（答えを入力するか、ボタンの番号・文字を入力してください。Ctrl+D で終了します）");

@@ -10,6 +10,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 using NpgsqlTypes;
+using ChatSupport.Tenants;
 
 namespace ChatSupport.Benchmarks;
 

@@ -8,6 +8,7 @@ using Microsoft.Extensions.Http.Resilience;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Polly;
+using ChatSupport.Tenants;
 
 namespace ChatSupport.Channels.Line;
 

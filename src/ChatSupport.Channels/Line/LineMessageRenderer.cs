@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using ChatSupport.Activities;
+using ChatSupport.Residents;
 
 namespace ChatSupport.Channels.Line;
 
@@ -118,7 +119,7 @@ public static class LineMessageRenderer
             body.Add(new JsonObject { ["type"] = "text", ["text"] = Truncate(item.Answer.Length > 0 ? item.Answer : "-", 200), ["size"] = "sm", ["wrap"] = true });
         }
         // Full-width punctuation only in Japanese.
-        var colon = summary.Locale?.StartsWith("en", StringComparison.OrdinalIgnoreCase) == true ? ": " : "：";
+        var colon = Locales.IsEnglish(summary.Locale) ? ": " : "：";
         var alt = title + colon + string.Join(" / ", summary.Items.Select(i => i.Answer));
         return new JsonObject
         {

@@ -7,6 +7,7 @@ using ChatSupport.Web.Hosting;
 using Hangfire;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
+using ChatSupport.Tenants;
 
 namespace ChatSupport.Web.FollowUps;
 

@@ -1,3 +1,4 @@
+using ChatSupport.Residents;
 using System.Text.Json.Nodes;
 using ChatSupport.Channels.Line;
 using ChatSupport.FollowUps;
@@ -10,7 +11,7 @@ public static class FollowUpTexts
 {
     public static JsonObject Message(QuestionnaireCatalog catalog, string source, string rule, string kind, string questionnaire, string locale)
     {
-        var language = PlanFollowUpsJob.Language(locale);
+        var language = Locales.Language(locale);
         var engine = EngineTexts.For(language);
         var policy = catalog.Find(source)?.FollowUp;
         var text = kind == FollowUpKinds.Prompt

@@ -4,6 +4,7 @@ using ChatSupport.Persistence.Stores;
 using ChatSupport.Bots;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
+using ChatSupport.Tenants;
 
 namespace ChatSupport.Web.FollowUps;
 
@@ -57,7 +58,7 @@ public sealed class MessageBudget(MessageBudgetStore usage, IOptionsMonitor<Tena
 
     private bool OverBudget(string tenantId, TenantFollowUpOptions options, string what)
     {
-        if (options.OverBudget == Channels.Line.OverBudget.Warn)
+        if (options.OverBudget == ChatSupport.Tenants.OverBudget.Warn)
         {
             logger.LogWarning("Tenant {Tenant}: sending goes over {What}; sent anyway (OverBudget = Warn)", tenantId, what);
             return true;

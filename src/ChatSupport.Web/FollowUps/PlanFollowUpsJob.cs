@@ -7,6 +7,8 @@ using ChatSupport.Web.Hosting;
 using Hangfire;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
+using ChatSupport.Tenants;
+using ChatSupport.Residents;
 
 namespace ChatSupport.Web.FollowUps;
 
@@ -111,7 +113,7 @@ public sealed class PlanFollowUpsJob(
         List<DueResident> page, DateTimeOffset notBefore, TimeSpan spacing, DateTimeOffset latest, DateTimeOffset now, CancellationToken ct)
     {
         var chunks = page.Where(r => r.FollowUpQuestionnaire is not null)
-            .GroupBy(r => (Source: r.FollowUpSource ?? r.FollowUpQuestionnaire!, Rule: r.FollowUpRule ?? "", Questionnaire: r.FollowUpQuestionnaire!, Locale: Language(r.Locale ?? tenant.Locale)))
+            .GroupBy(r => (Source: r.FollowUpSource ?? r.FollowUpQuestionnaire!, Rule: r.FollowUpRule ?? "", Questionnaire: r.FollowUpQuestionnaire!, Locale: Locales.Language(r.Locale ?? tenant.Locale)))
             .SelectMany(g => g.Chunk(BatchSize).Select(chunk => (g.Key, Residents: chunk)))
             .ToList();
         var batches = chunks.Select((c, i) => new FollowUpBatchRow
@@ -149,8 +151,6 @@ public sealed class PlanFollowUpsJob(
     /// <summary>The policies' own times of day (minutes after local midnight): each is a planning slot besides the tenant's hour.</summary>
     public static IEnumerable<int> PolicyMinutes(QuestionnaireCatalog catalog) =>
         catalog.All.Select(d => d.FollowUp?.At).OfType<TimeOnly>().Select(t => t.Hour * 60 + t.Minute).Distinct();
-
-    public static string Language(string locale) => locale.Length >= 2 ? locale[..2].ToLowerInvariant() : "ja";
 
     public static string Slot(int minute) => $"{minute / 60:00}:{minute % 60:00}";
 }

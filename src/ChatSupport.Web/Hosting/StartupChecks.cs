@@ -1,6 +1,7 @@
 using ChatSupport.Channels.Line;
 using ChatSupport.Questionnaires;
 using Microsoft.Extensions.Options;
+using ChatSupport.Tenants;
 
 namespace ChatSupport.Web.Hosting;
 

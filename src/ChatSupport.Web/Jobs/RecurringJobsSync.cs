@@ -8,6 +8,7 @@ using ChatSupport.Web.Reports;
 using Hangfire;
 using Hangfire.Storage;
 using Microsoft.Extensions.Options;
+using ChatSupport.Tenants;
 
 namespace ChatSupport.Web.Jobs;
 
@@ -66,7 +67,7 @@ public sealed class RecurringJobsSync(
         var wanted = new HashSet<string>(StringComparer.Ordinal);
         foreach (var (tenantId, tenant) in current.Where(t => t.Value.Line is not null))
         {
-            var zone = TurnClock.FindZone(tenant.TimeZoneId);
+            var zone = tenant.Zone();
             var minutes = PlanFollowUpsJob.PolicyMinutes(library.Current).Append(tenant.FollowUpHour * 60).Distinct().Order();
             foreach (var minute in minutes)
             {

@@ -11,6 +11,8 @@ using ChatSupport.Web.Hosting;
 using ChatSupport.Web.Turns;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
+using ChatSupport.Tenants;
+using ChatSupport.Residents;
 
 namespace ChatSupport.Web.Line;
 
@@ -286,7 +288,7 @@ public sealed class LineInboxProcessor(
         var answer = e.Mode != "standby" && e.ReplyToken is not null && e.ChatId is not null && e.Type is "message" or "postback" or "join";
         if (!answer) return await SimpleAsync(row, "ignored", null, ct);
         OutboxMessage? outbox = null;
-        var english = tenant.Locale.StartsWith("en", StringComparison.OrdinalIgnoreCase);
+        var english = Locales.IsEnglish(tenant.Locale);
         var text = english
             ? "This service works in a one-to-one chat with this account, not in groups. Please add the account as a friend and talk to it there."
             : "このサービスは、このアカウントとの1対1のトークでご利用いただけます（グループやトークルームではお答えできません）。友だち追加して、個別のトークからお話しください。";

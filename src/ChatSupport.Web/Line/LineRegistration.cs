@@ -1,5 +1,6 @@
 using ChatSupport.Channels.Line;
 using Microsoft.Extensions.Options;
+using ChatSupport.Tenants;
 
 namespace ChatSupport.Web.Line;
 

@@ -8,6 +8,8 @@ using ChatSupport.Persistence;
 using ChatSupport.Web.Hosting;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
+using ChatSupport.Tenants;
+using ChatSupport.Residents;
 
 namespace ChatSupport.Web.Line;
 
@@ -241,7 +243,7 @@ public sealed class LineSender(LineClient client, IDbContextFactory<ChatSupportD
             logger.LogInformation("A LINE reply from before a restart is not sent again: the conversation has moved on");
             return;
         }
-        var english = tenants.CurrentValue.GetValueOrDefault(r.TenantId)?.Locale?.StartsWith("en", StringComparison.OrdinalIgnoreCase) == true;
+        var english = Locales.IsEnglish(tenants.CurrentValue.GetValueOrDefault(r.TenantId)?.Locale);
         var notice = new JsonObject
         {
             ["type"] = "text",

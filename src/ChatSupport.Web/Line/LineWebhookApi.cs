@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using ChatSupport.Persistence.Stores;
 using Microsoft.Extensions.Options;
 using Microsoft.EntityFrameworkCore;
+using ChatSupport.Tenants;
 
 namespace ChatSupport.Web.Line;
 

@@ -8,6 +8,7 @@ using ChatSupport.Persistence.Residents;
 using ChatSupport.Questionnaires;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
+using ChatSupport.Tenants;
 
 namespace ChatSupport.Web.Questionnaires;
 

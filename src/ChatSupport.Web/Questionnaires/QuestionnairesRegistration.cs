@@ -4,6 +4,7 @@ using ChatSupport.Questionnaires;
 using ChatSupport.Web.Hosting;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
+using ChatSupport.Tenants;
 
 namespace ChatSupport.Web.Questionnaires;
 

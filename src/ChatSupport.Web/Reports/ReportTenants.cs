@@ -6,6 +6,7 @@ using ChatSupport.Questionnaires;
 using ChatSupport.Reports;
 using ChatSupport.Web.FollowUps;
 using Microsoft.Extensions.Options;
+using ChatSupport.Tenants;
 
 namespace ChatSupport.Web.Reports;
 

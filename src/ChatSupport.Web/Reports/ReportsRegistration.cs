@@ -10,7 +10,7 @@ public static class ReportsRegistration
     public static IServiceCollection AddReports(this IServiceCollection services)
     {
         services.AddSingleton<ReportTenants>();
-        services.AddSingleton<Microsoft.Extensions.Options.IValidateOptions<Channels.Line.TenantsOptions>, AreaTablesValidation>();
+        services.AddSingleton<Microsoft.Extensions.Options.IValidateOptions<ChatSupport.Tenants.TenantsOptions>, AreaTablesValidation>();
         services.AddTransient<AggregateDailyJob>();
         services.AddHostedService<QuestionnaireRevisions>();
         return services;
@@ -18,9 +18,9 @@ public static class ReportsRegistration
 }
 
 /// <summary>A tenant's area tables are read at start: a missing file or a bad row stops ChatSupport with its name, not the first nightly run.</summary>
-public sealed class AreaTablesValidation(Microsoft.Extensions.Options.IOptions<QuestionnaireBotOptions> questionnaires) : Microsoft.Extensions.Options.IValidateOptions<Channels.Line.TenantsOptions>
+public sealed class AreaTablesValidation(Microsoft.Extensions.Options.IOptions<QuestionnaireBotOptions> questionnaires) : Microsoft.Extensions.Options.IValidateOptions<ChatSupport.Tenants.TenantsOptions>
 {
-    public Microsoft.Extensions.Options.ValidateOptionsResult Validate(string? name, Channels.Line.TenantsOptions options)
+    public Microsoft.Extensions.Options.ValidateOptionsResult Validate(string? name, ChatSupport.Tenants.TenantsOptions options)
     {
         var problems = new List<string>();
         foreach (var (id, tenant) in options)

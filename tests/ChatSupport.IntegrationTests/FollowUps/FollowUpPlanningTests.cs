@@ -128,7 +128,7 @@ public sealed class FollowUpPlanningTests
         // The first run is stopped after its first page of 2,000 (a worker shut down): the rerun plans only the rest.
         var planner = new PlanFollowUpsJob(world.Host.Services.GetRequiredService<Microsoft.EntityFrameworkCore.IDbContextFactory<Persistence.ChatSupportDbContext>>(),
             world.Job<Persistence.Stores.FollowUpStore>(),
-            world.Host.Services.GetRequiredService<Microsoft.Extensions.Options.IOptionsMonitor<Channels.Line.TenantsOptions>>(),
+            world.Host.Services.GetRequiredService<Microsoft.Extensions.Options.IOptionsMonitor<ChatSupport.Tenants.TenantsOptions>>(),
             world.Host.Services.GetRequiredService<Questionnaires.QuestionnaireCatalog>(),
             new CancellingClient(world.Host.Services.GetRequiredService<IBackgroundJobClientV2>(), cancelAfterFirstBatch),
             world.Job<MessageBudget>(), world.Clock, Microsoft.Extensions.Logging.Abstractions.NullLogger<PlanFollowUpsJob>.Instance);

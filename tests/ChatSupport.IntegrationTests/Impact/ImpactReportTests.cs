@@ -11,6 +11,7 @@ using ChatSupport.Tests.Reports;
 using ChatSupport.Web.Impact;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using ChatSupport.Tenants;
 
 namespace ChatSupport.IntegrationTests.Impact;
 

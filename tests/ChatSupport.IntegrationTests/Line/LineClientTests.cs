@@ -3,6 +3,7 @@ using ChatSupport.Channels.Line;
 using ChatSupport.Tests.Line;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using ChatSupport.Tenants;
 
 namespace ChatSupport.IntegrationTests.Line;
 

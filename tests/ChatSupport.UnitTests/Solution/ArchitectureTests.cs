@@ -69,13 +69,13 @@ public sealed class ArchitectureTests
         Assert.Equal(["Urls", "Database", "ConnectionStrings", "Residents", "Access", "BotFramework", "ChatSupport", "Jobs", "Retention", "Questionnaires", "Tenants", "Line", "LineInbox"],
             doc.RootElement.EnumerateObject().Select(p => p.Name).Where(n => n != "Logging"));
         // The tenant's shape binds and passes the start-up checks; its secrets are placeholders, never real ones.
-        var tenants = configuration.GetSection(ChatSupport.Channels.Line.TenantsOptions.SectionName).Get<ChatSupport.Channels.Line.TenantsOptions>()!;
+        var tenants = configuration.GetSection(ChatSupport.Tenants.TenantsOptions.SectionName).Get<ChatSupport.Tenants.TenantsOptions>()!;
         var kanagawa = Assert.Single(tenants).Value;
         Assert.Empty(tenants.Problems());
         Assert.StartsWith("CHANGE-ME", kanagawa.Line!.ChannelSecret);
         Assert.StartsWith("CHANGE-ME", kanagawa.Line.ChannelAccessToken);
         Assert.StartsWith("CHANGE-ME", kanagawa.FollowUps.AlertWebhookSecret);
-        Assert.Equal((TimeSpan.FromHours(1), new TimeOnly(20, 0), ChatSupport.Channels.Line.OverBudget.Stop),
+        Assert.Equal((TimeSpan.FromHours(1), new TimeOnly(20, 0), ChatSupport.Tenants.OverBudget.Stop),
             (kanagawa.FollowUps.SendingWindow, kanagawa.FollowUps.LatestSendingTime, kanagawa.FollowUps.OverBudget));
         Assert.Equal(TimeSpan.FromSeconds(50), configuration.GetSection("Line").Get<ChatSupport.Channels.Line.LineClientOptions>()!.ReplyTokenLifetime);
         Assert.True(configuration["Residents:PseudonymKey"]!.Length >= 32);

@@ -1,4 +1,5 @@
 using System.Globalization;
+using ChatSupport.Residents;
 
 namespace ChatSupport.Dialogs.Prompts;
 
@@ -49,6 +50,5 @@ public sealed record PromptTexts(
     public static PromptTexts For(string? locale) => IsEnglish(locale) ? English : Japanese;
 
     /// <summary>The engine speaks Japanese, and English to residents whose channel asks for it ("en", "en-US").</summary>
-    public static bool IsEnglish(string? locale) =>
-        locale is not null && locale.StartsWith("en", StringComparison.OrdinalIgnoreCase);
+    public static bool IsEnglish(string? locale) => Locales.IsEnglish(locale);
 }
